@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs everything eventsource-wasm needs to build, test and run its demo,
+# on a fresh Debian machine with only rustup, Node and npm present.
+# Idempotent: every step checks first and does nothing when already satisfied,
+# so `npm test` and `npm start` can call it on every run.
+#
+# Pitfalls this script avoids are listed in docs/development.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+have cargo || { echo "setup: cargo not found; install Rust with rustup first" >&2; exit 1; }
+
+# 1. The wasm32 target.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli, at exactly the version Cargo.lock pins (wasm-pack
+#    ignores a CLI of any other version and then tries to download one).
+[ -f Cargo.lock ] || cargo generate-lockfile
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+got=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$got" != "$want" ]; then
+  step "installing wasm-bindgen-cli $want (found: ${got:-none}); takes a few minutes"
+  # --locked fails on some registry mirrors (a pinned transitive version is
+  # missing), so fall back to a normal resolution.
+  cargo install wasm-bindgen-cli --version "$want" --locked --force \
+    || cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# 3. wasm-pack.
+if ! have wasm-pack; then
+  step "installing wasm-pack; takes a few minutes"
+  cargo install wasm-pack --locked
+fi
+
+# 4. Chromium and its matching driver, from Debian (never a browser download).
+if ! have chromium || ! have chromedriver; then
+  step "installing chromium and chromium-driver from apt"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# 5. npm packages (wasm-opt from `binaryen`, browser drivers, bundlers).
+#    `npm install` honours package-lock.json; `npm ci` trips over optional
+#    packages of other platforms with npm 11. Re-run only when the lockfile
+#    changed since the last install.
+stamp=node_modules/.setup-stamp
+sum=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+  step "installing npm packages"
+  npm install --no-audit --no-fund --loglevel=error
+  echo "$sum" > "$stamp"
+fi
+
+step "ready (wasm-bindgen $want, $(wasm-pack --version), $(chromium --version 2>/dev/null | head -1))"

@@ -1,0 +1,37 @@
+//! # eventsource-wasm
+//!
+//! Server-Sent Events for the browser over `fetch()`, with a spec-exact
+//! `text/event-stream` parser at its core.
+//!
+//! The crate has two layers:
+//!
+//! - [`parser`]: a pure Rust streaming parser (no clock, no I/O, no
+//!   JavaScript), used natively for tests, fuzzing and benchmarks, and inside
+//!   WebAssembly by every front of the library.
+//! - `wasm` (on `wasm32` only): the thin boundary that JavaScript sees.
+//!
+//! # Example: parse a byte stream natively
+//!
+//! ```
+//! use eventsource_wasm::parser::{Item, Parser};
+//!
+//! let mut parser = Parser::new();
+//! for chunk in [&b"data: hel"[..], b"lo\n", b"\n"] {
+//!     parser.feed(chunk).expect("within the default limits");
+//! }
+//! match parser.next_item() {
+//!     Some(Item::Event(event)) => assert_eq!(event.data, "hello"),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! ```
+
+#![doc(test(attr(deny(warnings))))]
+
+pub mod error;
+pub mod parser;
+
+pub use error::ParseError;
+pub use parser::{Config, Event, Item, Parser};
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
