@@ -1,6 +1,8 @@
 //! Shared helpers for the native test suites.
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use eventsource_wasm::parser::{Config, Event, Item, ParseError, Parser};
 
 /// What a parser said: its items in order, then possibly an error.
