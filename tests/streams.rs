@@ -85,11 +85,19 @@ fn buffers_never_exceed_their_limits() {
     let mut parser = Parser::with_config(config);
     let mut fed = 0;
     // A line that never ends, fed in small pieces.
+    // The bound holds with every buffer as full as it may be: an event type
+    // of a full line, data at its limit, and an unfinished line.
+    let full_type = format!("event: {}\n", "t".repeat(64 - 7));
+    parser.feed(full_type.as_bytes()).unwrap();
+    for _ in 0..15 {
+        parser.feed(b"data: 0123456789abcd\n").unwrap();
+    }
     while parser.feed(b"data: xxxxxxx").is_ok() {
         fed += 1;
-        assert!(parser.buffered() <= 64 + 256);
+        assert!(parser.buffered() <= 2 * 64 + 256, "{}", parser.buffered());
     }
     assert!(fed > 0 && fed < 10);
+    assert_eq!(parser.error(), Some(ParseError::LineTooLong { limit: 64 }));
     assert_eq!(parser.buffered(), 0);
 }
 

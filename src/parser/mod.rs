@@ -26,7 +26,8 @@
 //! Two buffers grow with the input, each with a limit in [`Config`]: the
 //! unfinished line (at most [`Config::max_line_len`] bytes) and the data of
 //! the event being read (at most [`Config::max_event_len`] bytes). The event
-//! type and ID are single lines, so the line limit bounds them. Items that
+//! type and the last event ID are each one line's value, so the line limit
+//! bounds them too ([`Parser::buffered`] gives the exact bound). Items that
 //! [`feed`](Parser::feed) completes wait in a queue until taken with
 //! [`next_item`](Parser::next_item): drain it after every feed, or use
 //! [`feed_with`](Parser::feed_with), which queues nothing.
@@ -266,9 +267,11 @@ impl Parser {
         self.error
     }
 
-    /// Bytes held in the parser's stream buffers (the unfinished line and
-    /// the event being read); never more than the two limits together.
-    /// Queued items are not counted.
+    /// Bytes held for the stream: the unfinished line, and the data and
+    /// event type of the block being read. Never more than
+    /// `2 * max_line_len + max_event_len` (the type is one line's value).
+    /// The last event ID (one line's value too) and queued items are not
+    /// counted.
     pub fn buffered(&self) -> usize {
         self.lines.buffered() + self.block.buffered()
     }
