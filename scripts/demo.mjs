@@ -5,11 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../examples/demo/server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const build = spawnSync(
-  'wasm-pack',
-  ['build', '--release', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'eventsource_wasm', '--no-pack'],
-  { cwd: root, stdio: 'inherit' },
-);
+const build = spawnSync('bash', ['scripts/build-wasm.sh'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const port = Number(process.env.PORT ?? 8787);

@@ -52,11 +52,11 @@ fi
 #    packages of other platforms with npm 11. Re-run only when the lockfile
 #    changed since the last install.
 stamp=node_modules/.setup-stamp
-sum=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+manifest_sum() { { cat package.json; cat package-lock.json 2>/dev/null || true; } | sha256sum | cut -d' ' -f1; }
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(manifest_sum)" ]; then
   step "installing npm packages"
   npm install --no-audit --no-fund --loglevel=error
-  echo "$sum" > "$stamp"
+  manifest_sum > "$stamp"
 fi
 
 step "ready (wasm-bindgen $want, $(wasm-pack --version), $(chromium --version 2>/dev/null | head -1))"

@@ -1,6 +1,8 @@
 //! The parser's stream-level behaviour: chunk patterns the split vectors do
 //! not cover, the end of a stream, and what survives it.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::*;

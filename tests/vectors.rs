@@ -3,6 +3,8 @@
 //! byte offset, one byte at a time, and one byte at a time with empty chunks
 //! between (see `common::check_all_splits`).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::*;
