@@ -105,10 +105,25 @@ fn bench(c: &mut Criterion) {
         ("big", fixed_chunks(&big, 64 << 10), big.len(), big_n),
         ("tiny-chunks", tiny_chunks(&small), small.len(), small_n),
     ];
-    for (name, chunks, bytes, events) in &cases {
+    // Sizes for scripts/bench-native-report.mjs, which turns criterion's
+    // timings into MB/s, events/s and ratios.
+    let sizes: Vec<String> = cases
+        .iter()
+        .map(|(name, _, bytes, events)| {
+            format!("\"{name}\":{{\"bytes\":{bytes},\"events\":{events}}}")
+        })
+        .collect();
+    std::fs::create_dir_all("target/criterion").unwrap();
+    std::fs::write(
+        "target/criterion/esw-inputs.json",
+        format!("{{{}}}", sizes.join(",")),
+    )
+    .unwrap();
+
+    for (name, chunks, bytes, _) in &cases {
         // Both parsers must agree on what they delivered before we time them.
         assert_eq!(ours(chunks), theirs(chunks), "{name}: parsers disagree");
-        let mut group = c.benchmark_group(format!("{name} ({events} events)"));
+        let mut group = c.benchmark_group(*name);
         group.throughput(Throughput::Bytes(*bytes as u64));
         group.sample_size(20);
         group.bench_function("eventsource-wasm", |b| b.iter(|| ours(chunks)));

@@ -35,3 +35,8 @@ pub use parser::{Config, Event, Item, Parser};
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -1,0 +1,47 @@
+// Turns the criterion results of `cargo bench --bench parser` into the
+// table in docs/benchmarks.md (between the NATIVE markers): median time per
+// input, MB/s, events/s, and the ratio to eventsource-stream from the same run.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import os from 'node:os';
+
+const dir = 'target/criterion';
+const inputs = JSON.parse(readFileSync(`${dir}/esw-inputs.json`, 'utf8'));
+const median = (group, fn) =>
+  JSON.parse(readFileSync(`${dir}/${group}/${fn}/new/estimates.json`, 'utf8')).median.point_estimate;
+const labels = {
+  small: 'small events, 64 KiB chunks',
+  big: '64 KiB events (16 data lines), 64 KiB chunks',
+  'tiny-chunks': 'small events, 1–7 byte chunks',
+};
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const rows = [];
+for (const [group, { bytes, events }] of Object.entries(inputs)) {
+  const ours = median(group, 'eventsource-wasm');
+  const theirs = median(group, 'eventsource-stream');
+  const mbs = (ns) => bytes / ns * 1e3; // bytes per ns → MB/s
+  const eps = (ns) => events / ns * 1e9;
+  rows.push(
+    `| ${labels[group] ?? group} | ${fmt(mbs(ours))} MB/s | ${fmt(eps(ours) / 1e6, 2)} M/s | ` +
+      `${fmt(mbs(theirs))} MB/s | ${fmt(eps(theirs) / 1e6, 2)} M/s | **${fmt(theirs / ours, 1)}×** |`,
+  );
+}
+const rustc = execSync('rustc --version').toString().trim();
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} (${os.cpus().length} cores), ${rustc}, ` +
+    'by `npm run bench:native`. Medians of 20 samples; both parsers run on the same inputs in the same run.',
+  '',
+  '| input | eventsource-wasm | events/s | eventsource-stream 0.2.3 | events/s | ratio |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...rows,
+].join('\n');
+
+const doc = 'docs/benchmarks.md';
+const text = readFileSync(doc, 'utf8');
+const start = '<!-- NATIVE:START -->';
+const end = '<!-- NATIVE:END -->';
+const next = text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
+writeFileSync(doc, next);
+console.log(table);
