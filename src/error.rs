@@ -56,3 +56,120 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// Why a connection failed or closed.
+///
+/// Each [`Notice::Error`](crate::connection::Notice::Error) says, beside the
+/// error, whether a reconnect follows and after how long. By default:
+///
+/// | variant | reconnects? |
+/// |---|---|
+/// | [`Network`](Error::Network), [`StreamEnded`](Error::StreamEnded), [`IdleTimeout`](Error::IdleTimeout), [`Headers`](Error::Headers) | yes, with backoff |
+/// | [`HttpStatus`](Error::HttpStatus) | no, unless the status is listed in the retry statuses |
+/// | [`ContentType`](Error::ContentType), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted) | no: the source closes |
+/// | [`RetriesExhausted`](Error::RetriesExhausted) | no: the attempts allowed are used up |
+///
+/// No error ever contains the value of a request header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The response status was not 200 (204 No Content included: the
+    /// server's way of saying "do not reconnect").
+    HttpStatus {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The response was 200 but not `text/event-stream`.
+    ContentType {
+        /// The `Content-Type` received, or `None` if there was none.
+        content_type: Option<String>,
+    },
+    /// The request failed before a response (`fetch()` rejected): offline,
+    /// refused, DNS, CORS refusal (browsers do not tell these apart), or the
+    /// body broke off mid-stream.
+    Network {
+        /// The browser's message, for people.
+        message: String,
+    },
+    /// The server ended the response body normally. The browser's
+    /// `EventSource` reconnects after this, and so do we.
+    StreamEnded,
+    /// No bytes at all (heartbeat comments count as bytes) arrived for the
+    /// idle timeout.
+    IdleTimeout {
+        /// The timeout in force, in milliseconds.
+        timeout_ms: u64,
+    },
+    /// A parser limit was exceeded by the stream.
+    Limit(ParseError),
+    /// The headers callback failed (threw, rejected or returned something
+    /// that is not headers).
+    Headers {
+        /// What went wrong, for people.
+        message: String,
+    },
+    /// The request could not be built (an invalid URL, method or header
+    /// name). Never retried.
+    InvalidRequest {
+        /// What went wrong, for people.
+        message: String,
+    },
+    /// The request was aborted from outside (an `AbortSignal`).
+    Aborted,
+    /// The reconnect attempts allowed by the retry policy are used up.
+    RetriesExhausted {
+        /// How many reconnect attempts were made.
+        attempts: u32,
+        /// The failure of the last attempt.
+        last: Box<Error>,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::HttpStatus { status } => {
+                write!(f, "the server answered with HTTP status {status}")
+            }
+            Error::ContentType {
+                content_type: Some(t),
+            } => {
+                write!(f, "the response is {t:?}, not text/event-stream")
+            }
+            Error::ContentType { content_type: None } => {
+                f.write_str("the response has no Content-Type; expected text/event-stream")
+            }
+            Error::Network { message } => write!(f, "network error: {message}"),
+            Error::StreamEnded => f.write_str("the server closed the stream"),
+            Error::IdleTimeout { timeout_ms } => {
+                write!(f, "nothing received for {timeout_ms} ms")
+            }
+            Error::Limit(e) => e.fmt(f),
+            Error::Headers { message } => write!(f, "the headers callback failed: {message}"),
+            Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
+            Error::Aborted => f.write_str("aborted"),
+            Error::RetriesExhausted { attempts, last } => {
+                write!(
+                    f,
+                    "gave up after {attempts} reconnect attempts; last error: {last}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Limit(e) => Some(e),
+            Error::RetriesExhausted { last, .. } => Some(last.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::Limit(e)
+    }
+}

@@ -8,6 +8,9 @@
 //! - [`parser`]: a pure Rust streaming parser (no clock, no I/O, no
 //!   JavaScript), used natively for tests, fuzzing and benchmarks, and inside
 //!   WebAssembly by every front of the library.
+//! - [`connection`]: the `EventSource` state machine (readyState,
+//!   reconnects with backoff, the end event, idle timeout), also pure: time
+//!   and randomness are inputs.
 //! - `wasm` (on `wasm32` only): the thin boundary that JavaScript sees.
 //!
 //! # Example: parse a byte stream natively
@@ -27,10 +30,12 @@
 
 #![doc(test(attr(deny(warnings))))]
 
+pub mod connection;
 pub mod error;
 pub mod parser;
 
-pub use error::ParseError;
+pub use connection::{ReadyState, RetryPolicy};
+pub use error::{Error, ParseError};
 pub use parser::{Config, Event, Item, Parser};
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,123 @@
+//! When to reconnect: the server's `retry:`, exponential backoff with
+//! jitter, a ceiling, a floor, and an optional cap on attempts.
+//!
+//! Pure arithmetic: time is milliseconds given by the caller, randomness is
+//! a number in `[0, 1)` given by the caller.
+
+/// How reconnect delays are chosen.
+///
+/// Attempt 1 (the first reconnect after a healthy connection, or after the
+/// very first try failed) waits the **base**: the server's latest `retry:`
+/// value, or [`initial_delay_ms`](RetryPolicy::initial_delay_ms) until the
+/// server sends one, kept between [`min_delay_ms`](RetryPolicy::min_delay_ms)
+/// and [`max_delay_ms`](RetryPolicy::max_delay_ms). That is what the
+/// browser's `EventSource` does on every reconnect.
+///
+/// Each further consecutive attempt `n` raises the ceiling to
+/// `base × factor^(n-1)` (at most `max_delay_ms`) and waits a random time
+/// between the base and that ceiling: with `jitter = 1.0` uniformly over the
+/// whole band ("full jitter" above the base, so clients that lost the same
+/// server spread out), with `jitter = 0.0` exactly the ceiling. The server's
+/// `retry:` is never undercut.
+///
+/// After [`max_attempts`](RetryPolicy::max_attempts) consecutive failed
+/// attempts the source closes with [`Error::RetriesExhausted`](crate::Error::RetriesExhausted).
+/// A connection that delivered an event, or stayed open for
+/// [`healthy_after_ms`](RetryPolicy::healthy_after_ms), resets the count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// The base delay until the server sends `retry:`. Default 3000 ms, as
+    /// in Chromium.
+    pub initial_delay_ms: u64,
+    /// No delay is shorter, whatever the server says, so `retry: 0` cannot
+    /// make a tight reconnect loop. Default 250 ms.
+    pub min_delay_ms: u64,
+    /// No computed delay is longer. Default 30 000 ms. (A `Retry-After`
+    /// header on a retried status may ask for more, and is honoured.)
+    pub max_delay_ms: u64,
+    /// Growth of the ceiling per consecutive attempt. Default 2.
+    pub factor: f64,
+    /// How much of the band between base and ceiling is random, from 0 to 1.
+    /// Default 1 (full jitter).
+    pub jitter: f64,
+    /// Consecutive failed attempts allowed before giving up; `None` (the
+    /// default) retries forever, as the browser does.
+    pub max_attempts: Option<u32>,
+    /// A connection open this long counts as healthy. Default 5000 ms.
+    pub healthy_after_ms: u64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            initial_delay_ms: 3000,
+            min_delay_ms: 250,
+            max_delay_ms: 30_000,
+            factor: 2.0,
+            jitter: 1.0,
+            max_attempts: None,
+            healthy_after_ms: 5000,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay before reconnect attempt `attempt` (1-based), given the
+    /// server's `retry:` (if it sent one) and a random number in `[0, 1)`.
+    pub fn delay_ms(&self, attempt: u32, server_retry_ms: Option<u64>, random: f64) -> u64 {
+        let floor = self.min_delay_ms.min(self.max_delay_ms);
+        let base = server_retry_ms
+            .unwrap_or(self.initial_delay_ms)
+            .clamp(floor, self.max_delay_ms);
+        if attempt <= 1 {
+            return base;
+        }
+        let growth = self.factor.max(1.0).powi((attempt - 1).min(64) as i32);
+        let ceiling = (base as f64 * growth)
+            .min(self.max_delay_ms as f64)
+            .max(base as f64);
+        let jitter = self.jitter.clamp(0.0, 1.0);
+        let band = ceiling - base as f64;
+        let delay = ceiling - jitter * random.clamp(0.0, 1.0) * band;
+        (delay.round() as u64).clamp(base, self.max_delay_ms.max(base))
+    }
+}
+
+/// A small deterministic random source (SplitMix64), seeded by the caller:
+/// the wasm layer seeds it from `Math.random()`, tests from a constant.
+#[derive(Debug, Clone)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    /// A number in `[0, 1)`.
+    pub(crate) fn next_f64(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Parses a `Retry-After` header value given as delay-seconds (the form
+/// servers use for 429 and 503); `None` for anything else. An HTTP-date needs
+/// the wall clock, which the core does not have: the wasm layer converts it.
+pub fn parse_retry_after_seconds(value: &str) -> Option<u64> {
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        value
+            .bytes()
+            .fold(0u64, |acc, d| {
+                acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            })
+            .saturating_mul(1000),
+    )
+}

@@ -1,0 +1,678 @@
+//! The connection state machine, natively, with a fake clock: every rule of
+//! `connection::Connection` has a test here.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use eventsource_wasm::connection::{
+    is_event_stream, parse_retry_after_seconds, Connection, Io, Notice, Options, ReadyState,
+    RetryPolicy,
+};
+use eventsource_wasm::{Error, ParseError};
+
+const SSE: Option<&str> = Some("text/event-stream");
+
+fn fetch(id: &str) -> Option<Io> {
+    Some(Io::Fetch {
+        last_event_id: id.into(),
+    })
+}
+
+fn notices(conn: &mut Connection) -> Vec<Notice> {
+    std::iter::from_fn(|| conn.poll_notice()).collect()
+}
+
+fn ios(conn: &mut Connection) -> Vec<Io> {
+    std::iter::from_fn(|| conn.poll_io()).collect()
+}
+
+/// A connection that is open at t=0 (its request and Open notice drained).
+fn open(options: Options) -> Connection {
+    let mut conn = Connection::new(options, 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    conn.on_response(0, 200, SSE, None);
+    assert_eq!(notices(&mut conn), vec![Notice::Open]);
+    conn
+}
+
+/// The reconnect delay announced after a failure, checking the pair of
+/// notices (error with delay, then reconnecting with the same delay).
+fn reconnect_delay(conn: &mut Connection, expected_error: Error) -> (u64, u32) {
+    match &notices(conn)[..] {
+        [Notice::Error {
+            error,
+            reconnect_in_ms: Some(d1),
+        }, Notice::Reconnecting { delay_ms, attempt }] => {
+            assert_eq!(error, &expected_error);
+            assert_eq!(d1, delay_ms);
+            (*delay_ms, *attempt)
+        }
+        other => panic!("expected an error and a reconnect, got {other:?}"),
+    }
+}
+
+fn fatal(conn: &mut Connection) -> Error {
+    match &notices(conn)[..] {
+        [.., Notice::Error {
+            error,
+            reconnect_in_ms: None,
+        }] => {
+            assert_eq!(conn.ready_state(), ReadyState::Closed);
+            assert_eq!(conn.timeout(), None);
+            error.clone()
+        }
+        other => panic!("expected a fatal error, got {other:?}"),
+    }
+}
+
+// --- Opening ------------------------------------------------------------------
+
+#[test]
+fn starts_connecting_with_one_request() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    assert_eq!(
+        ios(&mut conn),
+        vec![Io::Fetch {
+            last_event_id: String::new()
+        }]
+    );
+    assert_eq!(conn.timeout(), None);
+}
+
+#[test]
+fn initial_last_event_id_is_sent_on_the_first_request() {
+    let options = Options {
+        last_event_id: "41".into(),
+        ..Options::default()
+    };
+    let mut conn = Connection::new(options, 1, 0);
+    assert_eq!(conn.poll_io(), fetch("41"));
+    assert_eq!(conn.last_event_id(), "41");
+}
+
+#[test]
+fn status_200_with_event_stream_opens_whatever_the_parameters_or_case() {
+    for ct in [
+        "text/event-stream",
+        "text/event-stream; charset=utf-8",
+        "TEXT/Event-Stream;charset=ISO-8859-1",
+        " text/event-stream ; foo=bar",
+    ] {
+        let mut conn = Connection::new(Options::default(), 1, 0);
+        conn.on_response(5, 200, Some(ct), None);
+        assert_eq!(conn.ready_state(), ReadyState::Open, "{ct}");
+        assert_eq!(notices(&mut conn), vec![Notice::Open]);
+    }
+}
+
+#[test]
+fn status_204_closes_for_good() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.poll_io();
+    conn.on_response(5, 204, None, None);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert_eq!(fatal(&mut conn), Error::HttpStatus { status: 204 });
+}
+
+#[test]
+fn other_statuses_fail_for_good_with_the_status() {
+    for status in [201, 301, 401, 403, 404, 500, 503] {
+        let mut conn = Connection::new(Options::default(), 1, 0);
+        conn.on_response(5, status, SSE, None);
+        assert_eq!(fatal(&mut conn), Error::HttpStatus { status });
+    }
+}
+
+#[test]
+fn wrong_or_missing_content_type_fails_for_good() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.on_response(5, 200, Some("text/html; charset=utf-8"), None);
+    assert_eq!(
+        fatal(&mut conn),
+        Error::ContentType {
+            content_type: Some("text/html; charset=utf-8".into())
+        }
+    );
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.on_response(5, 200, None, None);
+    assert_eq!(fatal(&mut conn), Error::ContentType { content_type: None });
+}
+
+#[test]
+fn listed_statuses_are_retried_honouring_retry_after() {
+    let options = Options {
+        retry_statuses: vec![429, 503],
+        ..Options::default()
+    };
+    let mut conn = Connection::new(options, 1, 0);
+    conn.poll_io();
+    conn.on_response(100, 503, Some("text/plain"), Some(10_000));
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    let (delay, attempt) = reconnect_delay(&mut conn, Error::HttpStatus { status: 503 });
+    assert_eq!(
+        (delay, attempt),
+        (10_000, 1),
+        "Retry-After beats the 3 s base"
+    );
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    assert_eq!(conn.timeout(), Some(10_100));
+    conn.on_timer(10_100);
+    assert_eq!(conn.poll_io(), fetch(""));
+    // Without Retry-After, the policy's delay.
+    conn.on_response(10_200, 429, None, None);
+    conn.poll_io();
+    let (delay, attempt) = reconnect_delay(&mut conn, Error::HttpStatus { status: 429 });
+    assert_eq!(attempt, 2);
+    assert!((3000..=6000).contains(&delay), "{delay}");
+}
+
+// --- Losing the connection ----------------------------------------------------------
+
+#[test]
+fn network_error_before_a_response_reconnects_after_the_base_delay() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.poll_io();
+    conn.on_fetch_error(
+        50,
+        Error::Network {
+            message: "Failed to fetch".into(),
+        },
+    );
+    let (delay, attempt) = reconnect_delay(
+        &mut conn,
+        Error::Network {
+            message: "Failed to fetch".into(),
+        },
+    );
+    assert_eq!((delay, attempt), (3000, 1));
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    conn.on_timer(3049);
+    assert_eq!(conn.poll_io(), None, "not before the time");
+    conn.on_timer(3050);
+    assert_eq!(conn.poll_io(), fetch(""));
+}
+
+#[test]
+fn clean_end_of_body_reconnects_with_last_event_id() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"id: 7\ndata: a\n\n");
+    notices(&mut conn);
+    conn.on_eof(20);
+    let (delay, _) = reconnect_delay(&mut conn, Error::StreamEnded);
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    conn.on_timer(20 + delay);
+    assert_eq!(conn.poll_io(), fetch("7"));
+}
+
+#[test]
+fn empty_last_event_id_is_not_sent() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"id: 7\n\nid\n\n");
+    conn.on_eof(20);
+    notices(&mut conn);
+    conn.on_timer(10_000);
+    assert_eq!(conn.poll_io(), fetch(""));
+}
+
+#[test]
+fn body_error_mid_stream_reconnects_and_drops_the_unfinished_event() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"id: 1\ndata: a\n\nid: 2\ndata: half");
+    conn.on_fetch_error(
+        20,
+        Error::Network {
+            message: "network error".into(),
+        },
+    );
+    let n = notices(&mut conn);
+    assert!(matches!(&n[0], Notice::Message(e) if e.data == "a"));
+    assert_eq!(n.len(), 3);
+    conn.on_timer(10_000);
+    assert_eq!(
+        conn.poll_io(),
+        fetch("1"),
+        "the unfinished block's id is dropped"
+    );
+    conn.on_response(10_010, 200, SSE, None);
+    // The new response may open with a BOM again.
+    conn.on_chunk(10_020, b"\xEF\xBB\xBFdata: b\n\n");
+    let n = notices(&mut conn);
+    assert!(matches!(&n[1], Notice::Message(e) if e.data == "b" && e.last_event_id == "1"));
+}
+
+// --- Delays -----------------------------------------------------------------------
+
+#[test]
+fn server_retry_sets_the_base_delay() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"retry: 1200\n");
+    assert_eq!(conn.server_retry_ms(), Some(1200));
+    conn.on_eof(20);
+    assert_eq!(reconnect_delay(&mut conn, Error::StreamEnded).0, 1200);
+    assert_eq!(conn.timeout(), Some(1220));
+}
+
+#[test]
+fn retry_zero_is_raised_to_the_floor() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"retry: 0\n");
+    conn.on_eof(20);
+    assert_eq!(reconnect_delay(&mut conn, Error::StreamEnded).0, 250);
+}
+
+/// Fails `n` consecutive attempts (network errors before any response) and
+/// returns the delays announced.
+fn consecutive_failures(seed: u64, policy: RetryPolicy, n: usize) -> Vec<u64> {
+    let options = Options {
+        retry: policy,
+        ..Options::default()
+    };
+    let mut conn = Connection::new(options, seed, 0);
+    let mut now = 0;
+    let mut delays = Vec::new();
+    for _ in 0..n {
+        conn.poll_io();
+        conn.on_fetch_error(
+            now,
+            Error::Network {
+                message: "x".into(),
+            },
+        );
+        let (delay, attempt) = reconnect_delay(
+            &mut conn,
+            Error::Network {
+                message: "x".into(),
+            },
+        );
+        assert_eq!(attempt as usize, delays.len() + 1);
+        delays.push(delay);
+        now += delay;
+        conn.on_timer(now);
+    }
+    delays
+}
+
+#[test]
+fn backoff_grows_exponentially_up_to_the_maximum() {
+    let policy = RetryPolicy {
+        jitter: 0.0,
+        ..RetryPolicy::default()
+    };
+    assert_eq!(
+        consecutive_failures(1, policy, 7),
+        vec![3000, 6000, 12_000, 24_000, 30_000, 30_000, 30_000]
+    );
+}
+
+#[test]
+fn backoff_is_jittered_between_base_and_ceiling() {
+    let mut seen = std::collections::HashSet::new();
+    for seed in 0..50 {
+        let delays = consecutive_failures(seed, RetryPolicy::default(), 5);
+        assert_eq!(
+            delays[0], 3000,
+            "the first reconnect waits the base, like the browser"
+        );
+        for (i, d) in delays.iter().enumerate().skip(1) {
+            let ceiling = (3000u64 << i).min(30_000);
+            assert!((3000..=ceiling).contains(d), "attempt {}: {d}", i + 1);
+        }
+        seen.insert(delays[3]);
+    }
+    assert!(seen.len() > 40, "delays differ between clients: {seen:?}");
+}
+
+#[test]
+fn max_attempts_then_closed_with_retries_exhausted() {
+    let options = Options {
+        retry: RetryPolicy {
+            max_attempts: Some(2),
+            ..RetryPolicy::default()
+        },
+        ..Options::default()
+    };
+    let mut conn = Connection::new(options, 1, 0);
+    let net = || Error::Network {
+        message: "down".into(),
+    };
+    let mut now = 0;
+    for attempt in 1..=2 {
+        conn.poll_io();
+        conn.on_fetch_error(now, net());
+        assert_eq!(reconnect_delay(&mut conn, net()).1, attempt);
+        now += 60_000;
+        conn.on_timer(now);
+    }
+    conn.poll_io();
+    conn.on_fetch_error(now, net());
+    assert_eq!(
+        fatal(&mut conn),
+        Error::RetriesExhausted {
+            attempts: 2,
+            last: Box::new(net())
+        }
+    );
+    conn.on_timer(now + 100_000);
+    assert_eq!(conn.poll_io(), None);
+}
+
+#[test]
+fn a_connection_that_delivered_an_event_resets_the_backoff() {
+    let policy = RetryPolicy {
+        jitter: 0.0,
+        ..RetryPolicy::default()
+    };
+    let options = Options {
+        retry: policy,
+        ..Options::default()
+    };
+    let mut conn = Connection::new(options, 1, 0);
+    let mut now = 0;
+    // Three failed attempts: 3 s, 6 s, 12 s.
+    for _ in 0..3 {
+        conn.poll_io();
+        conn.on_fetch_error(
+            now,
+            Error::Network {
+                message: "x".into(),
+            },
+        );
+        let (d, _) = reconnect_delay(
+            &mut conn,
+            Error::Network {
+                message: "x".into(),
+            },
+        );
+        now += d;
+        conn.on_timer(now);
+    }
+    // Open, but lost at once with no event: not healthy, backoff continues.
+    conn.on_response(now, 200, SSE, None);
+    conn.on_eof(now + 10);
+    assert_eq!(notices(&mut conn).len(), 3); // Open, Error, Reconnecting
+    now += 100_000;
+    conn.on_timer(now);
+    // Open, one event, then lost: healthy, back to the base.
+    conn.on_response(now, 200, SSE, None);
+    conn.on_chunk(now + 5, b"data: x\n\n");
+    conn.on_eof(now + 10);
+    let n = notices(&mut conn);
+    assert!(
+        matches!(
+            n[..],
+            [
+                Notice::Open,
+                Notice::Message(_),
+                Notice::Error { .. },
+                Notice::Reconnecting {
+                    delay_ms: 3000,
+                    attempt: 1
+                }
+            ]
+        ),
+        "{n:?}"
+    );
+}
+
+#[test]
+fn a_connection_open_long_enough_resets_the_backoff() {
+    let options = Options {
+        retry: RetryPolicy {
+            jitter: 0.0,
+            ..RetryPolicy::default()
+        },
+        ..Options::default()
+    };
+    let mut conn = Connection::new(options, 1, 0);
+    conn.poll_io();
+    conn.on_fetch_error(
+        0,
+        Error::Network {
+            message: "x".into(),
+        },
+    );
+    notices(&mut conn);
+    conn.on_timer(3000);
+    conn.on_response(3000, 200, SSE, None);
+    conn.on_chunk(5000, b": heartbeat\n");
+    conn.on_eof(8000); // open for 5 s, no event
+    let n = notices(&mut conn);
+    assert!(
+        matches!(
+            n.last(),
+            Some(Notice::Reconnecting {
+                delay_ms: 3000,
+                attempt: 1
+            })
+        ),
+        "{n:?}"
+    );
+}
+
+#[test]
+fn retry_policy_delay_is_clamped() {
+    let policy = RetryPolicy::default();
+    assert_eq!(policy.delay_ms(1, Some(5), 0.5), 250);
+    assert_eq!(policy.delay_ms(1, Some(600_000), 0.5), 30_000);
+    assert_eq!(
+        policy.delay_ms(u32::MAX, None, 0.99),
+        30_000 - (0.99f64 * 27_000.0).round() as u64
+    );
+    assert_eq!(policy.delay_ms(40, Some(u64::MAX), 0.0), 30_000);
+}
+
+// --- The end event -----------------------------------------------------------------
+
+#[test]
+fn end_event_is_delivered_then_the_source_closes_for_good() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"data: a\n\nevent: end\ndata: bye\n\ndata: after\n\n");
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    let n = notices(&mut conn);
+    assert_eq!(n.len(), 2, "nothing after the end event: {n:?}");
+    assert!(matches!(&n[1], Notice::Message(e) if e.event_type == "end" && e.data == "bye"));
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+    assert_eq!(conn.timeout(), None);
+    conn.on_eof(20);
+    conn.on_timer(100_000);
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.poll_notice(), None);
+}
+
+#[test]
+fn end_event_name_is_configurable_and_can_be_switched_off() {
+    let mut conn = open(Options {
+        end_event: Some("done".into()),
+        ..Options::default()
+    });
+    conn.on_chunk(10, b"event: end\ndata: x\n\nevent: done\ndata: y\n\n");
+    assert_eq!(notices(&mut conn).len(), 2);
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+
+    let mut conn = open(Options {
+        end_event: None,
+        ..Options::default()
+    });
+    conn.on_chunk(10, b"event: end\ndata: x\n\n");
+    assert_eq!(notices(&mut conn).len(), 1);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+}
+
+// --- Idle timeout ------------------------------------------------------------------
+
+#[test]
+fn idle_timeout_reconnects_when_nothing_arrives() {
+    let mut conn = open(Options {
+        idle_timeout_ms: Some(1000),
+        ..Options::default()
+    });
+    assert_eq!(conn.timeout(), Some(1000));
+    conn.on_chunk(600, b": ping\n"); // a heartbeat counts
+    assert_eq!(conn.timeout(), Some(1600));
+    conn.on_timer(1000);
+    assert_eq!(
+        conn.ready_state(),
+        ReadyState::Open,
+        "too early: nothing happens"
+    );
+    notices(&mut conn);
+    conn.on_timer(1600);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    let (delay, _) = reconnect_delay(&mut conn, Error::IdleTimeout { timeout_ms: 1000 });
+    assert_eq!(conn.timeout(), Some(1600 + delay));
+    conn.on_timer(1600 + delay);
+    assert_eq!(conn.poll_io(), fetch(""));
+}
+
+#[test]
+fn idle_timeout_also_covers_a_response_that_never_comes() {
+    let mut conn = Connection::new(
+        Options {
+            idle_timeout_ms: Some(500),
+            ..Options::default()
+        },
+        1,
+        100,
+    );
+    conn.poll_io();
+    assert_eq!(conn.timeout(), Some(600));
+    conn.on_timer(600);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    reconnect_delay(&mut conn, Error::IdleTimeout { timeout_ms: 500 });
+}
+
+// --- close() ----------------------------------------------------------------------
+
+#[test]
+fn close_during_a_pending_request_aborts_it() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.poll_io();
+    conn.close();
+    assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+    conn.on_response(10, 200, SSE, None);
+    assert_eq!(
+        conn.ready_state(),
+        ReadyState::Closed,
+        "a late response is ignored"
+    );
+    assert_eq!(notices(&mut conn), vec![], "close() announces nothing");
+}
+
+#[test]
+fn close_while_open_aborts_and_ignores_later_bytes() {
+    let mut conn = open(Options::default());
+    conn.close();
+    assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    conn.on_chunk(10, b"data: late\n\n");
+    conn.on_eof(20);
+    assert_eq!(notices(&mut conn), vec![]);
+}
+
+#[test]
+fn close_during_backoff_stays_closed() {
+    let mut conn = open(Options::default());
+    conn.on_eof(10);
+    notices(&mut conn);
+    assert!(conn.timeout().is_some());
+    conn.close();
+    assert_eq!(ios(&mut conn), vec![], "nothing in flight to abort");
+    assert_eq!(conn.timeout(), None);
+    conn.on_timer(1_000_000);
+    assert_eq!(conn.poll_io(), None);
+    conn.close();
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+}
+
+// --- Other failures ------------------------------------------------------------------
+
+#[test]
+fn limit_exceeded_closes_with_the_limit_error() {
+    let mut conn = open(Options {
+        limits: eventsource_wasm::parser::Config::default().max_line_len(16),
+        ..Options::default()
+    });
+    conn.on_chunk(10, b"data: ok\n\ndata: this line is too long\n\n");
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    let n = notices(&mut conn);
+    assert!(
+        matches!(&n[0], Notice::Message(e) if e.data == "ok"),
+        "{n:?}"
+    );
+    assert_eq!(
+        n[1],
+        Notice::Error {
+            error: Error::Limit(ParseError::LineTooLong { limit: 16 }),
+            reconnect_in_ms: None
+        }
+    );
+    assert_eq!(n.len(), 2);
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+}
+
+#[test]
+fn headers_callback_failure_is_retried_invalid_request_and_abort_are_not() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.on_fetch_error(
+        0,
+        Error::Headers {
+            message: "token refresh failed".into(),
+        },
+    );
+    reconnect_delay(
+        &mut conn,
+        Error::Headers {
+            message: "token refresh failed".into(),
+        },
+    );
+
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.on_fetch_error(
+        0,
+        Error::InvalidRequest {
+            message: "bad URL".into(),
+        },
+    );
+    assert!(matches!(fatal(&mut conn), Error::InvalidRequest { .. }));
+
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.on_fetch_error(0, Error::Aborted);
+    assert_eq!(fatal(&mut conn), Error::Aborted);
+}
+
+#[test]
+fn comments_are_passed_on() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b": keep-alive\n");
+    assert_eq!(
+        notices(&mut conn),
+        vec![Notice::Comment("keep-alive".into())]
+    );
+}
+
+// --- Helpers ------------------------------------------------------------------------
+
+#[test]
+fn retry_after_seconds_parsing() {
+    assert_eq!(parse_retry_after_seconds("120"), Some(120_000));
+    assert_eq!(parse_retry_after_seconds(" 5 "), Some(5000));
+    assert_eq!(parse_retry_after_seconds("0"), Some(0));
+    assert_eq!(parse_retry_after_seconds("-1"), None);
+    assert_eq!(parse_retry_after_seconds("1.5"), None);
+    assert_eq!(
+        parse_retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"),
+        None
+    );
+    assert_eq!(
+        parse_retry_after_seconds("99999999999999999999999"),
+        Some(u64::MAX)
+    );
+}
+
+#[test]
+fn event_stream_content_type_matching() {
+    assert!(is_event_stream("text/event-stream;charset=utf-8"));
+    assert!(!is_event_stream("text/event-streams"));
+    assert!(!is_event_stream("text/plain; x=text/event-stream"));
+    assert!(!is_event_stream(""));
+}
