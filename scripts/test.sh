@@ -16,7 +16,16 @@ section "native Rust: unit, vectors, property tests, doc examples"
 cargo test --quiet
 
 section "WebAssembly in headless Chromium (wasm-pack test)"
-wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web
+# The scriptable SSE server the browser tests talk to; stopped on exit.
+server_log=$(mktemp)
+node tests/server/sse-test-server.mjs 0 > "$server_log" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$server_log"' EXIT
+for _ in $(seq 50); do grep -q listening "$server_log" && break; sleep 0.1; done
+SSE_TEST_SERVER=$(awk '/listening/ { print $2 }' "$server_log")
+export SSE_TEST_SERVER
+[ -n "$SSE_TEST_SERVER" ] || { echo "the SSE test server did not start" >&2; exit 1; }
+wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web --test web_client
 
 section "build the WebAssembly package"
 bash scripts/build-wasm.sh

@@ -173,3 +173,29 @@ impl From<ParseError> for Error {
         Error::Limit(e)
     }
 }
+
+/// An event whose data did not decode into the type a typed listener asked
+/// for. The stream it came from goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// The event's type.
+    pub event_type: String,
+    /// The event's data, as received.
+    pub data: String,
+    /// What the decoder said, for people.
+    pub message: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the data of a {:?} event ({} bytes) did not decode: {}",
+            self.event_type,
+            self.data.len(),
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}

@@ -35,11 +35,11 @@ pub mod error;
 pub mod parser;
 
 pub use connection::{ReadyState, RetryPolicy};
-pub use error::{Error, ParseError};
+pub use error::{DecodeError, Error, ParseError};
 pub use parser::{Config, Event, Item, Parser};
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]

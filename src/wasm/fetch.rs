@@ -1,0 +1,300 @@
+//! One request: build it, send it with the global `fetch`, read its body.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use futures::future::LocalBoxFuture;
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestCache,
+    RequestCredentials, RequestInit, RequestMode, Response,
+};
+
+use super::sys;
+use crate::connection::parse_retry_after_seconds;
+use crate::error::Error;
+
+/// Produces headers before every request (token refresh).
+pub(crate) type HeadersFn =
+    Rc<dyn Fn() -> LocalBoxFuture<'static, Result<Vec<(String, String)>, String>>>;
+
+/// The `credentials` mode of the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Credentials {
+    /// Never send cookies or HTTP authentication.
+    Omit,
+    /// Send them to the same origin only: the browser's `EventSource`
+    /// default (`withCredentials: false`).
+    #[default]
+    SameOrigin,
+    /// Send them cross-origin too (`withCredentials: true`); the server
+    /// must allow it with `Access-Control-Allow-Credentials: true`.
+    Include,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Text (sent as UTF-8; set `Content-Type` yourself, e.g. JSON).
+    Text(String),
+    /// Raw bytes.
+    Bytes(Vec<u8>),
+}
+
+/// Everything about the request that stays the same across reconnects.
+pub(crate) struct RequestSpec {
+    pub(crate) url: String,
+    pub(crate) method: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) headers_fn: Option<HeadersFn>,
+    pub(crate) body: Option<Body>,
+    pub(crate) credentials: Credentials,
+}
+
+impl std::fmt::Debug for RequestSpec {
+    // Header values are secrets (tokens): never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestSpec")
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field(
+                "header_names",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("headers_fn", &self.headers_fn.is_some())
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Aborts the request (and so its body stream) when dropped.
+#[derive(Debug)]
+pub(crate) struct AbortGuard(AbortController);
+
+impl AbortGuard {
+    fn new() -> Result<Self, Error> {
+        AbortController::new()
+            .map(AbortGuard)
+            .map_err(|e| Error::InvalidRequest {
+                message: sys::message_of(&e),
+            })
+    }
+
+    fn signal(&self) -> AbortSignal {
+        self.0.signal()
+    }
+}
+
+impl Drop for AbortGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// What the response's head said.
+#[derive(Debug)]
+pub(crate) struct Head {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) retry_after_ms: Option<u64>,
+}
+
+/// What reading the body gave.
+#[derive(Debug)]
+pub(crate) enum Read {
+    Chunk(Vec<u8>),
+    End,
+}
+
+enum Phase {
+    Head(LocalBoxFuture<'static, Result<Response, Error>>),
+    Body {
+        reader: ReadableStreamDefaultReader,
+        read: Option<JsFuture>,
+    },
+    Empty,
+    Done,
+}
+
+/// A request in flight. Dropping it aborts the request.
+pub(crate) struct InFlight {
+    phase: Phase,
+    _abort: Option<AbortGuard>,
+}
+
+/// What an [`InFlight`] produced.
+#[derive(Debug)]
+pub(crate) enum Progress {
+    Head(Head),
+    Read(Read),
+    Failed(Error),
+}
+
+impl InFlight {
+    /// Starts a request (the headers callback runs first).
+    pub(crate) fn start(spec: &Rc<RequestSpec>, last_event_id: String) -> InFlight {
+        let spec = Rc::clone(spec);
+        match AbortGuard::new() {
+            Ok(abort) => InFlight {
+                phase: Phase::Head(Box::pin(send(spec, last_event_id, abort.signal()))),
+                _abort: Some(abort),
+            },
+            Err(e) => InFlight {
+                phase: Phase::Head(Box::pin(async move { Err(e) })),
+                _abort: None,
+            },
+        }
+    }
+
+    /// Polls for the next step: the head once, then body reads.
+    pub(crate) fn poll_progress(&mut self, cx: &mut Context<'_>) -> Poll<Progress> {
+        loop {
+            match &mut self.phase {
+                Phase::Done => return Poll::Pending,
+                Phase::Empty => {
+                    self.phase = Phase::Done;
+                    return Poll::Ready(Progress::Read(Read::End));
+                }
+                Phase::Head(future) => {
+                    let response = match future.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(Ok(response)) => response,
+                        Poll::Ready(Err(e)) => {
+                            self.phase = Phase::Done;
+                            return Poll::Ready(Progress::Failed(e));
+                        }
+                    };
+                    let head = read_head(&response);
+                    self.phase = match response.body() {
+                        Some(body) => Phase::Body {
+                            reader: body.get_reader().unchecked_into(),
+                            read: None,
+                        },
+                        // No body at all: it ends at once.
+                        None => Phase::Empty,
+                    };
+                    return Poll::Ready(Progress::Head(head));
+                }
+                Phase::Body { reader, read } => {
+                    let pending = read.get_or_insert_with(|| JsFuture::from(reader.read()));
+                    let result = match Pin::new(pending).poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(result) => result,
+                    };
+                    *read = None;
+                    let progress = match result.and_then(|r| read_result(&r)) {
+                        Ok(Some(chunk)) if chunk.is_empty() => continue,
+                        Ok(Some(chunk)) => Progress::Read(Read::Chunk(chunk)),
+                        Ok(None) => {
+                            self.phase = Phase::Done;
+                            Progress::Read(Read::End)
+                        }
+                        Err(e) => {
+                            self.phase = Phase::Done;
+                            Progress::Failed(Error::Network {
+                                message: sys::message_of(&e),
+                            })
+                        }
+                    };
+                    return Poll::Ready(progress);
+                }
+            }
+        }
+    }
+}
+
+/// `{ done, value }` of a body read: `Some(bytes)` or `None` at the end.
+fn read_result(result: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+    if Reflect::get(result, &JsValue::from_str("done"))?.is_truthy() {
+        return Ok(None);
+    }
+    let value = Reflect::get(result, &JsValue::from_str("value"))?;
+    Ok(Some(value.unchecked_into::<Uint8Array>().to_vec()))
+}
+
+fn read_head(response: &Response) -> Head {
+    let headers = response.headers();
+    let get = |name: &str| headers.get(name).ok().flatten();
+    Head {
+        status: response.status(),
+        content_type: get("content-type"),
+        retry_after_ms: get("retry-after").and_then(|v| retry_after_ms(&v)),
+    }
+}
+
+/// `Retry-After` as a delay: delay-seconds, or an HTTP-date measured
+/// against the wall clock.
+fn retry_after_ms(value: &str) -> Option<u64> {
+    parse_retry_after_seconds(value).or_else(|| {
+        let at = js_sys::Date::parse(value);
+        (!at.is_nan()).then(|| (at - js_sys::Date::now()).max(0.0) as u64)
+    })
+}
+
+fn invalid_header(name: &str) -> Error {
+    // The value may be a secret: name the header only.
+    Error::InvalidRequest {
+        message: format!("invalid name or value for the header {name:?}"),
+    }
+}
+
+async fn send(
+    spec: Rc<RequestSpec>,
+    last_event_id: String,
+    signal: AbortSignal,
+) -> Result<Response, Error> {
+    let headers = Headers::new().map_err(|e| Error::InvalidRequest {
+        message: sys::message_of(&e),
+    })?;
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(|_| invalid_header(name));
+    set("Accept", "text/event-stream")?;
+    set("Cache-Control", "no-cache")?;
+    for (name, value) in &spec.headers {
+        set(name, value)?;
+    }
+    if let Some(headers_fn) = &spec.headers_fn {
+        let fresh = headers_fn()
+            .await
+            .map_err(|message| Error::Headers { message })?;
+        for (name, value) in &fresh {
+            set(name, value)?;
+        }
+    }
+    if !last_event_id.is_empty() {
+        set("Last-Event-ID", &last_event_id)?;
+    }
+
+    let init = RequestInit::new();
+    init.set_method(&spec.method);
+    init.set_headers(&headers);
+    init.set_mode(RequestMode::Cors);
+    // What the browser's EventSource does: never answer from the cache.
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(match spec.credentials {
+        Credentials::Omit => RequestCredentials::Omit,
+        Credentials::SameOrigin => RequestCredentials::SameOrigin,
+        Credentials::Include => RequestCredentials::Include,
+    });
+    init.set_signal(Some(&signal));
+    match &spec.body {
+        Some(Body::Text(text)) => init.set_body(&JsValue::from_str(text)),
+        Some(Body::Bytes(bytes)) => init.set_body(&Uint8Array::from(bytes.as_slice())),
+        None => {}
+    }
+    let request =
+        Request::new_with_str_and_init(&spec.url, &init).map_err(|e| Error::InvalidRequest {
+            message: sys::message_of(&e),
+        })?;
+    let response = JsFuture::from(sys::fetch_with_request(&request))
+        .await
+        .map_err(|e| Error::Network {
+            message: sys::message_of(&e),
+        })?;
+    response.dyn_into::<Response>().map_err(|_| Error::Network {
+        message: "fetch() did not resolve to a Response".into(),
+    })
+}

@@ -1,0 +1,13 @@
+// Helpers for tests/web_client.rs: talk to the scriptable test server.
+export async function setScript(base, key, responses) {
+  const res = await fetch(`${base}/script/${key}`, { method: 'POST', body: responses });
+  if (!res.ok) throw new Error(`script ${key}: ${res.status}`);
+}
+
+export async function getRequests(base, key) {
+  return (await fetch(`${base}/requests/${key}`)).json();
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,126 @@
+// A scriptable SSE server for the browser tests. Plain Node, 127.0.0.1 only.
+//
+//   POST /script/<key>    body: JSON array of responses, served in turn to
+//                         successive requests to /sse/<key> (the last one
+//                         repeats). Resets the key's recorded requests.
+//   ANY  /sse/<key>       records the request, serves the next response.
+//   GET  /requests/<key>  the recorded requests, as JSON.
+//
+// A response: { status = 200, headers = { 'content-type': 'text/event-stream' },
+//   chunks: [{ text | bytes (array of numbers), delay (ms before it) }],
+//   end: 'close' (default) | 'hang' (keep open) | 'destroy' (cut the
+//   connection after the chunks) | 'reset' (cut it before any response;
+//   note that Chromium silently retries such a request once on a fresh
+//   connection, so the server may see it twice) }
+//
+// Every response carries CORS headers that echo the caller's origin and
+// allow any request header, since the test page runs on another port.
+//
+// Usage: node sse-test-server.mjs [port]  (prints "listening <url>")
+import { createServer } from 'node:http';
+
+const keys = new Map();
+const entry = (key) => {
+  if (!keys.has(key)) keys.set(key, { responses: [], requests: [] });
+  return keys.get(key);
+};
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cors(req, res) {
+  res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+  res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After, X-Request-Number');
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.setHeader('Vary', 'Origin');
+}
+
+async function body(req) {
+  const parts = [];
+  for await (const part of req) parts.push(part);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+async function serve(key, req, res) {
+  const state = entry(key);
+  const record = {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    body: await body(req),
+    at: Date.now(),
+    clientClosed: false,
+  };
+  state.requests.push(record);
+  const n = state.requests.length;
+  const script = state.responses[Math.min(n - 1, state.responses.length - 1)] ?? { status: 404, chunks: [] };
+  let finished = false;
+  res.on('close', () => {
+    if (!finished) {
+      record.clientClosed = true;
+      record.closedAt = Date.now();
+    }
+  });
+  if (script.end === 'reset') {
+    finished = true;
+    req.socket.destroy();
+    return;
+  }
+  res.writeHead(script.status ?? 200, {
+    'Cache-Control': 'no-store',
+    'X-Request-Number': String(n),
+    ...(script.headers ?? { 'content-type': 'text/event-stream' }),
+  });
+  res.flushHeaders();
+  for (const chunk of script.chunks ?? []) {
+    if (chunk.delay) await sleep(chunk.delay);
+    if (res.destroyed) return;
+    const bytes = chunk.bytes ? Buffer.from(chunk.bytes) : Buffer.from(chunk.text ?? '', 'utf8');
+    // Wait until the bytes are handed to the socket, so that a 'destroy'
+    // after them cuts the connection after the data, not instead of it.
+    await new Promise((resolve) => res.write(bytes, resolve));
+  }
+  if (script.end === 'hang') return;
+  finished = true;
+  if (script.end === 'destroy') req.socket.destroy();
+  else res.end();
+}
+
+export function startTestServer(port = 0) {
+  const server = createServer(async (req, res) => {
+    cors(req, res);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const [, kind, key] = new URL(req.url, 'http://x').pathname.split('/');
+    try {
+      if (kind === 'script' && req.method === 'POST') {
+        keys.set(key, { responses: JSON.parse(await body(req)), requests: [] });
+        res.writeHead(204).end();
+      } else if (kind === 'requests') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(entry(key).requests));
+      } else if (kind === 'sse') {
+        await serve(key, req, res);
+      } else {
+        res.writeHead(404).end();
+      }
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+    }
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const server = await startTestServer(Number(process.argv[2] ?? 0));
+  console.log(`listening http://127.0.0.1:${server.address().port}`);
+  const stop = () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,550 @@
+//! The Rust API in a real browser (headless Chromium via `wasm-pack test`)
+//! against the real local test server in `tests/server/sse-test-server.mjs`,
+//! which `npm test` starts and stops. The page runs on another port than the
+//! server, so every request here is cross-origin, with CORS.
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use eventsource_wasm::connection::{Notice, ReadyState, RetryPolicy};
+use eventsource_wasm::wasm::{EventSource, EventStream};
+use eventsource_wasm::{DecodeError, Error};
+use futures::future::{select, Either};
+use futures::StreamExt;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/tests/js/server.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = setScript)]
+    fn set_script(base: &str, key: &str, responses: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = getRequests)]
+    fn get_requests(base: &str, key: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = sleep)]
+    fn sleep_promise(ms: u32) -> js_sys::Promise;
+}
+
+fn server() -> &'static str {
+    // Read at compile time: `npm test` (scripts/test.sh) starts the server
+    // and sets it.
+    match option_env!("SSE_TEST_SERVER") {
+        Some(url) => url,
+        None => panic!("SSE_TEST_SERVER is not set: run the browser tests with `npm test`"),
+    }
+}
+
+fn url(key: &str) -> String {
+    format!("{}/sse/{key}", server())
+}
+
+async fn script(key: &str, responses: &str) {
+    JsFuture::from(set_script(server(), key, responses))
+        .await
+        .unwrap();
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Recorded {
+    method: String,
+    headers: HashMap<String, String>,
+    body: String,
+    at: f64,
+    client_closed: bool,
+}
+
+async fn requests(key: &str) -> Vec<Recorded> {
+    let value = JsFuture::from(get_requests(server(), key)).await.unwrap();
+    serde_wasm_bindgen::from_value(value).unwrap()
+}
+
+async fn sleep(ms: u32) {
+    JsFuture::from(sleep_promise(ms)).await.unwrap();
+}
+
+/// Collects notices until the stream ends, or panics after `ms`.
+async fn until_closed(mut stream: EventStream, ms: u32) -> Vec<Notice> {
+    let mut seen = Vec::new();
+    loop {
+        match select(stream.next(), Box::pin(sleep(ms))).await {
+            Either::Left((Some(notice), _)) => seen.push(notice),
+            Either::Left((None, _)) => return seen,
+            Either::Right(_) => panic!("the stream did not end within {ms} ms; saw {seen:?}"),
+        }
+    }
+}
+
+/// Collects notices until `done` says so, or panics after `ms`.
+async fn until(stream: &mut EventStream, ms: u32, done: impl Fn(&[Notice]) -> bool) -> Vec<Notice> {
+    let mut seen = Vec::new();
+    while !done(&seen) {
+        match select(stream.next(), Box::pin(sleep(ms))).await {
+            Either::Left((Some(notice), _)) => seen.push(notice),
+            Either::Left((None, _)) => panic!("the stream ended early; saw {seen:?}"),
+            Either::Right(_) => panic!("not done within {ms} ms; saw {seen:?}"),
+        }
+    }
+    seen
+}
+
+fn messages(notices: &[Notice]) -> Vec<(String, String, String)> {
+    notices
+        .iter()
+        .filter_map(|n| match n {
+            Notice::Message(e) => Some((
+                e.event_type.clone(),
+                e.data.clone(),
+                e.last_event_id.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        initial_delay_ms: 50,
+        min_delay_ms: 10,
+        ..RetryPolicy::default()
+    }
+}
+
+const END: &str = r#"{"text":"event: end\ndata: bye\n\n"}"#;
+
+#[wasm_bindgen_test]
+async fn headers_and_a_refreshed_token_arrive_on_every_connect() {
+    script(
+        "headers",
+        &format!(r#"[{{"chunks":[{{"text":"data: a\n\n"}}]}}, {{"chunks":[{END}]}}]"#),
+    )
+    .await;
+    let counter = std::rc::Rc::new(std::cell::Cell::new(0));
+    let calls = counter.clone();
+    let source = EventSource::builder(url("headers"))
+        .header("X-Client", "tests")
+        .headers_with(move || {
+            calls.set(calls.get() + 1);
+            let token = format!("Bearer token-{}", calls.get());
+            async move { Ok::<_, String>(vec![("Authorization".to_owned(), token)]) }
+        })
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 5000).await;
+    assert_eq!(messages(&seen).len(), 2);
+    let got = requests("headers").await;
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].headers["authorization"], "Bearer token-1");
+    assert_eq!(got[1].headers["authorization"], "Bearer token-2");
+    for r in &got {
+        assert_eq!(r.headers["x-client"], "tests");
+        assert_eq!(r.headers["accept"], "text/event-stream");
+        assert_eq!(r.headers["cache-control"], "no-cache");
+        assert_eq!(r.method, "GET");
+        // Cross-origin: the page is not served by the SSE server.
+        assert_ne!(r.headers.get("origin").map(String::as_str), Some(server()));
+        assert!(r.headers.contains_key("origin"));
+    }
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+}
+
+#[wasm_bindgen_test]
+async fn post_body_arrives_and_is_sent_again_on_reconnect() {
+    script(
+        "post",
+        &format!(r#"[{{"chunks":[{{"text":"data: t1\n\n"}}]}}, {{"chunks":[{END}]}}]"#),
+    )
+    .await;
+    let source = EventSource::builder(url("post"))
+        .method("POST")
+        .header("Content-Type", "application/json")
+        .body(r#"{"prompt":"hi"}"#)
+        .retry(fast_retry())
+        .build();
+    until_closed(source.stream(), 5000).await;
+    let got = requests("post").await;
+    assert_eq!(got.len(), 2);
+    for r in &got {
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.body, r#"{"prompt":"hi"}"#);
+        assert_eq!(r.headers["content-type"], "application/json");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn reconnects_with_last_event_id_after_the_server_drops_mid_stream() {
+    script(
+        "resume",
+        &format!(
+            r#"[{{"chunks":[{{"text":"id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: unfini"}}],"end":"destroy"}},
+               {{"chunks":[{{"text":"id: 3\ndata: c\n\n"}}, {END}]}}]"#
+        ),
+    )
+    .await;
+    let source = EventSource::builder(url("resume"))
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 5000).await;
+    let got: Vec<String> = messages(&seen).into_iter().map(|m| m.1).collect();
+    assert_eq!(got, ["a", "b", "c", "bye"]);
+    assert!(
+        seen.iter().any(|n| matches!(
+            n,
+            Notice::Error {
+                error: Error::Network { .. },
+                reconnect_in_ms: Some(_)
+            }
+        )),
+        "{seen:?}"
+    );
+    let reqs = requests("resume").await;
+    assert_eq!(reqs.len(), 2);
+    assert!(!reqs[0].headers.contains_key("last-event-id"));
+    assert_eq!(reqs[1].headers["last-event-id"], "2");
+    assert_eq!(source.last_event_id(), "3");
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_retry_field_sets_the_delay() {
+    script(
+        "retry",
+        &format!(r#"[{{"chunks":[{{"text":"retry: 400\ndata: a\n\n"}}]}}, {{"chunks":[{END}]}}]"#),
+    )
+    .await;
+    let source = EventSource::builder(url("retry")).build(); // default base: 3000 ms
+    let seen = until_closed(source.stream(), 5000).await;
+    assert!(
+        seen.contains(&Notice::Reconnecting {
+            delay_ms: 400,
+            attempt: 1
+        }),
+        "{seen:?}"
+    );
+    let reqs = requests("retry").await;
+    let gap = reqs[1].at - reqs[0].at;
+    assert!((400.0..2500.0).contains(&gap), "{gap} ms between requests");
+}
+
+#[wasm_bindgen_test]
+async fn backoff_grows_and_is_jittered() {
+    // Four failed attempts (503, opted in to retries), then a stream that
+    // ends at once. (Not connection resets: Chromium silently retries a
+    // request whose connection was reset before any response.)
+    let failing = format!(
+        r#"[{{"status":503}},{{"status":503}},{{"status":503}},{{"status":503}},{{"chunks":[{END}]}}]"#
+    );
+    let open = || {
+        EventSource::builder(url("backoff"))
+            .retry_statuses([503])
+            .retry(RetryPolicy {
+                initial_delay_ms: 40,
+                min_delay_ms: 10,
+                ..RetryPolicy::default()
+            })
+            .build()
+    };
+    let announced = |s: &[Notice]| -> Vec<(u64, u32)> {
+        s.iter()
+            .filter_map(|n| match n {
+                Notice::Reconnecting { delay_ms, attempt } => Some((*delay_ms, *attempt)),
+                _ => None,
+            })
+            .collect()
+    };
+    script("backoff", &failing).await;
+    let seen = until_closed(open().stream(), 8000).await;
+    let delays = announced(&seen);
+    assert_eq!(delays.len(), 4, "{seen:?}");
+    for (i, (delay, attempt)) in delays.iter().enumerate() {
+        assert_eq!(*attempt as usize, i + 1);
+        let ceiling = 40u64 << i;
+        assert!(
+            (40..=ceiling).contains(delay),
+            "attempt {attempt}: {delay} ms"
+        );
+    }
+    // The gaps between the requests the server saw respect the delays.
+    let reqs = requests("backoff").await;
+    assert_eq!(reqs.len(), 5);
+    for (i, (delay, _)) in delays.iter().enumerate() {
+        let gap = reqs[i + 1].at - reqs[i].at;
+        assert!(gap + 5.0 >= *delay as f64, "gap {gap} < delay {delay}");
+    }
+    // Jitter: a second source facing the same failures picks other delays.
+    script("backoff", &failing).await;
+    let again = announced(&until_closed(open().stream(), 8000).await);
+    assert_eq!(again.len(), 4);
+    assert_ne!(delays[1..], again[1..], "attempts 2-4 are random");
+}
+
+#[wasm_bindgen_test]
+async fn status_204_stops_for_good() {
+    script("s204", r#"[{"status":204}]"#).await;
+    let source = EventSource::builder(url("s204"))
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 3000).await;
+    assert_eq!(
+        seen,
+        vec![Notice::Error {
+            error: Error::HttpStatus { status: 204 },
+            reconnect_in_ms: None
+        }]
+    );
+    sleep(300).await;
+    assert_eq!(requests("s204").await.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn status_401_fails_with_its_status() {
+    script(
+        "s401",
+        r#"[{"status":401,"headers":{"content-type":"text/plain"},"chunks":[{"text":"no"}]}]"#,
+    )
+    .await;
+    let source = EventSource::builder(url("s401"))
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 3000).await;
+    assert_eq!(
+        seen,
+        vec![Notice::Error {
+            error: Error::HttpStatus { status: 401 },
+            reconnect_in_ms: None
+        }]
+    );
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+    sleep(200).await;
+    assert_eq!(requests("s401").await.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn status_503_is_retried_when_opted_in_honouring_retry_after() {
+    script(
+        "s503",
+        &format!(r#"[{{"status":503,"headers":{{"retry-after":"1","content-type":"text/plain"}}}}, {{"chunks":[{END}]}}]"#),
+    )
+    .await;
+    let source = EventSource::builder(url("s503"))
+        .retry_statuses([429, 502, 503, 504])
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 5000).await;
+    assert_eq!(
+        seen[0],
+        Notice::Error {
+            error: Error::HttpStatus { status: 503 },
+            reconnect_in_ms: Some(1000)
+        }
+    );
+    let reqs = requests("s503").await;
+    assert_eq!(reqs.len(), 2);
+    assert!(reqs[1].at - reqs[0].at >= 990.0);
+
+    // Not opted in: the same 503 is final.
+    script("s503b", r#"[{"status":503}]"#).await;
+    let seen = until_closed(EventSource::new(url("s503b")).stream(), 3000).await;
+    assert_eq!(
+        seen,
+        vec![Notice::Error {
+            error: Error::HttpStatus { status: 503 },
+            reconnect_in_ms: None
+        }]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn wrong_content_type_fails_for_good() {
+    script(
+        "ctype",
+        r#"[{"headers":{"content-type":"text/html"},"chunks":[{"text":"data: x\n\n"}]}]"#,
+    )
+    .await;
+    let source = EventSource::builder(url("ctype"))
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 3000).await;
+    assert_eq!(
+        seen,
+        vec![Notice::Error {
+            error: Error::ContentType {
+                content_type: Some("text/html".into())
+            },
+            reconnect_in_ms: None
+        }]
+    );
+    sleep(200).await;
+    assert_eq!(requests("ctype").await.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_charset_parameter_does_not_matter() {
+    script(
+        "charset",
+        &format!(r#"[{{"headers":{{"content-type":"text/event-stream; charset=ISO-8859-1"}},"chunks":[{{"text":"data: \u00e9\n\n"}}, {END}]}}]"#),
+    )
+    .await;
+    let seen = until_closed(EventSource::new(url("charset")).stream(), 3000).await;
+    assert_eq!(
+        messages(&seen)[0].1,
+        "\u{e9}",
+        "decoded as UTF-8 regardless"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_end_event_closes_with_no_further_request() {
+    script("end", &format!(r#"[{{"chunks":[{{"text":"data: a\n\n"}}, {END}, {{"text":"data: never\n\n"}}],"end":"hang"}}]"#)).await;
+    let source = EventSource::builder(url("end")).retry(fast_retry()).build();
+    let seen = until_closed(source.stream(), 3000).await;
+    assert_eq!(
+        messages(&seen),
+        vec![
+            ("message".into(), "a".into(), "".into()),
+            ("end".into(), "bye".into(), "".into())
+        ]
+    );
+    sleep(300).await;
+    let reqs = requests("end").await;
+    assert_eq!(reqs.len(), 1);
+    assert!(reqs[0].client_closed, "the hanging response was aborted");
+}
+
+#[wasm_bindgen_test]
+async fn close_during_backoff_stays_closed() {
+    script("closewait", r#"[{"status":503}]"#).await;
+    let source = EventSource::builder(url("closewait"))
+        .retry_statuses([503])
+        .retry(RetryPolicy {
+            initial_delay_ms: 300,
+            ..RetryPolicy::default()
+        })
+        .build();
+    let mut stream = source.stream();
+    until(&mut stream, 3000, |s| {
+        s.iter().any(|n| matches!(n, Notice::Reconnecting { .. }))
+    })
+    .await;
+    source.close();
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+    assert_eq!(until_closed(stream, 1000).await, vec![]);
+    sleep(600).await;
+    assert_eq!(requests("closewait").await.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn close_while_open_aborts_the_request() {
+    script(
+        "closeopen",
+        r#"[{"chunks":[{"text":"data: a\n\n"}],"end":"hang"}]"#,
+    )
+    .await;
+    let source = EventSource::new(url("closeopen"));
+    let mut stream = source.stream();
+    until(&mut stream, 3000, |s| !messages(s).is_empty()).await;
+    source.close();
+    sleep(200).await;
+    assert!(requests("closeopen").await[0].client_closed);
+}
+
+#[wasm_bindgen_test]
+async fn idle_timeout_reconnects_when_nothing_arrives() {
+    script(
+        "idle",
+        &format!(r#"[{{"chunks":[{{"text":": hi\n"}}],"end":"hang"}}, {{"chunks":[{END}]}}]"#),
+    )
+    .await;
+    let source = EventSource::builder(url("idle"))
+        .idle_timeout(Duration::from_millis(300))
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 5000).await;
+    assert!(seen.contains(&Notice::Comment("hi".into())));
+    assert!(
+        seen.iter().any(|n| matches!(
+            n,
+            Notice::Error {
+                error: Error::IdleTimeout { timeout_ms: 300 },
+                reconnect_in_ms: Some(_)
+            }
+        )),
+        "{seen:?}"
+    );
+    let reqs = requests("idle").await;
+    assert_eq!(reqs.len(), 2);
+    assert!(reqs[0].client_closed, "the idle request was aborted");
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct User {
+    name: String,
+}
+
+#[wasm_bindgen_test]
+async fn typed_listeners_report_bad_json_and_the_stream_goes_on() {
+    let body = r#"[{"chunks":[{"text":"event: user\ndata: {\"name\":\"ada\"}\n\nevent: user\ndata: not json\n\nevent: other\ndata: 1\n\nevent: user\ndata: {\"name\":\"bob\"}\n\n"}, {"text":"event: end\ndata: bye\n\n"}]}]"#;
+    script("typed", body).await;
+    let source = EventSource::new(url("typed"));
+    let from_callback = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = from_callback.clone();
+    let _subscription = source.on::<User, _>("user", move |user| sink.borrow_mut().push(user));
+    let typed: Vec<Result<User, DecodeError>> = source.typed_stream::<User>("user").collect().await;
+    assert_eq!(typed.len(), 3);
+    assert_eq!(typed[0], Ok(User { name: "ada".into() }));
+    let bad = typed[1].as_ref().unwrap_err();
+    assert_eq!(
+        (bad.event_type.as_str(), bad.data.as_str()),
+        ("user", "not json")
+    );
+    assert!(!bad.message.is_empty());
+    assert_eq!(typed[2], Ok(User { name: "bob".into() }));
+    assert_eq!(*from_callback.borrow(), typed);
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_clone_keeps_the_connection_and_the_last_handle_closes_it() {
+    script(
+        "drop",
+        r#"[{"chunks":[{"text":"data: a\n\n"},{"text":"data: b\n\n","delay":200}],"end":"hang"}]"#,
+    )
+    .await;
+    let source = EventSource::new(url("drop"));
+    let clone = source.clone();
+    let mut stream = source.stream();
+    drop(clone);
+    let seen = until(&mut stream, 3000, |s| messages(s).len() == 2).await;
+    assert_eq!(messages(&seen).len(), 2, "a dropped clone did not close it");
+    drop(source);
+    sleep(200).await;
+    assert!(
+        !requests("drop").await[0].client_closed,
+        "the stream still holds the connection"
+    );
+    drop(stream);
+    sleep(200).await;
+    assert!(
+        requests("drop").await[0].client_closed,
+        "the last handle closed it"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn invalid_header_fails_without_leaking_its_value() {
+    let source = EventSource::builder(url("badheader"))
+        .header("Authorization", "Bearer secret\nvalue")
+        .build();
+    let seen = until_closed(source.stream(), 3000).await;
+    match &seen[..] {
+        [Notice::Error {
+            error: e @ Error::InvalidRequest { .. },
+            reconnect_in_ms: None,
+        }] => {
+            assert!(!e.to_string().contains("secret"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
