@@ -28,6 +28,25 @@
 //! }
 //! ```
 
+//!
+//! # Example: connect in the browser (wasm32)
+//!
+//! ```ignore
+//! use eventsource_wasm::wasm::EventSource;
+//! use futures::StreamExt;
+//!
+//! let source = EventSource::builder("/api/stream")
+//!     .header("Authorization", "Bearer abc")
+//!     .build();
+//! let mut events = source.stream();
+//! while let Some(notice) = events.next().await {
+//!     // Open, Message(event), Comment, Error { .. }, Reconnecting { .. }
+//! }
+//! ```
+//!
+//! See the `wasm` module (documented for the wasm32 target) and
+//! `examples/rust_api.rs`.
+
 #![doc(test(attr(deny(warnings))))]
 
 pub mod connection;
