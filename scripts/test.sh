@@ -25,7 +25,7 @@ for _ in $(seq 50); do grep -q listening "$server_log" && break; sleep 0.1; done
 SSE_TEST_SERVER=$(awk '/listening/ { print $2 }' "$server_log")
 export SSE_TEST_SERVER
 [ -n "$SSE_TEST_SERVER" ] || { echo "the SSE test server did not start" >&2; exit 1; }
-wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web --test web_client
+wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web --test web_client --test web_worker
 
 section "build the WebAssembly package"
 bash scripts/build-wasm.sh

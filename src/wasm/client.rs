@@ -572,6 +572,11 @@ enum Step {
 /// feeds it what happens, and hands notices to subscribers.
 async fn drive(shared: Rc<Shared>) {
     let mut request: Option<InFlight> = None;
+    // The armed timer and its deadline. It is re-armed only when the core
+    // wants an earlier deadline: with an idle timeout the deadline moves on
+    // every chunk, and a timer that fires early is harmless (the core does
+    // nothing and the loop arms the next one).
+    let mut armed: Option<(u64, Sleep)> = None;
     loop {
         loop {
             let io = shared.core.borrow_mut().poll_io();
@@ -596,14 +601,18 @@ async fn drive(shared: Rc<Shared>) {
             shared.end_streams();
             return;
         }
-        let mut sleep = deadline.map(|at| Sleep::new(at.saturating_sub(sys::now_ms())));
+        match (deadline, &armed) {
+            (None, _) => armed = None,
+            (Some(at), Some((armed_at, _))) if *armed_at <= at => {}
+            (Some(at), _) => armed = Some((at, Sleep::new(at.saturating_sub(sys::now_ms())))),
+        }
         let step = poll_fn(|cx| {
             if let Some(request) = request.as_mut() {
                 if let Poll::Ready(progress) = request.poll_progress(cx) {
                     return Poll::Ready(Step::Progress(progress));
                 }
             }
-            if let Some(sleep) = sleep.as_mut() {
+            if let Some((_, sleep)) = armed.as_mut() {
                 if Pin::new(sleep).poll(cx).is_ready() {
                     return Poll::Ready(Step::Timer);
                 }
@@ -614,7 +623,6 @@ async fn drive(shared: Rc<Shared>) {
             Poll::Pending
         })
         .await;
-        drop(sleep);
         let now = sys::now_ms();
         let mut core = shared.core.borrow_mut();
         match step {
@@ -635,7 +643,10 @@ async fn drive(shared: Rc<Shared>) {
                 request = None;
                 core.on_fetch_error(now, error);
             }
-            Step::Timer => core.on_timer(now),
+            Step::Timer => {
+                armed = None;
+                core.on_timer(now);
+            }
             Step::Woken => {}
         }
     }
