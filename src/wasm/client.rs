@@ -94,6 +94,30 @@ impl Builder {
         self
     }
 
+    /// A JavaScript `BodyInit` as the request body (used by the JS API).
+    pub(crate) fn body_js(mut self, body: wasm_bindgen::JsValue) -> Self {
+        self.spec.body = Some(Body::Js(body));
+        self
+    }
+
+    /// A `fetch`-compatible function to use instead of the global `fetch`.
+    pub(crate) fn fetch_fn(mut self, fetch: js_sys::Function) -> Self {
+        self.spec.fetch = Some(fetch);
+        self
+    }
+
+    /// Options of the core, set all at once (used by the JS API).
+    pub(crate) fn options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The headers callback, already boxed (used by the JS API).
+    pub(crate) fn headers_fn(mut self, f: HeadersFn) -> Self {
+        self.spec.headers_fn = Some(f);
+        self
+    }
+
     /// The credentials mode (default [`Credentials::SameOrigin`], as the
     /// browser's `EventSource` without `withCredentials`).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
@@ -149,6 +173,7 @@ impl Builder {
             url: self.spec.url.clone(),
             spec: Rc::new(self.spec),
             core: RefCell::new(core),
+            response_url: RefCell::new(String::new()),
             subscribers: RefCell::new(Vec::new()),
             next_id: Cell::new(0),
             wake: Cell::new(false),
@@ -218,6 +243,7 @@ impl EventSource {
                 headers_fn: None,
                 body: None,
                 credentials: Credentials::SameOrigin,
+                fetch: None,
             },
             options: Options::default(),
         }
@@ -308,6 +334,32 @@ impl EventSource {
             id,
             handle: Rc::clone(&self.handle),
         }
+    }
+
+    /// Calls `listener` with every notice, until the subscription is
+    /// dropped (used by the JS API).
+    pub(crate) fn on_notice<F>(&self, listener: F) -> Subscription
+    where
+        F: FnMut(&Notice) + 'static,
+    {
+        let shared = &self.handle.0;
+        let id = shared.next_id.get();
+        shared.next_id.set(id + 1);
+        shared.subscribers.borrow_mut().push(Subscriber {
+            id,
+            event_type: None,
+            sink: Sink::Callback(Rc::new(RefCell::new(listener))),
+        });
+        Subscription {
+            id,
+            handle: Rc::clone(&self.handle),
+        }
+    }
+
+    /// The final URL of the latest response, after redirects (empty before
+    /// the first response).
+    pub fn response_url(&self) -> String {
+        self.handle.0.response_url.borrow().clone()
     }
 
     fn subscribe(&self, event_type: Option<String>) -> Rc<Queue> {
@@ -435,6 +487,8 @@ struct Shared {
     url: String,
     spec: Rc<RequestSpec>,
     core: RefCell<Connection>,
+    /// The final URL of the latest response (after redirects).
+    response_url: RefCell<String>,
     subscribers: RefCell<Vec<Subscriber>>,
     next_id: Cell<u64>,
     /// Set by `close()` to wake the driver.
@@ -627,6 +681,7 @@ async fn drive(shared: Rc<Shared>) {
         let mut core = shared.core.borrow_mut();
         match step {
             Step::Progress(Progress::Head(head)) => {
+                *shared.response_url.borrow_mut() = head.url;
                 core.on_response(
                     now,
                     head.status,

@@ -131,3 +131,307 @@ impl StreamParser {
         self.parser.last_event_id().to_owned()
     }
 }
+
+// --- The connection, for js/event-source.js ------------------------------------
+
+use std::rc::Rc;
+
+use futures::future::LocalBoxFuture;
+use js_sys::{Array, Object, Promise};
+use wasm_bindgen_futures::JsFuture;
+
+use super::client::{EventSource, Subscription};
+use super::fetch::{Credentials, HeadersFn};
+use crate::connection::{Notice, Options, RetryPolicy};
+use crate::error::Error;
+
+/// Notice kinds passed to `onNotice(kind, a, b)`.
+const OPEN: u32 = 0;
+const COMMENT: u32 = 1;
+const ERROR: u32 = 2;
+const RECONNECTING: u32 = 3;
+
+/// One connection for the JavaScript `EventSource` class (js/): the same
+/// state machine and fetch adapter as the Rust API. Not meant to be used
+/// directly; the class documents the options.
+///
+/// Calls `onMessage(type, data, lastEventId)` for each event, and
+/// `onNotice(kind, a, b)` for the rest: open (0, response URL), comment
+/// (1, text), error (2, error object, reconnect delay or undefined),
+/// reconnecting (3, delay, attempt).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct SseConnection {
+    source: EventSource,
+    _listener: Subscription,
+}
+
+fn get(object: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(object, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+fn get_f64(object: &JsValue, key: &str) -> Option<f64> {
+    get(object, key)
+        .and_then(|v| v.as_f64())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+fn get_ms(object: &JsValue, key: &str) -> Option<u64> {
+    get_f64(object, key).map(|v| v as u64)
+}
+
+/// Headers given as a `Headers`, an array of pairs or a plain object.
+fn header_pairs(value: &JsValue) -> Result<Vec<(String, String)>, String> {
+    let bad =
+        || "headers must be a Headers, an array of [name, value] pairs or an object".to_owned();
+    let entries: Vec<JsValue> = if Array::is_array(value) {
+        Array::from(value).iter().collect()
+    } else if let Some(headers) = value.dyn_ref::<web_sys::Headers>() {
+        js_sys::try_iter(headers)
+            .ok()
+            .flatten()
+            .ok_or_else(bad)?
+            .filter_map(Result::ok)
+            .collect()
+    } else if value.is_object() {
+        Object::entries(value.unchecked_ref()).iter().collect()
+    } else {
+        return Err(bad());
+    };
+    entries
+        .iter()
+        .map(|pair| {
+            let pair = Array::from(pair);
+            match (pair.get(0).as_string(), pair.get(1)) {
+                (Some(name), value) if !value.is_undefined() => Ok((name, js_string(&value))),
+                _ => Err(bad()),
+            }
+        })
+        .collect()
+}
+
+fn js_string(value: &JsValue) -> String {
+    value
+        .as_string()
+        .unwrap_or_else(|| String::from(js_sys::JsString::from(value.clone())))
+}
+
+/// A JS headers function (sync or async) as the adapter's callback.
+fn headers_fn(f: Function) -> HeadersFn {
+    Rc::new(
+        move || -> LocalBoxFuture<'static, Result<Vec<(String, String)>, String>> {
+            let called = f.call0(&JsValue::UNDEFINED);
+            Box::pin(async move {
+                let value = called.map_err(|e| super::sys::message_of(&e))?;
+                let value = JsFuture::from(Promise::resolve(&value))
+                    .await
+                    .map_err(|e| super::sys::message_of(&e))?;
+                header_pairs(&value)
+            })
+        },
+    )
+}
+
+fn options_from(init: &JsValue) -> Result<Options, JsValue> {
+    let mut options = Options::default();
+    if let Some(retry) = get(init, "retry") {
+        let d = RetryPolicy::default();
+        options.retry = RetryPolicy {
+            initial_delay_ms: get_ms(&retry, "initialDelay").unwrap_or(d.initial_delay_ms),
+            min_delay_ms: get_ms(&retry, "minDelay").unwrap_or(d.min_delay_ms),
+            max_delay_ms: get_ms(&retry, "maxDelay").unwrap_or(d.max_delay_ms),
+            factor: get_f64(&retry, "factor").unwrap_or(d.factor),
+            jitter: get_f64(&retry, "jitter").unwrap_or(d.jitter),
+            max_attempts: get_f64(&retry, "maxAttempts").map(|n| n.min(u32::MAX as f64) as u32),
+            healthy_after_ms: get_ms(&retry, "healthyAfter").unwrap_or(d.healthy_after_ms),
+        };
+    }
+    if let Some(statuses) = get(init, "retryStatuses") {
+        options.retry_statuses = Array::from(&statuses)
+            .iter()
+            .filter_map(|s| s.as_f64())
+            .map(|s| s as u16)
+            .collect();
+    }
+    // `endEvent: null` switches it off; absent keeps the default.
+    match Reflect::get(init, &"endEvent".into()) {
+        Ok(v) if v.is_null() => options.end_event = None,
+        Ok(v) if v.is_undefined() => {}
+        Ok(v) => options.end_event = Some(js_string(&v)),
+        Err(e) => return Err(e),
+    }
+    options.idle_timeout_ms = get_ms(init, "idleTimeout");
+    if let Some(n) = get_ms(init, "maxLineLength") {
+        options.limits = options.limits.max_line_len(n as usize);
+    }
+    if let Some(n) = get_ms(init, "maxEventLength") {
+        options.limits = options.limits.max_event_len(n as usize);
+    }
+    if let Some(id) = get(init, "lastEventId") {
+        options.last_event_id = js_string(&id);
+    }
+    Ok(options)
+}
+
+fn error_object(error: &Error) -> JsValue {
+    let object = Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&object, &k.into(), &v);
+    };
+    let kind = match error {
+        Error::HttpStatus { status } => {
+            set("status", (*status).into());
+            "http-status"
+        }
+        Error::ContentType { content_type } => {
+            set(
+                "contentType",
+                content_type
+                    .as_deref()
+                    .map_or(JsValue::NULL, JsValue::from_str),
+            );
+            "content-type"
+        }
+        Error::Network { .. } => "network",
+        Error::StreamEnded => "stream-ended",
+        Error::IdleTimeout { timeout_ms } => {
+            set("timeout", (*timeout_ms as f64).into());
+            "idle-timeout"
+        }
+        Error::Limit(e) => {
+            set("limit", (e.limit() as f64).into());
+            match e {
+                ParseError::LineTooLong { .. } => "line-too-long",
+                _ => "event-too-large",
+            }
+        }
+        Error::Headers { .. } => "headers",
+        Error::InvalidRequest { .. } => "invalid-request",
+        Error::Aborted => "aborted",
+        Error::RetriesExhausted { attempts, last } => {
+            set("attempts", (*attempts).into());
+            set("cause", error_object(last));
+            "retries-exhausted"
+        }
+    };
+    set("type", kind.into());
+    set("message", error.to_string().into());
+    object.into()
+}
+
+#[wasm_bindgen]
+impl SseConnection {
+    /// Opens a connection; see js/event-source.js for `init`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        url: String,
+        init: JsValue,
+        on_message: Function,
+        on_notice: Function,
+    ) -> Result<SseConnection, JsValue> {
+        let init = if init.is_object() {
+            init
+        } else {
+            Object::new().into()
+        };
+        let mut builder = EventSource::builder(url).options(options_from(&init)?);
+        if let Some(method) = get(&init, "method") {
+            builder = builder.method(js_string(&method));
+        }
+        if let Some(body) = get(&init, "body") {
+            builder = builder.body_js(body);
+        }
+        builder = builder.credentials(
+            match get(&init, "credentials")
+                .and_then(|c| c.as_string())
+                .as_deref()
+            {
+                Some("include") => Credentials::Include,
+                Some("omit") => Credentials::Omit,
+                _ => Credentials::SameOrigin,
+            },
+        );
+        if let Some(headers) = get(&init, "headers") {
+            match headers.dyn_into::<Function>() {
+                Ok(f) => builder = builder.headers_fn(headers_fn(f)),
+                Err(headers) => {
+                    for (name, value) in
+                        header_pairs(&headers).map_err(|m| js_sys::TypeError::new(&m))?
+                    {
+                        builder = builder.header(name, value);
+                    }
+                }
+            }
+        }
+        if let Some(fetch) = get(&init, "fetch") {
+            let fetch = fetch
+                .dyn_into::<Function>()
+                .map_err(|_| js_sys::TypeError::new("fetch must be a function"))?;
+            builder = builder.fetch_fn(fetch);
+        }
+        let source = builder.build();
+        // The listener holds a clone (for the response URL). Freeing the
+        // SseConnection drops the subscription, hence that clone, and with
+        // it the last handle, which closes the connection.
+        let url_source = source.clone();
+        let listener = source.on_notice(move |notice| {
+            // Exceptions are the JS side's to report; it catches its own.
+            let _ = match notice {
+                Notice::Message(e) => on_message.call3(
+                    &JsValue::UNDEFINED,
+                    &JsValue::from_str(&e.event_type),
+                    &JsValue::from_str(&e.data),
+                    &JsValue::from_str(&e.last_event_id),
+                ),
+                Notice::Open => on_notice.call2(
+                    &JsValue::UNDEFINED,
+                    &OPEN.into(),
+                    &url_source.response_url().into(),
+                ),
+                Notice::Comment(text) => on_notice.call2(
+                    &JsValue::UNDEFINED,
+                    &COMMENT.into(),
+                    &JsValue::from_str(text),
+                ),
+                Notice::Error {
+                    error,
+                    reconnect_in_ms,
+                } => on_notice.call3(
+                    &JsValue::UNDEFINED,
+                    &ERROR.into(),
+                    &error_object(error),
+                    &reconnect_in_ms.map_or(JsValue::UNDEFINED, |d| (d as f64).into()),
+                ),
+                Notice::Reconnecting { delay_ms, attempt } => on_notice.call3(
+                    &JsValue::UNDEFINED,
+                    &RECONNECTING.into(),
+                    &(*delay_ms as f64).into(),
+                    &(*attempt).into(),
+                ),
+            };
+        });
+        Ok(SseConnection {
+            source,
+            _listener: listener,
+        })
+    }
+
+    /// Closes for good (silently, as `EventSource.close()`).
+    pub fn close(&self) {
+        self.source.close();
+    }
+
+    /// 0 connecting, 1 open, 2 closed.
+    #[wasm_bindgen(getter, js_name = readyState)]
+    pub fn ready_state(&self) -> u16 {
+        self.source.ready_state() as u16
+    }
+
+    /// The last event ID.
+    #[wasm_bindgen(getter, js_name = lastEventId)]
+    pub fn last_event_id(&self) -> String {
+        self.source.last_event_id()
+    }
+}

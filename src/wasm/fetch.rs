@@ -37,12 +37,15 @@ pub enum Credentials {
 }
 
 /// A request body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     /// Text (sent as UTF-8; set `Content-Type` yourself, e.g. JSON).
     Text(String),
     /// Raw bytes.
     Bytes(Vec<u8>),
+    /// Any JavaScript `BodyInit` (string, `Blob`, `FormData`, typed array,
+    /// `URLSearchParams`), handed to `fetch` as it is.
+    Js(wasm_bindgen::JsValue),
 }
 
 /// Everything about the request that stays the same across reconnects.
@@ -53,6 +56,8 @@ pub(crate) struct RequestSpec {
     pub(crate) headers_fn: Option<HeadersFn>,
     pub(crate) body: Option<Body>,
     pub(crate) credentials: Credentials,
+    /// A `fetch`-compatible function to call instead of the global one.
+    pub(crate) fetch: Option<js_sys::Function>,
 }
 
 impl std::fmt::Debug for RequestSpec {
@@ -98,6 +103,8 @@ impl Drop for AbortGuard {
 /// What the response's head said.
 #[derive(Debug)]
 pub(crate) struct Head {
+    /// The final URL, after redirects.
+    pub(crate) url: String,
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
     pub(crate) retry_after_ms: Option<u64>,
@@ -220,6 +227,7 @@ fn read_head(response: &Response) -> Head {
     let headers = response.headers();
     let get = |name: &str| headers.get(name).ok().flatten();
     Head {
+        url: response.url(),
         status: response.status(),
         content_type: get("content-type"),
         retry_after_ms: get("retry-after").and_then(|v| retry_after_ms(&v)),
@@ -283,17 +291,26 @@ async fn send(
     match &spec.body {
         Some(Body::Text(text)) => init.set_body(&JsValue::from_str(text)),
         Some(Body::Bytes(bytes)) => init.set_body(&Uint8Array::from(bytes.as_slice())),
+        Some(Body::Js(value)) => init.set_body(value),
         None => {}
     }
     let request =
         Request::new_with_str_and_init(&spec.url, &init).map_err(|e| Error::InvalidRequest {
             message: sys::message_of(&e),
         })?;
-    let response = JsFuture::from(sys::fetch_with_request(&request))
-        .await
-        .map_err(|e| Error::Network {
-            message: sys::message_of(&e),
-        })?;
+    let network = |e: JsValue| Error::Network {
+        message: sys::message_of(&e),
+    };
+    let promise = match &spec.fetch {
+        // A custom fetch may return a plain value or throw synchronously.
+        Some(fetch) => js_sys::Promise::resolve(
+            &fetch
+                .call1(&JsValue::UNDEFINED, &request)
+                .map_err(network)?,
+        ),
+        None => sys::fetch_with_request(&request),
+    };
+    let response = JsFuture::from(promise).await.map_err(network)?;
     response.dyn_into::<Response>().map_err(|_| Error::Network {
         message: "fetch() did not resolve to a Response".into(),
     })

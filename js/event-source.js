@@ -1,0 +1,324 @@
+// The browser-shaped EventSource, over the WebAssembly connection.
+//
+// Everything DOM-shaped lives here: EventTarget, on* handlers, MessageEvent.
+// Parsing, reconnects and fetch live in Rust (src/wasm/), reached through
+// one export, SseConnection.
+import initWasm, { SseConnection } from './wasm/eventsource_wasm.js';
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+// Notice kinds from SseConnection (src/wasm/exports.rs).
+const N_OPEN = 0;
+const N_COMMENT = 1;
+const N_ERROR = 2;
+const N_RECONNECTING = 3;
+
+let wasmReady = null;
+
+/**
+ * Loads the WebAssembly module. Called for you by the first EventSource;
+ * call it yourself to load early, or to pass the module's URL or bytes when
+ * your bundler cannot resolve `new URL('…_bg.wasm', import.meta.url)`.
+ */
+export function init(moduleOrPath) {
+  wasmReady ??= initWasm(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
+  return wasmReady;
+}
+
+const report = (error) => {
+  if (typeof globalThis.reportError === 'function') globalThis.reportError(error);
+  else setTimeout(() => { throw error; });
+};
+
+/** What went wrong, with whether and when a reconnect follows. */
+export class SseError extends Error {
+  constructor(detail, reconnectIn) {
+    super(detail.message);
+    this.name = 'SseError';
+    /** @type {string} */
+    this.type = detail.type;
+    if (detail.status !== undefined) this.status = detail.status;
+    if (detail.contentType !== undefined) this.contentType = detail.contentType;
+    if (detail.limit !== undefined) this.limit = detail.limit;
+    if (detail.timeout !== undefined) this.timeout = detail.timeout;
+    if (detail.attempts !== undefined) this.attempts = detail.attempts;
+    if (detail.cause !== undefined) this.cause = new SseError(detail.cause);
+    this.willReconnect = reconnectIn !== undefined;
+    this.reconnectIn = reconnectIn ?? null;
+  }
+}
+
+/** The `error` event: a plain `Event`, plus what happened. */
+export class SseErrorEvent extends Event {
+  constructor(error) {
+    super('error');
+    this.error = error;
+    this.willReconnect = error.willReconnect;
+    this.reconnectIn = error.reconnectIn;
+  }
+}
+
+/** Announces a scheduled reconnect. */
+export class ReconnectEvent extends Event {
+  constructor(delay, attempt) {
+    super('reconnecting');
+    this.delay = delay;
+    this.attempt = attempt;
+  }
+}
+
+/** A payload a typed listener could not decode; the stream goes on. */
+export class DecodeError extends Error {
+  constructor(eventType, data, cause) {
+    super(`the data of a "${eventType}" event did not decode: ${cause?.message ?? cause}`);
+    this.name = 'DecodeError';
+    this.eventType = eventType;
+    this.data = data;
+    this.cause = cause;
+  }
+}
+
+/** The `decodeerror` event (when the typed listener has no `onError`). */
+export class DecodeErrorEvent extends Event {
+  constructor(error) {
+    super('decodeerror');
+    this.error = error;
+  }
+}
+
+const HANDLERS = ['open', 'message', 'error'];
+
+export class EventSource extends EventTarget {
+  #url;
+  #withCredentials;
+  #init;
+  #readyState = CONNECTING;
+  #conn = null;
+  #origin = '';
+  #lastEventId = '';
+  #handlers = { open: null, message: null, error: null };
+  /** type -> Map(listener -> capture flags): DOM listeners, counted so that
+   * MessageEvents are only created for types somebody listens to. */
+  #dom = new Map();
+  /** type -> Set of typed listener records. */
+  #typed = new Map();
+
+  constructor(url, options = {}) {
+    super();
+    const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+    let parsed;
+    try {
+      parsed = new URL(String(url), base);
+    } catch {
+      throw new DOMException(`Failed to construct 'EventSource': The URL '${url}' is invalid.`, 'SyntaxError');
+    }
+    this.#url = parsed.href;
+    this.#init = options ?? {};
+    this.#withCredentials = Boolean(this.#init.withCredentials);
+    this.#lastEventId = this.#init.lastEventId ?? '';
+    const signal = this.#init.signal;
+    if (signal) {
+      if (signal.aborted) {
+        queueMicrotask(() => this.#abort());
+        return;
+      }
+      signal.addEventListener('abort', () => this.#abort(), { once: true });
+    }
+    init().then(
+      () => this.#connect(),
+      (error) => this.#fail({ type: 'invalid-request', message: `could not load eventsource-wasm: ${error?.message ?? error}` }),
+    );
+  }
+
+  get url() { return this.#url; }
+  get withCredentials() { return this.#withCredentials; }
+  get readyState() { return this.#readyState; }
+  /** The last event ID (an extension: the native class has none). */
+  get lastEventId() { return this.#lastEventId; }
+
+  close() {
+    if (this.#readyState === CLOSED && !this.#conn) return;
+    this.#readyState = CLOSED;
+    this.#release();
+  }
+
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, listener, options);
+    if (listener == null) return;
+    const capture = typeof options === 'boolean' ? options : Boolean(options?.capture);
+    const byListener = this.#dom.get(type) ?? new Map();
+    byListener.set(listener, (byListener.get(listener) ?? 0) | (capture ? 2 : 1));
+    this.#dom.set(type, byListener);
+  }
+
+  removeEventListener(type, listener, options) {
+    super.removeEventListener(type, listener, options);
+    const byListener = this.#dom.get(type);
+    if (!byListener || !byListener.has(listener)) return;
+    const capture = typeof options === 'boolean' ? options : Boolean(options?.capture);
+    const flags = byListener.get(listener) & ~(capture ? 2 : 1);
+    if (flags) byListener.set(listener, flags);
+    else byListener.delete(listener);
+    if (!byListener.size) this.#dom.delete(type);
+  }
+
+  /**
+   * A typed listener: `listener(value, event)` with the data decoded
+   * (`JSON.parse` unless `options.decode` is given). Returns a function that
+   * removes it. No DOM event is created for it.
+   */
+  on(type, listener, options = {}) {
+    const record = { listener, decode: options.decode ?? this.#init.decode ?? JSON.parse, onError: options.onError };
+    const set = this.#typed.get(type) ?? new Set();
+    set.add(record);
+    this.#typed.set(type, set);
+    return () => {
+      set.delete(record);
+      if (!set.size && this.#typed.get(type) === set) this.#typed.delete(type);
+    };
+  }
+
+  #connect() {
+    if (this.#readyState === CLOSED) return;
+    const i = this.#init;
+    const options = {
+      method: i.method,
+      body: i.body,
+      headers: i.headers,
+      credentials: i.credentials ?? (this.#withCredentials ? 'include' : 'same-origin'),
+      fetch: i.fetch,
+      lastEventId: i.lastEventId,
+      retry: i.retry,
+      retryStatuses: i.retryStatuses,
+      endEvent: i.endEvent,
+      idleTimeout: i.idleTimeout,
+      maxLineLength: i.maxLineLength,
+      maxEventLength: i.maxEventLength,
+    };
+    try {
+      this.#conn = new SseConnection(
+        this.#url,
+        options,
+        (type, data, id) => this.#onMessage(type, data, id),
+        (kind, a, b) => this.#onNotice(kind, a, b),
+      );
+    } catch (error) {
+      this.#fail({ type: 'invalid-request', message: error?.message ?? String(error) });
+    }
+  }
+
+  #onMessage(type, data, lastEventId) {
+    // close() from a listener stops delivery at once, even of events that
+    // arrived in the same chunk (as the native class does).
+    if (this.#readyState === CLOSED) return;
+    this.#lastEventId = lastEventId;
+    const typed = this.#typed.get(type);
+    if (typed) {
+      const meta = { type, data, lastEventId, origin: this.#origin };
+      for (const record of [...typed]) this.#callTyped(record, type, data, meta);
+    }
+    if (this.#dom.has(type) || (type === 'message' && this.#handlers.message)) {
+      this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId }));
+    }
+    // The end event closes the connection: listeners saw it while OPEN.
+    if (this.#conn && this.#conn.readyState === CLOSED) {
+      this.#readyState = CLOSED;
+      this.#release();
+    }
+  }
+
+  #callTyped(record, type, data, meta) {
+    let value;
+    try {
+      value = record.decode(data);
+    } catch (cause) {
+      const error = new DecodeError(type, data, cause);
+      if (record.onError) {
+        try { record.onError(error); } catch (e) { report(e); }
+      } else {
+        this.dispatchEvent(new DecodeErrorEvent(error));
+      }
+      return;
+    }
+    try {
+      record.listener(value, meta);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  #onNotice(kind, a, b) {
+    if (this.#readyState === CLOSED) return;
+    switch (kind) {
+      case N_OPEN:
+        try { this.#origin = new URL(a || this.#url).origin; } catch { this.#origin = new URL(this.#url).origin; }
+        this.#readyState = OPEN;
+        this.dispatchEvent(new Event('open'));
+        break;
+      case N_COMMENT:
+        if (this.#init.onComment) {
+          try { this.#init.onComment(a); } catch (e) { report(e); }
+        }
+        break;
+      case N_ERROR:
+        this.#fail(a, b);
+        break;
+      case N_RECONNECTING:
+        this.dispatchEvent(new ReconnectEvent(a, b));
+        break;
+    }
+  }
+
+  /** An error: reconnecting (readyState CONNECTING) or final (CLOSED). */
+  #fail(detail, reconnectIn) {
+    if (this.#readyState === CLOSED) return;
+    this.#readyState = reconnectIn === undefined ? CLOSED : CONNECTING;
+    if (this.#readyState === CLOSED) this.#release();
+    this.dispatchEvent(new SseErrorEvent(new SseError(detail, reconnectIn)));
+  }
+
+  #abort() {
+    if (this.#readyState === CLOSED) return;
+    this.#fail({ type: 'aborted', message: 'aborted' });
+  }
+
+  #release() {
+    const conn = this.#conn;
+    this.#conn = null;
+    if (!conn) return;
+    conn.close();
+    // Free after the current callback (we may be inside one of its calls).
+    queueMicrotask(() => conn.free());
+  }
+
+  static {
+    // The on<event> handler attributes, as the DOM defines them: the
+    // listener is added the first time a handler is set, and calls whatever
+    // handler is current.
+    for (const type of HANDLERS) {
+      Object.defineProperty(this.prototype, `on${type}`, {
+        configurable: true,
+        enumerable: true,
+        get() { return this.#handlers[type]; },
+        set(value) {
+          this.#handlers[type] = typeof value === 'function' || (value && typeof value === 'object') ? value : null;
+          if (this.#handlers[type] && !this.#handlerListeners.has(type)) {
+            this.#handlerListeners.add(type);
+            EventTarget.prototype.addEventListener.call(this, type, (event) => {
+              const handler = this.#handlers[type];
+              if (typeof handler === 'function') return handler.call(this, event);
+            });
+          }
+        },
+      });
+    }
+    for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSED', CLOSED]]) {
+      Object.defineProperty(this, name, { value, enumerable: true });
+      Object.defineProperty(this.prototype, name, { value, enumerable: true });
+    }
+  }
+
+  /** Types whose handler attribute has added its listener. */
+  #handlerListeners = new Set();
+}

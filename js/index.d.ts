@@ -1,0 +1,226 @@
+/**
+ * eventsource-wasm: the browser's `EventSource`, over `fetch()`, with
+ * headers, POST, backoff, an explicit end, and typed listeners.
+ *
+ * @packageDocumentation
+ */
+
+/** Headers as `fetch` takes them. */
+export type HeadersLike = Headers | Record<string, string> | [string, string][];
+
+/** Reconnect delays. All times are milliseconds. */
+export interface RetryOptions {
+  /** Base delay until the server sends `retry:`. Default 3000 (as Chromium). */
+  initialDelay?: number;
+  /** No delay is shorter, whatever the server says. Default 250. */
+  minDelay?: number;
+  /** No computed delay is longer. Default 30000. */
+  maxDelay?: number;
+  /** Growth per consecutive failed attempt. Default 2. */
+  factor?: number;
+  /** How much of the band between base and ceiling is random, 0 to 1. Default 1. */
+  jitter?: number;
+  /** Consecutive failed attempts allowed; default unlimited (as the browser). */
+  maxAttempts?: number;
+  /** A connection open this long (or that delivered an event) resets the backoff. Default 5000. */
+  healthyAfter?: number;
+}
+
+/** The options of {@link EventSource}; all optional. */
+export interface EventSourceInit {
+  /** As the native option: send cookies cross-origin (credentials `include`). */
+  withCredentials?: boolean;
+  /**
+   * Headers for every request. A function is called before every connect
+   * and reconnect (sync or async), so tokens can be refreshed; if it throws
+   * or rejects, the attempt fails with an error of type `"headers"` and is
+   * retried with backoff.
+   */
+  headers?: HeadersLike | (() => HeadersLike | Promise<HeadersLike>);
+  /** HTTP method. Default `"GET"`. */
+  method?: string;
+  /** Request body, sent again on every reconnect. */
+  body?: BodyInit;
+  /** `fetch` credentials mode; overrides `withCredentials`. */
+  credentials?: RequestCredentials;
+  /** Aborting it closes the source, with an error of type `"aborted"`. */
+  signal?: AbortSignal;
+  /** A `fetch`-compatible function to use instead of the global `fetch`. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** The last event ID to send on the first request. */
+  lastEventId?: string;
+  /** Reconnect policy. */
+  retry?: RetryOptions;
+  /** Statuses that reconnect (honouring `Retry-After`) instead of failing for good, e.g. `[429, 502, 503, 504]`. */
+  retryStatuses?: number[];
+  /** The event type that ends the stream: delivered, then the source closes for good. Default `"end"`; `null` switches it off. */
+  endEvent?: string | null;
+  /** Reconnect when nothing at all (heartbeats included) arrives for this many ms. Off by default. */
+  idleTimeout?: number;
+  /** Longest line, in bytes. Default 16 MiB. */
+  maxLineLength?: number;
+  /** Most data in one event, in bytes. Default 16 MiB. */
+  maxEventLength?: number;
+  /** Default decoder of typed listeners. Default `JSON.parse`. */
+  decode?: (data: string) => unknown;
+  /** Called with each comment line (servers send them as heartbeats). */
+  onComment?: (text: string) => void;
+}
+
+/** The kinds of {@link SseError}. */
+export type SseErrorType =
+  | 'http-status'
+  | 'content-type'
+  | 'network'
+  | 'stream-ended'
+  | 'idle-timeout'
+  | 'line-too-long'
+  | 'event-too-large'
+  | 'headers'
+  | 'invalid-request'
+  | 'aborted'
+  | 'retries-exhausted';
+
+/** What went wrong. Its `message` never contains a header value. */
+export class SseError extends Error {
+  readonly name: 'SseError';
+  readonly type: SseErrorType;
+  /** With `"http-status"`. */
+  readonly status?: number;
+  /** With `"content-type"`: what the server sent, or `null` if nothing. */
+  readonly contentType?: string | null;
+  /** With `"line-too-long"` and `"event-too-large"`: the limit, in bytes. */
+  readonly limit?: number;
+  /** With `"idle-timeout"`: the timeout, in ms. */
+  readonly timeout?: number;
+  /** With `"retries-exhausted"`: attempts made; `cause` is the last failure. */
+  readonly attempts?: number;
+  readonly cause?: SseError;
+  /** Whether a reconnect follows. */
+  readonly willReconnect: boolean;
+  /** In how many ms, or `null`. */
+  readonly reconnectIn: number | null;
+}
+
+/** The `error` event: `Event` plus {@link SseError}. */
+export class SseErrorEvent extends Event {
+  readonly type: 'error';
+  readonly error: SseError;
+  readonly willReconnect: boolean;
+  readonly reconnectIn: number | null;
+}
+
+/** The `reconnecting` event: a reconnect is scheduled. */
+export class ReconnectEvent extends Event {
+  readonly type: 'reconnecting';
+  /** Milliseconds until the attempt. */
+  readonly delay: number;
+  /** Consecutive attempt number, from 1. */
+  readonly attempt: number;
+}
+
+/** A payload a typed listener could not decode. The stream goes on. */
+export class DecodeError extends Error {
+  readonly name: 'DecodeError';
+  readonly eventType: string;
+  /** The raw data. */
+  readonly data: string;
+  readonly cause: unknown;
+}
+
+/** Dispatched when a typed listener without `onError` gets an undecodable payload. */
+export class DecodeErrorEvent extends Event {
+  readonly type: 'decodeerror';
+  readonly error: DecodeError;
+}
+
+/** What a typed listener receives beside the decoded value. */
+export interface EventMeta {
+  type: string;
+  /** The raw data. */
+  data: string;
+  lastEventId: string;
+  origin: string;
+}
+
+/** Options of {@link EventSource.on}. */
+export interface OnOptions<T> {
+  /** Turns the raw data into `T` (e.g. `(s) => User.parse(JSON.parse(s))`). Default: the source's `decode`, else `JSON.parse`. */
+  decode?: (data: string) => T;
+  /** Receives undecodable payloads instead of a `decodeerror` event. */
+  onError?: (error: DecodeError) => void;
+}
+
+interface EventSourceEventMap {
+  open: Event;
+  message: MessageEvent<string>;
+  error: SseErrorEvent;
+  reconnecting: ReconnectEvent;
+  decodeerror: DecodeErrorEvent;
+}
+
+/**
+ * A drop-in `EventSource` over `fetch()`. `Events` maps event types to the
+ * types of their decoded data, for {@link EventSource.on}.
+ *
+ * @example
+ * const es = new EventSource<{ update: User; end: void }>('/api/users', {
+ *   headers: async () => ({ Authorization: `Bearer ${await getToken()}` }),
+ * });
+ * es.on('update', (user) => render(user));
+ */
+export class EventSource<Events extends Record<string, unknown> = Record<string, unknown>> extends EventTarget {
+  constructor(url: string | URL, init?: EventSourceInit);
+
+  static readonly CONNECTING: 0;
+  static readonly OPEN: 1;
+  static readonly CLOSED: 2;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSED: 2;
+
+  /** The absolute URL. */
+  readonly url: string;
+  readonly withCredentials: boolean;
+  readonly readyState: 0 | 1 | 2;
+  /** The last event ID received (an extension). */
+  readonly lastEventId: string;
+
+  onopen: ((this: EventSource<Events>, ev: Event) => unknown) | null;
+  onmessage: ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown) | null;
+  onerror: ((this: EventSource<Events>, ev: SseErrorEvent) => unknown) | null;
+
+  /** Closes for good; no event is fired. */
+  close(): void;
+
+  /** A typed listener: no DOM event is created for it. Returns a function that removes it. */
+  on<K extends keyof Events & string>(
+    type: K,
+    listener: (value: Events[K], meta: EventMeta) => void,
+    options?: OnOptions<Events[K]>,
+  ): () => void;
+
+  addEventListener<K extends keyof EventSourceEventMap>(
+    type: K,
+    listener: (this: EventSource<Events>, ev: EventSourceEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown) | EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof EventSourceEventMap>(
+    type: K,
+    listener: (this: EventSource<Events>, ev: EventSourceEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown) | EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
+
+/** Loads the WebAssembly module early, or from a given URL or bytes. */
+export function init(moduleOrPath?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<unknown>;

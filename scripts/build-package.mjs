@@ -1,0 +1,33 @@
+// Assembles the npm package in dist/package/ from wasm-pack's output (pkg/),
+// the JavaScript in js/ and pkg-template/. With --pack, also writes
+// dist/eventsource-wasm-<version>.tgz (`npm run pack`).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+
+if (!process.argv.includes('--no-wasm')) run('bash', ['scripts/build-wasm.sh']);
+
+const version = readFileSync('Cargo.toml', 'utf8').match(/^version = "([^"]+)"/m)[1];
+const out = 'dist/package';
+rmSync(out, { recursive: true, force: true });
+mkdirSync(`${out}/wasm`, { recursive: true });
+for (const file of ['index.js', 'index.d.ts', 'event-source.js', 'polyfill.js', 'polyfill.d.ts', 'react.js', 'react.d.ts']) {
+  cpSync(`js/${file}`, `${out}/${file}`);
+}
+for (const file of ['eventsource_wasm.js', 'eventsource_wasm_bg.wasm', 'eventsource_wasm.d.ts']) {
+  cpSync(`pkg/${file}`, `${out}/wasm/${file}`);
+}
+const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
+manifest.version = version;
+writeFileSync(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+cpSync('pkg-template/README.md', `${out}/README.md`);
+console.log(`built ${out} (eventsource-wasm ${version})`);
+
+if (process.argv.includes('--pack')) {
+  run('npm', ['pack', `./${out}`, '--pack-destination', 'dist', '--silent']);
+  console.log(`packed dist/eventsource-wasm-${version}.tgz`);
+}
