@@ -221,11 +221,19 @@ export class EventSource extends EventTarget {
     if (this.#dom.has(type) || (type === 'message' && this.#handlers.message)) {
       this.dispatchEvent(new MessageEvent(type, { data, origin: this.#origin, lastEventId }));
     }
-    // The end event closes the connection: listeners saw it while OPEN.
-    if (this.#conn && this.#conn.readyState === CLOSED) {
+    // The end event closes the source once its listeners have seen it
+    // (while OPEN). The connection itself closed when it parsed the event,
+    // possibly before earlier events of the same chunk were delivered, so
+    // its state is not consulted here.
+    if (type === this.#endEvent) {
       this.#readyState = CLOSED;
       this.#release();
     }
+  }
+
+  get #endEvent() {
+    const name = this.#init.endEvent;
+    return name === undefined ? 'end' : name === null ? null : String(name);
   }
 
   #callTyped(record, type, data, meta) {

@@ -1,0 +1,376 @@
+// The JavaScript EventSource in headless Chromium: the interface it shares
+// with the native class, and the extended options. Against the scriptable
+// SSE server on another port (every request is cross-origin, with CORS).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer } from '../server/sse-test-server.mjs';
+import { startStaticServer, stop } from './static.mjs';
+import { launchChromium } from './browser.mjs';
+
+let sse;
+let site;
+let browser;
+let page;
+const base = () => `http://127.0.0.1:${sse.address().port}`;
+const siteOrigin = () => `http://127.0.0.1:${site.address().port}`;
+
+before(async () => {
+  sse = await startTestServer(0);
+  site = await startStaticServer();
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${siteOrigin()}/`);
+  await page.waitForFunction(() => window.esw !== undefined);
+});
+
+after(async () => {
+  await browser?.close();
+  if (sse) await stop(sse);
+  if (site) await stop(site);
+});
+
+async function script(key, responses) {
+  const res = await fetch(`${base()}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
+  assert.equal(res.status, 204);
+}
+const requests = async (key) => (await fetch(`${base()}/requests/${key}`)).json();
+const END = { text: 'event: end\ndata: bye\n\n' };
+/** Runs `fn` in the page with (esw, url-of-key, ...args). */
+const inPage = (fn, key, ...args) =>
+  page.evaluate(
+    async ([src, url, args]) => {
+      // eslint-disable-next-line no-new-func
+      const f = new Function(`return (${src})`)();
+      return f(window.esw, url, ...args);
+    },
+    [fn.toString(), `${base()}/sse/${key}`, args],
+  );
+
+describe('the interface shared with the native EventSource', () => {
+  test('constants, properties, handlers and EventTarget', { timeout: 20_000 }, async () => {
+    const r = await inPage((esw, url) => {
+      const ES = esw.EventSource;
+      const es = new ES(url);
+      const rel = new ES('/relative/path?q=1', { withCredentials: true });
+      const out = {
+        statics: [ES.CONNECTING, ES.OPEN, ES.CLOSED],
+        instance: [es.CONNECTING, es.OPEN, es.CLOSED],
+        proto: 'CONNECTING' in ES.prototype && ES.prototype.CLOSED === 2,
+        url: es.url,
+        relUrl: rel.url,
+        withCredentials: [es.withCredentials, rel.withCredentials],
+        readyState: es.readyState,
+        handlers: [es.onopen, es.onmessage, es.onerror],
+        isEventTarget: es instanceof EventTarget,
+        methods: ['close', 'addEventListener', 'removeEventListener', 'dispatchEvent'].every((m) => typeof es[m] === 'function'),
+        nativeKeys: Object.keys(window.EventSource.prototype).filter((k) => !(k in es)),
+      };
+      let custom = 0;
+      es.addEventListener('custom', () => custom++);
+      es.dispatchEvent(new Event('custom'));
+      out.dispatched = custom;
+      es.close();
+      rel.close();
+      out.closed = es.readyState;
+      try {
+        new ES('http://[bad');
+        out.invalid = 'no throw';
+      } catch (e) {
+        out.invalid = `${e.name} ${e instanceof DOMException}`;
+      }
+      return out;
+    }, 'iface');
+    assert.deepEqual(r.statics, [0, 1, 2]);
+    assert.deepEqual(r.instance, [0, 1, 2]);
+    assert.equal(r.proto, true);
+    assert.equal(r.url, `${base()}/sse/iface`);
+    assert.equal(r.relUrl, `${siteOrigin()}/relative/path?q=1`);
+    assert.deepEqual(r.withCredentials, [false, true]);
+    assert.equal(r.readyState, 0);
+    assert.deepEqual(r.handlers, [null, null, null]);
+    assert.equal(r.isEventTarget, true);
+    assert.equal(r.methods, true);
+    assert.deepEqual(r.nativeKeys, [], 'every native member exists');
+    assert.equal(r.dispatched, 1);
+    assert.equal(r.closed, 2);
+    assert.equal(r.invalid, 'SyntaxError true');
+  });
+
+  test('events are MessageEvents with data, origin and lastEventId; removeEventListener works', { timeout: 20_000 }, async () => {
+    await script('msg', [{ chunks: [{ text: 'id: 4\nevent: tick\ndata: one\n\n' }, { text: 'event: tick\ndata: two\n\n', delay: 100 }, END] }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const es = new esw.EventSource(url);
+          const seen = [];
+          const first = (e) => {
+            seen.push(['first', e.data, e.origin, e.lastEventId, e instanceof MessageEvent, es.readyState]);
+            es.removeEventListener('tick', first);
+          };
+          es.addEventListener('tick', first);
+          es.addEventListener('tick', (e) => seen.push(['second', e.data]));
+          es.onopen = (e) => seen.push(['open', e.constructor.name, es.readyState]);
+          es.addEventListener('end', () => setTimeout(() => resolve({ seen, state: es.readyState }), 50));
+        }),
+      'msg',
+    );
+    assert.deepEqual(r.seen, [
+      ['open', 'Event', 1],
+      ['first', 'one', base(), '4', true, 1],
+      ['second', 'one'],
+      ['second', 'two'],
+    ]);
+    assert.equal(r.state, 2, 'the end event closed it');
+  });
+
+  test('a listener that throws is reported and dispatch goes on', { timeout: 20_000 }, async () => {
+    await script('throws', [{ chunks: [{ text: 'data: x\n\n' }, END] }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const reported = [];
+          window.addEventListener('error', (e) => { reported.push(e.message); e.preventDefault(); }, { once: true });
+          const es = new esw.EventSource(url);
+          const calls = [];
+          es.addEventListener('message', () => { calls.push(1); throw new Error('boom'); });
+          es.addEventListener('message', () => calls.push(2));
+          es.addEventListener('end', () => setTimeout(() => resolve({ calls, reported }), 50));
+        }),
+      'throws',
+    );
+    assert.deepEqual(r.calls, [1, 2]);
+    assert.equal(r.reported.length, 1);
+    assert.match(r.reported[0], /boom/);
+  });
+});
+
+describe('extended options', () => {
+  test('a headers function is called before every connect; static headers, POST and body', { timeout: 20_000 }, async () => {
+    await script('hdr', [{ chunks: [{ text: 'retry: 10\ndata: a\n\n' }] }, { chunks: [END] }]);
+    const calls = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          let n = 0;
+          const es = new esw.EventSource(url, {
+            method: 'POST',
+            body: JSON.stringify({ prompt: 'hi' }),
+            headers: async () => ({ Authorization: `Bearer token-${++n}`, 'Content-Type': 'application/json' }),
+          });
+          es.addEventListener('end', () => resolve(n));
+        }),
+      'hdr',
+    );
+    assert.equal(calls, 2);
+    const got = await requests('hdr');
+    assert.deepEqual(got.map((r) => r.headers.authorization), ['Bearer token-1', 'Bearer token-2']);
+    for (const r of got) {
+      assert.equal(r.method, 'POST');
+      assert.equal(r.body, '{"prompt":"hi"}');
+      assert.equal(r.headers['content-type'], 'application/json');
+      assert.equal(r.headers.accept, 'text/event-stream');
+    }
+  });
+
+  test('the end event is delivered, then the source closes with no further request', { timeout: 20_000 }, async () => {
+    await script('end', [{ chunks: [{ text: 'data: a\n\n' }, END, { text: 'data: never\n\n' }], end: 'hang' }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const es = new esw.EventSource(url);
+          const log = [];
+          es.onmessage = (e) => log.push(`message ${e.data}`);
+          es.addEventListener('end', (e) => log.push(`end ${e.data} rs=${es.readyState}`));
+          es.onerror = () => log.push('error');
+          setTimeout(() => resolve({ log, state: es.readyState }), 600);
+        }),
+      'end',
+    );
+    assert.deepEqual(r.log, ['message a', 'end bye rs=1']);
+    assert.equal(r.state, 2);
+    const got = await requests('end');
+    assert.equal(got.length, 1);
+    assert.equal(got[0].clientClosed, true);
+  });
+
+  test('endEvent can be renamed or switched off', { timeout: 20_000 }, async () => {
+    await script('endoff', [{ chunks: [END, { text: 'event: done\ndata: x\n\n' }], end: 'hang' }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const off = new esw.EventSource(url, { endEvent: null });
+          off.addEventListener('done', () => {
+            const state = off.readyState;
+            off.close();
+            resolve(state);
+          });
+        }),
+      'endoff',
+    );
+    assert.equal(r, 1, 'still open after `end` with endEvent: null');
+  });
+
+  test('errors say what happened and whether a reconnect follows; reconnects are announced', { timeout: 20_000 }, async () => {
+    await script('backoff', [{ status: 503, headers: { 'retry-after': '0', 'content-type': 'text/plain' } }, { status: 503 }, { status: 401 }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const es = new esw.EventSource(url, { retryStatuses: [503], retry: { initialDelay: 30, minDelay: 10 } });
+          const log = [];
+          es.onerror = (e) => {
+            log.push({ type: e.error.type, status: e.error.status, will: e.willReconnect, in: e.reconnectIn, rs: es.readyState, isError: e.error instanceof Error, name: e.error.name });
+            if (es.readyState === 2) resolve(log);
+          };
+          es.addEventListener('reconnecting', (e) => log.push({ reconnecting: e.attempt, delay: e.delay }));
+        }),
+      'backoff',
+    );
+    assert.equal(r.length, 5, JSON.stringify(r));
+    assert.deepEqual(r[0], { type: 'http-status', status: 503, will: true, in: 30, rs: 0, isError: true, name: 'SseError' });
+    assert.deepEqual(r[1], { reconnecting: 1, delay: 30 });
+    assert.equal(r[2].will, true);
+    assert.equal(r[3].reconnecting, 2);
+    assert.ok(r[3].delay >= 30 && r[3].delay <= 60, `jittered second delay ${r[3].delay}`);
+    assert.deepEqual(r[4], { type: 'http-status', status: 401, will: false, in: null, rs: 2, isError: true, name: 'SseError' });
+  });
+
+  test('a failing headers function is a typed, retried error', { timeout: 20_000 }, async () => {
+    await script('hdrfail', [{ chunks: [END] }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          let n = 0;
+          const es = new esw.EventSource(url, {
+            retry: { initialDelay: 20, minDelay: 10 },
+            headers: () => {
+              if (++n === 1) throw new Error('token service down');
+              return { Authorization: 'Bearer ok' };
+            },
+          });
+          const errors = [];
+          es.onerror = (e) => errors.push([e.error.type, e.willReconnect, e.error.message]);
+          es.addEventListener('end', () => resolve(errors));
+        }),
+      'hdrfail',
+    );
+    assert.deepEqual(r, [['headers', true, 'the headers callback failed: token service down']]);
+    assert.equal((await requests('hdrfail')).length, 1);
+  });
+
+  test('typed listeners decode, report bad payloads, and create no MessageEvent', { timeout: 20_000 }, async () => {
+    await script('typed', [{ chunks: [{ text: 'event: user\ndata: {"name":"ada"}\n\nevent: user\ndata: oops\n\nevent: user\ndata: {"name":"bob"}\n\n' }, END] }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const Real = window.MessageEvent;
+          let built = 0;
+          window.MessageEvent = class extends Real { constructor(...a) { super(...a); built++; } };
+          const es = new esw.EventSource(url);
+          const users = [];
+          const errors = [];
+          const upper = [];
+          es.on('user', (u, meta) => users.push([u.name, meta.type]));
+          es.on('user', (s) => upper.push(s), { decode: (s) => s.toUpperCase() });
+          es.addEventListener('decodeerror', (e) => errors.push([e.error.eventType, e.error.data, e.error.name]));
+          es.on('end', () => {
+            window.MessageEvent = Real;
+            resolve({ users, errors, upper, built });
+          }, { decode: (s) => s });
+        }),
+      'typed',
+    );
+    assert.deepEqual(r.users, [['ada', 'user'], ['bob', 'user']]);
+    assert.deepEqual(r.errors, [['user', 'oops', 'DecodeError']]);
+    assert.deepEqual(r.upper, ['{"NAME":"ADA"}', 'OOPS', '{"NAME":"BOB"}']);
+    assert.equal(r.built, 0, 'no MessageEvent was built for typed listeners');
+  });
+
+  test('an abort signal closes the source; an aborted one never connects', { timeout: 20_000 }, async () => {
+    await script('abort', [{ chunks: [{ text: 'data: a\n\n' }], end: 'hang' }]);
+    await script('aborted', [{ chunks: [END] }]);
+    const r = await inPage(
+      async (esw, url) => {
+        const controller = new AbortController();
+        const es = new esw.EventSource(url, { signal: controller.signal });
+        const log = [];
+        es.onerror = (e) => log.push([e.error.type, es.readyState]);
+        await new Promise((resolve) => { es.onmessage = resolve; });
+        controller.abort();
+        const early = new esw.EventSource(url.replace('/abort', '/aborted'), { signal: AbortSignal.abort() });
+        const earlyLog = [];
+        early.onerror = (e) => earlyLog.push([e.error.type, early.readyState]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { log, earlyLog };
+      },
+      'abort',
+    );
+    assert.deepEqual(r.log, [['aborted', 2]]);
+    assert.deepEqual(r.earlyLog, [['aborted', 2]]);
+    assert.equal((await requests('abort'))[0].clientClosed, true);
+    assert.equal((await requests('aborted')).length, 0);
+  });
+
+  test('a custom fetch is used; idle timeout reconnects; comments are observable', { timeout: 20_000 }, async () => {
+    await script('custom', [{ chunks: [{ text: ': hb\n' }], end: 'hang' }, { chunks: [END] }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const seen = [];
+          const comments = [];
+          const es = new esw.EventSource(url, {
+            fetch: (req) => { seen.push(req.headers.get('accept')); return fetch(req); },
+            idleTimeout: 300,
+            retry: { initialDelay: 20, minDelay: 10 },
+            onComment: (c) => comments.push(c),
+          });
+          const errors = [];
+          es.onerror = (e) => errors.push(e.error.type);
+          es.addEventListener('end', () => resolve({ seen, errors, comments }));
+        }),
+      'custom',
+    );
+    assert.deepEqual(r.seen, ['text/event-stream', 'text/event-stream']);
+    assert.deepEqual(r.errors, ['idle-timeout']);
+    assert.deepEqual(r.comments, ['hb']);
+  });
+
+  test('a charset other than UTF-8 is still read as UTF-8 (the spec; Chromium refuses it)', { timeout: 20_000 }, async () => {
+    await script('charset', [{ headers: { 'content-type': 'text/event-stream; charset=ISO-8859-1' }, chunks: [{ text: 'data: é\n\n' }, END] }]);
+    const data = await inPage(
+      (esw, url) => new Promise((resolve) => { new esw.EventSource(url).onmessage = (e) => resolve(e.data); }),
+      'charset',
+    );
+    assert.equal(data, 'é');
+  });
+
+  test('works in a module Web Worker', { timeout: 20_000 }, async () => {
+    await script('worker', [{ chunks: [{ text: 'id: 1\ndata: from worker\n\n' }, END] }]);
+    const r = await page.evaluate(
+      (url) =>
+        new Promise((resolve, reject) => {
+          const source = `
+            import { EventSource } from '${location.origin}/pkg/index.js';
+            const es = new EventSource(${JSON.stringify(url)}, { headers: { 'X-In': 'worker' } });
+            es.onmessage = (e) => postMessage({ data: e.data, id: e.lastEventId, window: typeof window });
+          `;
+          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
+          worker.onmessage = (e) => { worker.terminate(); resolve(e.data); };
+          worker.onerror = (e) => reject(new Error(e.message));
+        }),
+      `${base()}/sse/worker`,
+    );
+    assert.deepEqual(r, { data: 'from worker', id: '1', window: 'undefined' });
+    assert.equal((await requests('worker'))[0].headers['x-in'], 'worker');
+  });
+
+  test('the polyfill installs the class on globalThis and keeps the native one', { timeout: 20_000 }, async () => {
+    const r = await page.evaluate(async () => {
+      const native = window.EventSource;
+      const poly = await import('/pkg/polyfill.js');
+      const out = { installed: window.EventSource === window.esw.EventSource, kept: poly.NativeEventSource === native };
+      window.EventSource = native;
+      return out;
+    });
+    assert.deepEqual(r, { installed: true, kept: true });
+  });
+});
