@@ -33,10 +33,21 @@ export function useEventSource(url, options = {}) {
     const stops = types.map((type) =>
       source.on(
         type,
-        (value, meta) => update((s) => ({ data: { ...s.data, [type]: value }, lastEventId: meta.lastEventId })),
+        (value, meta) => {
+          update((s) => ({ data: { ...s.data, [type]: value }, lastEventId: meta.lastEventId }));
+          if (type === o.endEvent || (o.endEvent === undefined && type === 'end')) {
+            queueMicrotask(() => update(() => ({})));
+          }
+        },
         { decode: o.decode, onError: (error) => update(() => ({ error })) },
       ),
     );
+    // The end event closes the source after its listeners ran: refresh the
+    // state once it has.
+    const end = o.endEvent === undefined ? 'end' : o.endEvent;
+    if (end !== null && !types.includes(end)) {
+      stops.push(source.on(end, () => queueMicrotask(() => update(() => ({ reconnect: null }))), { decode: (s) => s }));
+    }
     source.addEventListener('open', () => update(() => ({ error: null, reconnect: null })));
     source.addEventListener('error', (e) => update(() => ({ error: e.error ?? null })));
     source.addEventListener('reconnecting', (e) =>

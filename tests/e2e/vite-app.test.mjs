@@ -1,0 +1,116 @@
+// The packed tarball (dist/eventsource-wasm-<version>.tgz) installed into a
+// fresh Vite 7 + React 19 app, as a user would: the production build renders
+// live events, and the dev server (where StrictMode mounts twice) opens one
+// connection only.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestServer } from '../server/sse-test-server.mjs';
+import { stop } from './static.mjs';
+import { launchChromium } from './browser.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const app = join(root, 'target/vite-app');
+const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+const tarball = join(root, `dist/eventsource-wasm-${version}.tgz`);
+
+let sse;
+let browser;
+const base = () => `http://127.0.0.1:${sse.address().port}`;
+
+before(async () => {
+  execFileSync('node', ['scripts/build-package.mjs', '--no-wasm', '--pack'], { cwd: root, stdio: 'ignore' });
+  mkdirSync(app, { recursive: true });
+  cpSync(join(root, 'tests/vite-app'), app, { recursive: true });
+  // The app's dependencies and the fresh tarball, as a user installs them
+  // (node_modules stays in target/ between runs, so this is quick then).
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app, stdio: 'inherit' });
+  assert.ok(existsSync(join(app, 'node_modules/eventsource-wasm/wasm/eventsource_wasm_bg.wasm')));
+  sse = await startTestServer(0);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  if (sse) await stop(sse);
+});
+
+async function script(key, responses) {
+  await fetch(`${base()}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
+}
+const requests = async (key) => (await fetch(`${base()}/requests/${key}`)).json();
+const ticks = (n) => Array.from({ length: n }, (_, i) => ({ text: `id: ${i + 1}\nevent: tick\ndata: {"n":${i + 1}}\n\n`, delay: 60 }));
+
+async function checkPage(origin, key) {
+  await script(key, [{ chunks: [...ticks(5), { text: 'event: end\ndata: done\n\n', delay: 60 }] }]);
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  await page.goto(`${origin}/?sse=${encodeURIComponent(`${base()}/sse/${key}`)}`);
+  try {
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'closed', null, { timeout: 20_000 });
+  } catch (e) {
+    throw new Error(`${e.message}\npage errors: ${errors.join('\n')}\nbody: ${await page.locator('body').textContent()}`);
+  }
+  const text = async (id) => page.locator(`#${id}`).textContent();
+  assert.equal(await text('tick'), '5');
+  assert.equal(await text('last'), '5');
+  assert.equal(await text('error'), 'none');
+  assert.deepEqual(errors, []);
+  mkdirSync(join(root, 'target/e2e'), { recursive: true });
+  await page.screenshot({ path: join(root, `target/e2e/vite-${key}.png`) });
+  await page.close();
+  const got = await requests(key);
+  assert.equal(got.length, 1, 'one connection for the mount');
+  assert.equal(got[0].headers.authorization, 'Bearer from-react');
+}
+
+test('the production build renders live events', { timeout: 120_000 }, async () => {
+  execFileSync(join(app, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: app, stdio: 'inherit' });
+  const assets = readdirSync(join(app, 'dist/assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `the .wasm is emitted as an asset: ${assets}`);
+  const dist = join(app, 'dist');
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const file = join(dist, path === '/' ? 'index.html' : path);
+    const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' }[extname(file)];
+    let body;
+    try {
+      body = await readFile(file);
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': type ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await checkPage(`http://127.0.0.1:${server.address().port}`, 'vitebuild');
+  } finally {
+    await stop(server);
+  }
+});
+
+test('the dev server works and StrictMode opens one connection', { timeout: 120_000 }, async () => {
+  const vite = spawn(join(app, 'node_modules/.bin/vite'), ['--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'], { cwd: app });
+  try {
+    const origin = await new Promise((resolve, reject) => {
+      let out = '';
+      vite.stdout.on('data', (d) => {
+        out += d;
+        const m = out.replace(/\x1b\[[0-9;]*m/g, '').match(/http:\/\/127\.0\.0\.1:\d+/);
+        if (m) resolve(m[0]);
+      });
+      vite.on('exit', (code) => reject(new Error(`vite exited ${code}: ${out}`)));
+    });
+    await checkPage(origin, 'vitedev');
+  } finally {
+    vite.kill();
+  }
+});
