@@ -24,7 +24,15 @@ for (const file of ['eventsource_wasm.js', 'eventsource_wasm_bg.wasm', 'eventsou
 const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
 manifest.version = version;
 writeFileSync(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
-cpSync('pkg-template/README.md', `${out}/README.md`);
+// The package README: the template, with the repository README's
+// "JavaScript and TypeScript" section (one source for the JS docs).
+const readme = readFileSync('README.md', 'utf8');
+const start = readme.indexOf('## JavaScript and TypeScript');
+const end = readme.indexOf('\n## ', start + 1);
+if (start < 0 || end < 0) throw new Error('README.md has no "JavaScript and TypeScript" section');
+const jsDocs = readme.slice(readme.indexOf('\n', start) + 1, end).trim().replace(/^### /gm, '## ');
+const template = readFileSync('pkg-template/README.md', 'utf8');
+writeFileSync(`${out}/README.md`, template.replace(/<!-- JS-DOCS:[^>]*-->/, jsDocs));
 console.log(`built ${out} (eventsource-wasm ${version})`);
 
 if (process.argv.includes('--pack')) {
