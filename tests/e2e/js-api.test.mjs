@@ -334,6 +334,39 @@ describe('extended options', () => {
     assert.deepEqual(r.comments, ['hb']);
   });
 
+  test('an initial lastEventId is sent on the first request and seen by events', { timeout: 20_000 }, async () => {
+    await script('resume', [{ chunks: [{ text: 'data: next\n\n' }, END] }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const es = new esw.EventSource(url, { lastEventId: '41' });
+          es.onmessage = (e) => resolve([e.lastEventId, es.lastEventId]);
+        }),
+      'resume',
+    );
+    assert.deepEqual(r, ['41', '41']);
+    assert.equal((await requests('resume'))[0].headers['last-event-id'], '41');
+  });
+
+  test('buffer limits: a line over maxLineLength fails with its limit, after the events before it', { timeout: 20_000 }, async () => {
+    await script('limit', [{ chunks: [{ text: 'data: ok\n\n' }, { text: `data: ${'x'.repeat(5000)}\n\n` }], end: 'hang' }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const es = new esw.EventSource(url, { maxLineLength: 1024 });
+          const log = [];
+          es.onmessage = (e) => log.push(e.data);
+          es.onerror = (e) => {
+            log.push([e.error.type, e.error.limit, e.willReconnect, es.readyState]);
+            resolve(log);
+          };
+        }),
+      'limit',
+    );
+    assert.deepEqual(r, ['ok', ['line-too-long', 1024, false, 2]]);
+    assert.equal((await requests('limit'))[0].clientClosed, true, 'the request was aborted');
+  });
+
   test('a charset other than UTF-8 is still read as UTF-8 (the spec; Chromium refuses it)', { timeout: 20_000 }, async () => {
     await script('charset', [{ headers: { 'content-type': 'text/event-stream; charset=ISO-8859-1' }, chunks: [{ text: 'data: é\n\n' }, END] }]);
     const data = await inPage(

@@ -36,3 +36,21 @@ export function stop(server) {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(resolve));
 }
+
+/** Serves the files of `dir` (index.html at /) on 127.0.0.1. */
+export function serveDir(dir) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (path.includes('..')) return res.writeHead(400).end();
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    let body;
+    try {
+      body = await readFile(file);
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}

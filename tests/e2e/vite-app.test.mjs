@@ -6,12 +6,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../server/sse-test-server.mjs';
-import { stop } from './static.mjs';
+import { serveDir, stop } from './static.mjs';
 import { launchChromium } from './browser.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,25 +69,34 @@ async function checkPage(origin, key) {
   assert.equal(got[0].headers.authorization, 'Bearer from-react');
 }
 
+/** A URL change closes the old connection and opens the new one; unmount
+ * closes it. */
+async function checkLifecycle(origin) {
+  const hang = (n) => [{ chunks: ticks(n), end: 'hang' }];
+  await script('hookA', hang(2));
+  await script('hookB', hang(3));
+  const page = await browser.context.newPage();
+  const sseUrl = (key) => encodeURIComponent(`${base()}/sse/${key}`);
+  await page.goto(`${origin}/?sse=${sseUrl('hookA')}&sse2=${sseUrl('hookB')}`);
+  await page.waitForFunction(() => document.getElementById('tick')?.textContent === '2', null, { timeout: 20_000 });
+  await page.click('#switch');
+  await page.waitForFunction(() => document.getElementById('tick')?.textContent === '3', null, { timeout: 20_000 });
+  const [a, b] = [await requests('hookA'), await requests('hookB')];
+  assert.equal(a.length, 1);
+  assert.equal(a[0].clientClosed, true, 'the old URL was closed');
+  assert.equal(b.length, 1, 'the new URL opened once');
+  assert.equal(b[0].clientClosed, false);
+  await page.click('#unmount');
+  await page.waitForTimeout(300);
+  assert.equal((await requests('hookB'))[0].clientClosed, true, 'unmount closed it');
+  await page.close();
+}
+
 test('the production build renders live events', { timeout: 120_000 }, async () => {
   execFileSync(join(app, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: app, stdio: 'inherit' });
   const assets = readdirSync(join(app, 'dist/assets'));
   assert.ok(assets.some((f) => f.endsWith('.wasm')), `the .wasm is emitted as an asset: ${assets}`);
-  const dist = join(app, 'dist');
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = join(dist, path === '/' ? 'index.html' : path);
-    const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' }[extname(file)];
-    let body;
-    try {
-      body = await readFile(file);
-    } catch {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': type ?? 'application/octet-stream' }).end(body);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await serveDir(join(app, 'dist'));
   try {
     await checkPage(`http://127.0.0.1:${server.address().port}`, 'vitebuild');
   } finally {
@@ -110,6 +117,7 @@ test('the dev server works and StrictMode opens one connection', { timeout: 120_
       vite.on('exit', (code) => reject(new Error(`vite exited ${code}: ${out}`)));
     });
     await checkPage(origin, 'vitedev');
+    await checkLifecycle(origin);
   } finally {
     vite.kill();
   }

@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useEventSource } from 'eventsource-wasm/react';
 
@@ -19,9 +19,22 @@ function Ticker({ url }) {
   );
 }
 
-const url = new URLSearchParams(location.search).get('sse');
+function App() {
+  const params = new URLSearchParams(location.search);
+  const urls = [params.get('sse'), params.get('sse2')];
+  const [which, setWhich] = useState(0);
+  const [mounted, setMounted] = useState(true);
+  return (
+    <>
+      {mounted && <Ticker url={urls[which]} />}
+      <button id="switch" onClick={() => setWhich(1)}>switch URL</button>
+      <button id="unmount" onClick={() => setMounted(false)}>unmount</button>
+    </>
+  );
+}
+
 createRoot(document.getElementById('root')).render(
   <StrictMode>
-    <Ticker url={url} />
+    <App />
   </StrictMode>,
 );
