@@ -10,6 +10,7 @@ section() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 section "format and lints"
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy -p eventsource-wasm-demo-server --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet -- -D warnings
 
 section "native Rust: unit, vectors, property tests, doc examples"
