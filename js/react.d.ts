@@ -1,9 +1,11 @@
-import type { EventSourceInit, SseError } from './index.js';
+import type { EventMeta, EventSourceInit, SseError } from './index.js';
 
 /** Options of {@link useEventSource}. */
 export interface UseEventSourceOptions<Events> extends EventSourceInit {
   /** Event types to keep the latest decoded value of. Default `['message']`. */
   events?: (keyof Events & string)[];
+  /** Called with every event of `events` (the latest function given is used). */
+  onEvent?: <K extends keyof Events & string>(type: K, value: Events[K], meta: EventMeta) => void;
 }
 
 /** What {@link useEventSource} returns. */

@@ -8,7 +8,7 @@ const INITIAL = { data: {}, readyState: EventSource.CONNECTING, error: null, rec
  * (headers, fetch, decode) are read through a ref, so a new function each
  * render does not reconnect. */
 function connectionKey(url, options) {
-  const { headers, fetch, decode, signal, onComment, ...rest } = options ?? {};
+  const { headers, fetch, decode, signal, onComment, onEvent, ...rest } = options ?? {};
   return JSON.stringify([String(url), rest, typeof headers === 'function' ? 'fn' : headers ?? null]);
 }
 
@@ -34,6 +34,7 @@ export function useEventSource(url, options = {}) {
       source.on(
         type,
         (value, meta) => {
+          latest.current.onEvent?.(type, value, meta);
           update((s) => ({ data: { ...s.data, [type]: value }, lastEventId: meta.lastEventId }));
           if (type === o.endEvent || (o.endEvent === undefined && type === 'end')) {
             queueMicrotask(() => update(() => ({})));

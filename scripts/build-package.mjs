@@ -37,5 +37,7 @@ console.log(`built ${out} (eventsource-wasm ${version})`);
 
 if (process.argv.includes('--pack')) {
   run('npm', ['pack', `./${out}`, '--pack-destination', 'dist', '--silent']);
+  // A stable name too, for the examples' `file:` dependency.
+  cpSync(`dist/eventsource-wasm-${version}.tgz`, 'dist/eventsource-wasm.tgz');
   console.log(`packed dist/eventsource-wasm-${version}.tgz`);
 }

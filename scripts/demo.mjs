@@ -1,16 +1,24 @@
-// `npm start`: build the WebAssembly package, then serve the demo page and
-// its SSE stream on 127.0.0.1. Ctrl-C stops it.
-import { spawnSync } from 'node:child_process';
+// `npm start`: build the package, the examples and the demo server, then run
+// the server on 127.0.0.1 and print the URL. Ctrl-C stops it.
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../examples/demo/server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const build = spawnSync('bash', ['scripts/build-wasm.sh'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+execFileSync('node', ['scripts/build-examples.mjs'], { cwd: root, stdio: 'inherit' });
 
-const port = Number(process.env.PORT ?? 8787);
-const server = await startServer(port);
-console.log(`\neventsource-wasm demo: http://127.0.0.1:${server.address().port}/  (Ctrl-C stops)\n`);
-const stop = () => server.close(() => process.exit(0)) && server.closeAllConnections();
+const port = process.env.PORT ?? '8787';
+const server = spawn(`${root}/target/release/eventsource-wasm-demo-server`, {
+  cwd: root,
+  env: { ...process.env, PORT: port, DEMO_ROOT: root },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+server.stdout.on('data', (chunk) => {
+  const match = String(chunk).match(/listening (http:\/\/\S+)/);
+  if (match) {
+    console.log(`\neventsource-wasm demo:\n  React example  ${match[1]}/react/\n(Ctrl-C stops it)\n`);
+  }
+});
+const stop = () => server.kill('SIGINT');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+server.on('exit', (code) => process.exit(code ?? 0));

@@ -28,8 +28,8 @@ export SSE_TEST_SERVER
 [ -n "$SSE_TEST_SERVER" ] || { echo "the SSE test server did not start" >&2; exit 1; }
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web --test web_client --test web_worker
 
-section "build the WebAssembly and npm packages"
-node scripts/build-package.mjs
+section "build the WebAssembly and npm packages, the examples and the demo server"
+node scripts/build-examples.mjs
 
 section "JavaScript and end-to-end in headless Chromium (node --test)"
 node --test tests/e2e/

@@ -1,0 +1,96 @@
+// The demo end to end: the real demo server (examples/server, 3-second
+// tokens) serving the built React example, in headless Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from './browser.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let server;
+let origin;
+let browser;
+let page;
+const chatRequests = [];
+
+before(async () => {
+  server = spawn(`${root}/target/release/eventsource-wasm-demo-server`, {
+    cwd: root,
+    env: { ...process.env, PORT: '0', DEMO_ROOT: root, DEMO_TOKEN_TTL: '3' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  origin = await new Promise((resolve, reject) => {
+    server.stdout.on('data', (d) => {
+      const m = String(d).match(/listening (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`demo server exited with ${code}`)));
+  });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('request', (r) => { if (r.url().endsWith('/api/chat') && r.method() === 'POST') chatRequests.push(r.url()); });
+  await page.goto(`${origin}/react/`);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGINT');
+});
+
+const text = (id) => page.getByTestId(id).textContent();
+const count = async () => Number(await text('count'));
+const waitFor = (fn, arg, timeout = 20_000) => page.waitForFunction(fn, arg, { timeout });
+const stateIs = (s) => waitFor((s) => document.querySelector('[data-testid=state]')?.textContent === s, s);
+const countAbove = (n) => waitFor((n) => Number(document.querySelector('[data-testid=count]')?.textContent) > n, n);
+
+test('the React example renders the live feed', { timeout: 30_000 }, async () => {
+  await stateIs('open');
+  await countAbove(2);
+  assert.match(await text('latest'), /^(RUST|WASM|HTTP) \d+\.\d\d$/);
+  assert.equal(await text('gaps'), '0 / 0');
+});
+
+test('an expired token is refreshed on reconnect, without gaps', { timeout: 30_000 }, async () => {
+  // Tokens live 3 s: the server ends the stream, the client reconnects and
+  // its headers function logs in again.
+  await waitFor(() => Number(document.querySelector('[data-testid=refreshes]')?.textContent) >= 2);
+  await stateIs('open');
+  const before = await count();
+  await countAbove(before + 1);
+  assert.equal(await text('gaps'), '0 / 0');
+});
+
+test('dropped connections resume from Last-Event-ID: nothing lost, nothing repeated', { timeout: 30_000 }, async () => {
+  for (let i = 0; i < 2; i++) {
+    const before = await count();
+    await page.getByTestId('drop').click();
+    await stateIs('connecting');
+    await stateIs('open');
+    await countAbove(before + 2);
+  }
+  assert.equal(await text('gaps'), '0 / 0');
+});
+
+test('the chat streams tokens and stops at the end event, with no reconnect', { timeout: 30_000 }, async () => {
+  await page.getByTestId('prompt').fill('Why SSE?');
+  await page.getByTestId('send').click();
+  await waitFor(() => document.querySelector('[data-testid=chat-status]')?.textContent.startsWith('done'));
+  assert.match(await text('answer'), /^You asked: "Why SSE\?"\. Here is a streamed answer/);
+  assert.match(await text('chat-status'), /^done: \d+ tokens/);
+  await page.waitForTimeout(2500); // longer than the reconnect delay
+  assert.equal(chatRequests.length, 1, 'one POST, no reconnect after the end event');
+});
+
+test('a 503 phase backs off and recovers, without gaps', { timeout: 40_000 }, async () => {
+  const before = await count();
+  await page.getByTestId('fail').click();
+  await waitFor(() => /^Reconnecting in \d+ s \(attempt \d+\)/.test(document.querySelector('[data-testid=status]')?.textContent));
+  const status = await text('status');
+  await stateIs('open');
+  await countAbove(before + 2);
+  assert.equal(await text('gaps'), '0 / 0');
+  mkdirSync(`${root}/target/e2e`, { recursive: true });
+  await page.screenshot({ path: `${root}/target/e2e/react-example.png`, fullPage: true });
+  assert.ok(status.length > 0);
+});
