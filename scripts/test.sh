@@ -11,6 +11,7 @@ section "format and lints"
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-demo-server --quiet -- -D warnings
+cargo clippy -p eventsource-wasm-rust-frontend --target wasm32-unknown-unknown --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet -- -D warnings
 
 section "native Rust: unit, vectors, property tests, doc examples"

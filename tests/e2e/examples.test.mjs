@@ -94,3 +94,26 @@ test('a 503 phase backs off and recovers, without gaps', { timeout: 40_000 }, as
   await page.screenshot({ path: `${root}/target/e2e/react-example.png`, fullPage: true });
   assert.ok(status.length > 0);
 });
+
+test('the Rust (Leptos) frontend: typed events, token refresh, and resume after drops', { timeout: 60_000 }, async () => {
+  const rust = await browser.context.newPage();
+  const errors = [];
+  rust.on('pageerror', (e) => errors.push(e.message));
+  await rust.goto(`${origin}/rust/`);
+  const at = (id) => rust.getByTestId(id).textContent();
+  const wait = (fn, arg) => rust.waitForFunction(fn, arg, { timeout: 20_000 });
+  const lastId = async () => Number(await at('count'));
+  await wait(() => document.querySelector('[data-testid=state]')?.textContent === 'open');
+  await wait(() => Number(document.querySelector('[data-testid=count]')?.textContent) > 2);
+  assert.match(await at('latest'), /^(RUST|WASM|HTTP) \d+\.\d\d$/);
+  // 3-second tokens: the stream ends, the Rust headers callback logs in again.
+  await wait(() => Number(document.querySelector('[data-testid=refreshes]')?.textContent) >= 2);
+  const before = await lastId();
+  await rust.getByTestId('drop').click();
+  await wait(() => /^Reconnecting in/.test(document.querySelector('[data-testid=status]')?.textContent));
+  await wait((n) => Number(document.querySelector('[data-testid=count]')?.textContent) > n + 2, before);
+  assert.equal(await at('gaps'), '0 / 0');
+  assert.deepEqual(errors, []);
+  await rust.screenshot({ path: `${root}/target/e2e/rust-frontend.png`, fullPage: true });
+  await rust.close();
+});
