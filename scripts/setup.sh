@@ -59,4 +59,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(manifest_sum)" ]; then
   manifest_sum > "$stamp"
 fi
 
+# 6. The Python side of the interop tests: FastAPI + sse-starlette, pinned,
+#    in a virtual environment of the repository (tests/interop/.venv).
+venv=tests/interop/.venv
+req_sum=$(sha256sum tests/interop/requirements.txt | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.setup-stamp" 2>/dev/null)" != "$req_sum" ]; then
+  step "installing the Python interop server's packages"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
+  echo "$req_sum" > "$venv/.setup-stamp"
+fi
+
 step "ready (wasm-bindgen $want, $(wasm-pack --version), $(chromium --version 2>/dev/null | head -1))"

@@ -17,20 +17,39 @@ cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet --
 section "native Rust: unit, vectors, property tests, doc examples"
 cargo test --quiet
 
-section "WebAssembly in headless Chromium (wasm-pack test)"
-# The scriptable SSE server the browser tests talk to; stopped on exit.
-server_log=$(mktemp)
-node tests/server/sse-test-server.mjs 0 > "$server_log" &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$server_log"' EXIT
-for _ in $(seq 50); do grep -q listening "$server_log" && break; sleep 0.1; done
-SSE_TEST_SERVER=$(awk '/listening/ { print $2 }' "$server_log")
-export SSE_TEST_SERVER
-[ -n "$SSE_TEST_SERVER" ] || { echo "the SSE test server did not start" >&2; exit 1; }
-wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web --test web_client --test web_worker
-
 section "build the WebAssembly and npm packages, the examples and the demo server"
 node scripts/build-examples.mjs
+
+section "WebAssembly in headless Chromium (wasm-pack test)"
+# The scriptable SSE server the browser tests talk to, and the interop
+# servers (FastAPI, Express, axum); their URLs reach the tests at compile
+# time. All are stopped on exit.
+server_log=$(mktemp)
+interop_env=$(mktemp)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -f "$server_log" "$interop_env"
+}
+trap cleanup EXIT
+node tests/server/sse-test-server.mjs 0 > "$server_log" &
+pids+=($!)
+node tests/interop/servers.mjs > "$interop_env" &
+pids+=($!)
+for _ in $(seq 100); do
+  grep -q listening "$server_log" && [ "$(grep -c '^INTEROP_' "$interop_env")" = 3 ] && break
+  sleep 0.1
+done
+SSE_TEST_SERVER=$(awk '/listening/ { print $2 }' "$server_log")
+[ -n "$SSE_TEST_SERVER" ] || { echo "the SSE test server did not start" >&2; exit 1; }
+[ "$(grep -c '^INTEROP_' "$interop_env")" = 3 ] || { echo "the interop servers did not start" >&2; exit 1; }
+export SSE_TEST_SERVER
+while IFS='=' read -r name url; do export "$name=$url"; done < "$interop_env"
+wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- \
+  --test web --test web_client --test web_worker --test web_interop
+cleanup
+trap - EXIT
 
 section "JavaScript and end-to-end in headless Chromium (node --test)"
 node --test tests/e2e/
