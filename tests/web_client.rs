@@ -285,45 +285,39 @@ async fn backoff_grows_and_is_jittered() {
     assert_ne!(delays[1..], again[1..], "attempts 2-4 are random");
 }
 
-#[wasm_bindgen_test]
-async fn status_204_stops_for_good() {
-    script("s204", r#"[{"status":204}]"#).await;
-    let source = EventSource::builder(url("s204"))
-        .retry(fast_retry())
-        .build();
+/// Scripts `responses`, connects, and checks that the source fails for good
+/// with `expected` alone, and makes no further request.
+async fn fails_for_good(key: &str, responses: &str, expected: Error) {
+    script(key, responses).await;
+    let source = EventSource::builder(url(key)).retry(fast_retry()).build();
     let seen = until_closed(source.stream(), 3000).await;
     assert_eq!(
         seen,
         vec![Notice::Error {
-            error: Error::HttpStatus { status: 204 },
-            reconnect_in_ms: None
-        }]
-    );
-    sleep(300).await;
-    assert_eq!(requests("s204").await.len(), 1);
-}
-
-#[wasm_bindgen_test]
-async fn status_401_fails_with_its_status() {
-    script(
-        "s401",
-        r#"[{"status":401,"headers":{"content-type":"text/plain"},"chunks":[{"text":"no"}]}]"#,
-    )
-    .await;
-    let source = EventSource::builder(url("s401"))
-        .retry(fast_retry())
-        .build();
-    let seen = until_closed(source.stream(), 3000).await;
-    assert_eq!(
-        seen,
-        vec![Notice::Error {
-            error: Error::HttpStatus { status: 401 },
+            error: expected,
             reconnect_in_ms: None
         }]
     );
     assert_eq!(source.ready_state(), ReadyState::Closed);
-    sleep(200).await;
-    assert_eq!(requests("s401").await.len(), 1);
+    sleep(300).await;
+    assert_eq!(requests(key).await.len(), 1, "no further request");
+}
+
+#[wasm_bindgen_test]
+async fn status_204_stops_for_good() {
+    fails_for_good(
+        "s204",
+        r#"[{"status":204}]"#,
+        Error::HttpStatus { status: 204 },
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn status_401_fails_with_its_status() {
+    let responses =
+        r#"[{"status":401,"headers":{"content-type":"text/plain"},"chunks":[{"text":"no"}]}]"#;
+    fails_for_good("s401", responses, Error::HttpStatus { status: 401 }).await;
 }
 
 #[wasm_bindgen_test]
@@ -350,39 +344,22 @@ async fn status_503_is_retried_when_opted_in_honouring_retry_after() {
     assert!(reqs[1].at - reqs[0].at >= 990.0);
 
     // Not opted in: the same 503 is final.
-    script("s503b", r#"[{"status":503}]"#).await;
-    let seen = until_closed(EventSource::new(url("s503b")).stream(), 3000).await;
-    assert_eq!(
-        seen,
-        vec![Notice::Error {
-            error: Error::HttpStatus { status: 503 },
-            reconnect_in_ms: None
-        }]
-    );
+    fails_for_good(
+        "s503b",
+        r#"[{"status":503}]"#,
+        Error::HttpStatus { status: 503 },
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn wrong_content_type_fails_for_good() {
-    script(
-        "ctype",
-        r#"[{"headers":{"content-type":"text/html"},"chunks":[{"text":"data: x\n\n"}]}]"#,
-    )
-    .await;
-    let source = EventSource::builder(url("ctype"))
-        .retry(fast_retry())
-        .build();
-    let seen = until_closed(source.stream(), 3000).await;
-    assert_eq!(
-        seen,
-        vec![Notice::Error {
-            error: Error::ContentType {
-                content_type: Some("text/html".into())
-            },
-            reconnect_in_ms: None
-        }]
-    );
-    sleep(200).await;
-    assert_eq!(requests("ctype").await.len(), 1);
+    let responses =
+        r#"[{"headers":{"content-type":"text/html"},"chunks":[{"text":"data: x\n\n"}]}]"#;
+    let expected = Error::ContentType {
+        content_type: Some("text/html".into()),
+    };
+    fails_for_good("ctype", responses, expected).await;
 }
 
 #[wasm_bindgen_test]

@@ -23,3 +23,26 @@ export async function launchChromium() {
     },
   };
 }
+
+/**
+ * A browser with a page that has loaded the built package (tests/e2e/pages/
+ * blank.html, served with dist/package): `window.esw` is the package.
+ */
+export async function openPackagePage() {
+  const { startStaticServer, stop } = await import('./static.mjs');
+  const site = await startStaticServer();
+  const browser = await launchChromium();
+  const page = await browser.context.newPage();
+  const origin = `http://127.0.0.1:${site.address().port}`;
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.esw !== undefined);
+  return {
+    page,
+    browser,
+    origin,
+    async close() {
+      await browser.close();
+      await stop(site);
+    },
+  };
+}

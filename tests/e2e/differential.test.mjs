@@ -9,8 +9,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../server/sse-test-server.mjs';
-import { startStaticServer, stop } from './static.mjs';
-import { launchChromium } from './browser.mjs';
+import { stop } from './static.mjs';
+import { openPackagePage } from './browser.mjs';
 
 const STOP = { status: 204 };
 const text = (...parts) => parts.map((t) => ({ text: t }));
@@ -83,23 +83,19 @@ const cases = {
 };
 
 let sse;
-let site;
-let browser;
+let fixture;
 let page;
 
 before(async () => {
   sse = await startTestServer(0);
-  site = await startStaticServer();
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  await page.goto(`http://127.0.0.1:${site.address().port}/`);
+  fixture = await openPackagePage();
+  page = fixture.page;
   await page.waitForFunction(() => window.record !== undefined);
 });
 
 after(async () => {
-  await browser?.close();
+  await fixture?.close();
   if (sse) await stop(sse);
-  if (site) await stop(site);
 });
 
 const base = () => `http://127.0.0.1:${sse.address().port}`;

@@ -6,26 +6,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startInteropServers } from '../interop/servers.mjs';
-import { startStaticServer, stop } from './static.mjs';
-import { launchChromium } from './browser.mjs';
+import { openPackagePage } from './browser.mjs';
 
 let servers;
-let site;
-let browser;
+let fixture;
 let page;
 
 before(async () => {
   servers = await startInteropServers();
-  site = await startStaticServer();
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  await page.goto(`http://127.0.0.1:${site.address().port}/`);
-  await page.waitForFunction(() => window.esw !== undefined);
+  fixture = await openPackagePage();
+  page = fixture.page;
 });
 
 after(async () => {
-  await browser?.close();
-  if (site) await stop(site);
+  await fixture?.close();
   await servers?.stop();
 });
 

@@ -4,30 +4,25 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../server/sse-test-server.mjs';
-import { startStaticServer, stop } from './static.mjs';
-import { launchChromium } from './browser.mjs';
+import { stop } from './static.mjs';
+import { openPackagePage } from './browser.mjs';
 
 let sse;
-let site;
-let browser;
+let fixture;
 let page;
 const base = () => `http://127.0.0.1:${sse.address().port}`;
-const siteOrigin = () => `http://127.0.0.1:${site.address().port}`;
+const siteOrigin = () => fixture.origin;
 
 before(async () => {
   sse = await startTestServer(0);
-  site = await startStaticServer();
-  browser = await launchChromium();
-  page = await browser.context.newPage();
+  fixture = await openPackagePage();
+  page = fixture.page;
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${siteOrigin()}/`);
-  await page.waitForFunction(() => window.esw !== undefined);
 });
 
 after(async () => {
-  await browser?.close();
+  await fixture?.close();
   if (sse) await stop(sse);
-  if (site) await stop(site);
 });
 
 async function script(key, responses) {
