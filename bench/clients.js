@@ -1,0 +1,101 @@
+// The clients under test, each as `run(url, n) -> Promise<void>` resolving
+// once `n` `tick` events reached a listener (or, for the raw-fetch ceiling,
+// once the body ended). Bundled by bench/run.mjs with esbuild; this
+// package itself is imported at run time from /pkg/ (its .wasm sits there).
+import { EventSource as EventSourceLib } from 'eventsource';
+import { fetchEventSource } from '@microsoft/fetch-event-source';
+import { EventSourcePolyfill } from 'event-source-polyfill';
+import { createParser } from 'eventsource-parser';
+
+let esw;
+let wasm;
+export async function load() {
+  esw = await import('/pkg/index.js');
+  await esw.init();
+  // The parser export of the same (already initialised) module.
+  wasm = await import('/pkg/wasm/eventsource_wasm.js');
+}
+
+const counting = (n, done) => {
+  let seen = 0;
+  return () => {
+    if (++seen === n) done();
+  };
+};
+
+/** A source-like client: close it once `n` ticks were counted. */
+const withSource = (make, listen) => (url, n) =>
+  new Promise((resolve, reject) => {
+    const source = make(url);
+    const done = () => {
+      source.close();
+      resolve();
+    };
+    listen(source, counting(n, done));
+    source.onerror = (e) => {
+      if (source.readyState === 2) reject(new Error(`closed: ${e?.error?.message ?? e?.message ?? 'error'}`));
+    };
+  });
+
+export const clients = {
+  native: withSource((url) => new EventSource(url), (s, f) => s.addEventListener('tick', f)),
+  'eventsource-wasm (addEventListener)': withSource((url) => new esw.EventSource(url), (s, f) => s.addEventListener('tick', f)),
+  'eventsource-wasm (typed on)': withSource((url) => new esw.EventSource(url), (s, f) => s.on('tick', f, { decode: (d) => d })),
+  eventsource: withSource((url) => new EventSourceLib(url), (s, f) => s.addEventListener('tick', f)),
+  'event-source-polyfill': withSource((url) => new EventSourcePolyfill(url), (s, f) => s.addEventListener('tick', f)),
+  '@microsoft/fetch-event-source': (url, n) =>
+    new Promise((resolve, reject) => {
+      const ctrl = new AbortController();
+      const count = counting(n, () => {
+        ctrl.abort();
+        resolve();
+      });
+      fetchEventSource(url, {
+        signal: ctrl.signal,
+        openWhenHidden: true,
+        onmessage: (m) => {
+          if (m.event === 'tick') count();
+        },
+        onerror: (e) => {
+          reject(e);
+          throw e;
+        },
+      }).catch(() => {});
+    }),
+  /** Ceiling for any fetch-based client: read the body, discard it. */
+  'ceiling: raw fetch()': async (url) => {
+    const reader = (await fetch(url)).body.getReader();
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return;
+    }
+  },
+  /** Ceiling for any client that hands listeners MessageEvents: build and
+   * dispatch `n` of them, data prepared beforehand. */
+  'ceiling: MessageEvent dispatch': async (_url, n, sample) => {
+    const target = new EventTarget();
+    let seen = 0;
+    target.addEventListener('tick', () => seen++);
+    for (let i = 0; i < n; i++) {
+      target.dispatchEvent(new MessageEvent('tick', { data: sample[i % sample.length], lastEventId: String(i) }));
+    }
+    if (seen !== n) throw new Error('dispatch lost events');
+  },
+};
+
+/** Parser only, in the page: feed `bytes` in 64 KiB chunks. */
+export const parsers = {
+  'eventsource-wasm (WASM StreamParser)': (bytes) => {
+    let events = 0;
+    const parser = new wasm.StreamParser({ onEvent: () => events++ });
+    for (let i = 0; i < bytes.length; i += 65536) parser.feed(bytes.subarray(i, i + 65536));
+    return events;
+  },
+  'eventsource-parser': (bytes) => {
+    let events = 0;
+    const parser = createParser({ onEvent: () => events++ });
+    const decoder = new TextDecoder();
+    for (let i = 0; i < bytes.length; i += 65536) parser.feed(decoder.decode(bytes.subarray(i, i + 65536), { stream: true }));
+    return events;
+  },
+};

@@ -1,0 +1,53 @@
+// Runs in the benchmark page: every client on every scenario, interleaved
+// (round 1: A B C …, round 2: B C … A, …), then the parsers; posts each
+// result to the benchmark server, which is how results leave the page (no
+// browser automation is attached while it runs).
+import { clients, load, parsers } from './clients.js';
+
+const post = (path, body) => fetch(path, { method: 'POST', body: JSON.stringify(body) });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const settle = async () => {
+  if (globalThis.gc) globalThis.gc();
+  await sleep(100);
+};
+
+try {
+  const plan = await (await fetch('/plan')).json();
+  await load();
+  const sample = Array.from({ length: 1000 }, (_, i) => `{"i":${i},"v":"abcdefgh"}`);
+  const names = plan.clients;
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const scenario of plan.scenarios) {
+      const order = names.map((_, i) => names[(i + round) % names.length]);
+      for (const client of order) {
+        if (scenario.skip?.includes(client)) continue;
+        await settle();
+        const url = `/sse/${scenario.name}?n=${scenario.n}&r=${Math.random()}`;
+        const t0 = performance.now();
+        let error = null;
+        try {
+          await Promise.race([
+            clients[client](url, scenario.n, sample),
+            sleep(plan.timeout).then(() => { throw new Error('timeout'); }),
+          ]);
+        } catch (e) {
+          error = String(e?.message ?? e);
+        }
+        const ms = performance.now() - t0;
+        await post('/result', { round, scenario: scenario.name, client, ms, error });
+      }
+    }
+    // Parser only, in the page: the same bytes through each parser.
+    const bytes = new Uint8Array(await (await fetch(`/raw/small?bytes=${plan.parserBytes}`)).arrayBuffer());
+    for (const parser of Object.keys(parsers)) {
+      await settle();
+      const t0 = performance.now();
+      const events = parsers[parser](bytes);
+      const ms = performance.now() - t0;
+      await post('/result', { round, scenario: 'parser', client: parser, ms, events, bytes: bytes.length });
+    }
+  }
+  await post('/done', { userAgent: navigator.userAgent });
+} catch (e) {
+  await post('/done', { error: String(e?.stack ?? e) });
+}

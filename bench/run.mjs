@@ -1,0 +1,192 @@
+// `npm run bench`: the browser benchmark. Builds the package, bundles the
+// page and the other clients, serves scripted streams, launches the system
+// Chromium on the page (no automation attached: the page reports to the
+// server), and writes medians and per-round ratios to docs/benchmarks.md,
+// with a chart (docs/img/bench-small.svg).
+//
+// Options: --rounds N (default 5), --quick (smaller streams, 2 rounds).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { startBenchServer } from './server.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const quick = process.argv.includes('--quick');
+const rounds = Number(arg('--rounds', quick ? 2 : 5));
+
+const CLIENTS = [
+  'native',
+  'eventsource-wasm (addEventListener)',
+  'eventsource-wasm (typed on)',
+  'eventsource',
+  '@microsoft/fetch-event-source',
+  'event-source-polyfill',
+  'ceiling: raw fetch()',
+  'ceiling: MessageEvent dispatch',
+];
+const scenarios = [
+  { name: 'small', n: quick ? 20_000 : 200_000, unit: 'events/s', title: 'Small events, large writes' },
+  { name: 'big', n: quick ? 200 : 2000, unit: 'MB/s', bytesPerEvent: 65536, title: '64 KiB events (16 data lines)', skip: ['ceiling: MessageEvent dispatch'] },
+  { name: 'tiny', n: quick ? 2000 : 20_000, unit: 'events/s', title: 'Small events in 1–7 byte writes' },
+];
+const plan = { rounds, scenarios, clients: CLIENTS, timeout: 120_000, parserBytes: quick ? 8 << 20 : 64 << 20 };
+
+// 1. Build the package (release WASM) and bundle the page.
+execFileSync('node', ['scripts/build-package.mjs'], { stdio: 'inherit' });
+mkdirSync('target/bench', { recursive: true });
+await build({
+  entryPoints: ['bench/page.js'],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  outfile: 'target/bench/page.js',
+  external: ['/pkg/*'],
+  logLevel: 'error',
+});
+
+// 2. Serve, launch Chromium on the page, collect.
+const results = [];
+let finish;
+const done = new Promise((resolve) => { finish = resolve; });
+const server = await startBenchServer({
+  root,
+  plan,
+  onResult: (r) => {
+    results.push(r);
+    process.stdout.write(`\r${results.length} runs`);
+  },
+  onDone: finish,
+});
+const profile = mkdtempSync(join(tmpdir(), 'esw-bench-'));
+const chromium = spawn('/usr/bin/chromium', [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
+  '--js-flags=--expose-gc', `--user-data-dir=${profile}`,
+  `http://127.0.0.1:${server.address().port}/`,
+], { stdio: 'ignore' });
+const outcome = await done;
+await new Promise((resolve) => {
+  chromium.once('exit', resolve);
+  chromium.kill();
+});
+server.closeAllConnections();
+server.close();
+rmSync(profile, { recursive: true, force: true });
+console.log();
+if (outcome.error) throw new Error(`the benchmark page failed: ${outcome.error}`);
+const chromiumVersion = (outcome.userAgent.match(/Chrome\/([\d.]+)/) ?? [])[1];
+
+// 3. Medians and per-round ratios.
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+const rate = (s, r) => (s.unit === 'MB/s' ? (s.n * s.bytesPerEvent) / 1e6 / (r.ms / 1000) : s.n / (r.ms / 1000));
+const byRound = (scenario, client) => {
+  const m = new Map();
+  for (const r of results) if (r.scenario === scenario && r.client === client && !r.error) m.set(r.round, r);
+  return m;
+};
+const sections = [];
+const summary = {};
+for (const s of scenarios) {
+  const native = byRound(s.name, 'native');
+  const ceilingName = s.name === 'big' ? 'ceiling: raw fetch()' : 'ceiling: MessageEvent dispatch';
+  const ceiling = byRound(s.name, ceilingName);
+  const rows = [];
+  for (const client of CLIENTS) {
+    if (s.skip?.includes(client)) continue;
+    const runs = byRound(s.name, client);
+    const errors = results.filter((r) => r.scenario === s.name && r.client === client && r.error).map((r) => r.error);
+    const rates = [...runs.values()].map((r) => rate(s, r));
+    const ratio = (base) => median([...runs].filter(([round]) => base.has(round)).map(([round, r]) => base.get(round).ms / r.ms));
+    const row = { client, median: median(rates), vsNative: ratio(native), vsCeiling: ratio(ceiling), errors };
+    rows.push(row);
+    summary[`${s.name}:${client}`] = row;
+  }
+  const fastestLib = Math.max(...rows.filter((r) => ['eventsource', '@microsoft/fetch-event-source', 'event-source-polyfill'].includes(r.client)).map((r) => r.median));
+  sections.push(
+    `### ${s.title} (${fmt(s.n)} events)\n\n| client | median ${s.unit} | × native | × ${ceilingName.replace('ceiling: ', '')} ceiling | × fastest JS library |\n|---|---:|---:|---:|---:|\n` +
+      rows.map((r) => `| ${r.client} | ${fmt(r.median, s.unit === 'MB/s' ? 0 : 0)} | ${fmt(r.vsNative, 2)} | ${fmt(r.vsCeiling, 2)} | ${fmt(r.median / fastestLib, 2)} |${r.errors.length ? ` ${r.errors.length} failed: ${r.errors[0]}` : ''}`).join('\n'),
+  );
+}
+// Parser only.
+const parserRows = [...new Set(results.filter((r) => r.scenario === 'parser').map((r) => r.client))].map((client) => {
+  const runs = results.filter((r) => r.scenario === 'parser' && r.client === client);
+  return { client, mbs: median(runs.map((r) => r.bytes / 1e6 / (r.ms / 1000))), eps: median(runs.map((r) => r.events / (r.ms / 1000))), runs };
+});
+const parserRatio = (() => {
+  const [ours, theirs] = parserRows;
+  if (!ours || !theirs) return NaN;
+  return median(ours.runs.map((r, i) => theirs.runs[i].ms / r.ms));
+})();
+sections.push(
+  `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
+    parserRows.map((r, i) => `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`).join('\n'),
+);
+
+// 4. Sizes: each client bundled and minified on its own, gzip -9.
+async function sizeOf(contents) {
+  const out = await build({ stdin: { contents, resolveDir: root }, bundle: true, minify: true, format: 'esm', write: false, logLevel: 'error', external: ['/pkg/*'] });
+  const js = out.outputFiles[0].contents;
+  return [js.length, gzipSync(js, { level: 9 }).length];
+}
+const sizes = [
+  ['eventsource', "export { EventSource } from 'eventsource';"],
+  ['@microsoft/fetch-event-source', "export { fetchEventSource } from '@microsoft/fetch-event-source';"],
+  ['event-source-polyfill', "export { EventSourcePolyfill } from 'event-source-polyfill';"],
+];
+const sizeRows = [];
+for (const [name, src] of sizes) sizeRows.push([name, ...(await sizeOf(src))]);
+const ourJs = await sizeOf(readFileSync('dist/package/event-source.js', 'utf8').replace(/from '\.\/wasm\//g, "from './dist/package/wasm/"));
+const wasmBytes = readFileSync('dist/package/wasm/eventsource_wasm_bg.wasm');
+sizeRows.unshift(['eventsource-wasm (JS + WASM)', ourJs[0] + wasmBytes.length, ourJs[1] + gzipSync(wasmBytes, { level: 9 }).length]);
+sections.push(
+  `### Size (minified; gzip -9)\n\n| client | bytes | gzip -9 |\n|---|---:|---:|\n` + sizeRows.map(([n, a, b]) => `| ${n} | ${fmt(a)} | ${fmt(b)} |`).join('\n'),
+);
+
+// 5. Chart: small events, median events/s per client.
+const chartRows = CLIENTS.map((c) => [c, summary[`small:${c}`]?.median ?? 0]);
+const max = Math.max(...chartRows.map(([, v]) => v));
+const bar = (i, [name, v]) => {
+  const w = Math.round((v / max) * 420);
+  const y = 30 + i * 28;
+  const color = name.startsWith('eventsource-wasm') ? '#2563eb' : name.startsWith('ceiling') ? '#9ca3af' : name === 'native' ? '#16a34a' : '#f59e0b';
+  return `<text x="250" y="${y + 14}" text-anchor="end" font-size="12">${name}</text><rect x="260" y="${y}" width="${w}" height="20" fill="${color}"/><text x="${266 + w}" y="${y + 14}" font-size="11">${fmt(v / 1e6, 2)} M/s</text>`;
+};
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="${50 + chartRows.length * 28}" font-family="system-ui, sans-serif">
+<text x="10" y="18" font-size="14" font-weight="bold">Small events delivered to a listener, median events/s (headless Chromium ${chromiumVersion}, ${rounds} rounds)</text>
+${chartRows.map((r, i) => bar(i, r)).join('\n')}
+</svg>\n`;
+mkdirSync('docs/img', { recursive: true });
+writeFileSync('docs/img/bench-small.svg', svg);
+
+// 6. The document.
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const report = [
+  `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\`${quick ? ' --quick' : ''}: headless Chromium ${chromiumVersion} on ${cpu} (${os.cpus().length} cores), ${rounds} rounds, clients interleaved in each round (the order rotates every round). Each figure is a median over rounds; ratios are taken per round (same round, same conditions), then the median.`,
+  '',
+  '![Small events per second, by client](img/bench-small.svg)',
+  '',
+  ...sections.map((s) => `${s}\n`),
+].join('\n');
+const doc = readFileSync('docs/benchmarks.md', 'utf8');
+const start = '<!-- BROWSER:START -->';
+const end = '<!-- BROWSER:END -->';
+writeFileSync('docs/benchmarks.md', doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${report}\n${end}`));
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', JSON.stringify({ plan, results, chromiumVersion }, null, 1));
+console.log(report);
