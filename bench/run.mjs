@@ -82,7 +82,13 @@ await new Promise((resolve) => {
 });
 server.closeAllConnections();
 server.close();
-rmSync(profile, { recursive: true, force: true });
+// Chromium's helper processes may still be writing to the profile for a
+// moment after the browser exits: retry, and never fail the run over it.
+try {
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+} catch (e) {
+  console.warn(`could not remove ${profile}: ${e.message}`);
+}
 console.log();
 if (outcome.error) throw new Error(`the benchmark page failed: ${outcome.error}`);
 const chromiumVersion = (outcome.userAgent.match(/Chrome\/([\d.]+)/) ?? [])[1];

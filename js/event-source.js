@@ -200,11 +200,21 @@ export class EventSource extends EventTarget {
       this.#conn = new SseConnection(
         this.#url,
         options,
-        (type, data, id) => this.#onMessage(type, data, id),
+        (text, lengths) => this.#onMessages(text, lengths),
         (kind, a, b) => this.#onNotice(kind, a, b),
       );
     } catch (error) {
       this.#fail({ type: 'invalid-request', message: error?.message ?? String(error) });
+    }
+  }
+
+  /** A run of events from WebAssembly: `text` holds each event's type,
+   * data and last event ID in turn; `lengths` their lengths. */
+  #onMessages(text, lengths) {
+    let at = 0;
+    const take = (length) => text.slice(at, (at += length));
+    for (let i = 0; i < lengths.length; i += 3) {
+      this.#onMessage(take(lengths[i]), take(lengths[i + 1]), take(lengths[i + 2]));
     }
   }
 

@@ -336,11 +336,12 @@ impl EventSource {
         }
     }
 
-    /// Calls `listener` with every notice, until the subscription is
-    /// dropped (used by the JS API).
-    pub(crate) fn on_notice<F>(&self, listener: F) -> Subscription
+    /// Calls `listener` once per delivery with every notice received since
+    /// the last one, in order (used by the JS API, to cross the WebAssembly
+    /// boundary once per chunk rather than once per event).
+    pub(crate) fn on_notices<F>(&self, listener: F) -> Subscription
     where
-        F: FnMut(&Notice) + 'static,
+        F: FnMut(&[Notice]) + 'static,
     {
         let shared = &self.handle.0;
         let id = shared.next_id.get();
@@ -348,7 +349,7 @@ impl EventSource {
         shared.subscribers.borrow_mut().push(Subscriber {
             id,
             event_type: None,
-            sink: Sink::Callback(Rc::new(RefCell::new(listener))),
+            sink: Sink::Batch(Rc::new(RefCell::new(listener))),
         });
         Subscription {
             id,
@@ -507,7 +508,15 @@ impl Shared {
 
     /// Hands the connection's notices to subscribers. The core is not
     /// borrowed while a listener runs, so listeners may call `close()`.
+    /// Batch listeners get all of this delivery's notices at the end, in
+    /// order (moved, not copied, into the batch).
     fn deliver(&self) {
+        let mut batch: Vec<Notice> = Vec::new();
+        let has_batch = self
+            .subscribers
+            .borrow()
+            .iter()
+            .any(|s| matches!(s.sink, Sink::Batch(_)));
         loop {
             let Some(notice) = self.core.borrow_mut().poll_notice() else {
                 break;
@@ -539,12 +548,32 @@ impl Shared {
                             f(&notice);
                         }
                     }
+                    Sink::Batch(_) => {}
+                }
+            }
+            if has_batch {
+                batch.push(notice);
+            }
+        }
+        if !batch.is_empty() {
+            let sinks: Vec<BatchListener> = self
+                .subscribers
+                .borrow()
+                .iter()
+                .filter_map(|s| match &s.sink {
+                    Sink::Batch(f) => Some(Rc::clone(f)),
+                    _ => None,
+                })
+                .collect();
+            for f in sinks {
+                if let Ok(mut f) = f.try_borrow_mut() {
+                    f(&batch);
                 }
             }
         }
         self.subscribers.borrow_mut().retain(|s| match &s.sink {
             Sink::Queue(q) => q.strong_count() > 0,
-            Sink::Callback(_) => true,
+            Sink::Callback(_) | Sink::Batch(_) => true,
         });
     }
 
@@ -580,10 +609,14 @@ struct Subscriber {
 /// the subscriber list.
 type Listener = Rc<RefCell<dyn FnMut(&Notice)>>;
 
+/// A listener for batches of notices.
+type BatchListener = Rc<RefCell<dyn FnMut(&[Notice])>>;
+
 #[derive(Clone)]
 enum Sink {
     Queue(Weak<Queue>),
     Callback(Listener),
+    Batch(BatchListener),
 }
 
 #[derive(Default)]

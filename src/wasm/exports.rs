@@ -155,8 +155,12 @@ const RECONNECTING: u32 = 3;
 /// state machine and fetch adapter as the Rust API. Not meant to be used
 /// directly; the class documents the options.
 ///
-/// Calls `onMessage(type, data, lastEventId)` for each event, and
-/// `onNotice(kind, a, b)` for the rest: open (0, response URL), comment
+/// Calls `onMessages(text, lengths)` for each run of events: `text` holds,
+/// for every event in turn, its type, data and last event ID, one after the
+/// other; `lengths` (a `Uint32Array`) their lengths in UTF-16 code units, so
+/// JavaScript slices them out. One call and one string per chunk instead of
+/// three strings per event: crossing the boundary is the dearest step.
+/// `onNotice(kind, a, b)` gets the rest: open (0, response URL), comment
 /// (1, text), error (2, error object, reconnect delay or undefined),
 /// reconnecting (3, delay, attempt).
 #[wasm_bindgen]
@@ -328,7 +332,7 @@ impl SseConnection {
     pub fn new(
         url: String,
         init: JsValue,
-        on_message: Function,
+        on_messages: Function,
         on_notice: Function,
     ) -> Result<SseConnection, JsValue> {
         let init = if init.is_object() {
@@ -376,41 +380,51 @@ impl SseConnection {
         // SseConnection drops the subscription, hence that clone, and with
         // it the last handle, which closes the connection.
         let url_source = source.clone();
-        let listener = source.on_notice(move |notice| {
-            // Exceptions are the JS side's to report; it catches its own.
-            let _ = match notice {
-                Notice::Message(e) => on_message.call3(
-                    &JsValue::UNDEFINED,
-                    &JsValue::from_str(&e.event_type),
-                    &JsValue::from_str(&e.data),
-                    &JsValue::from_str(&e.last_event_id),
-                ),
-                Notice::Open => on_notice.call2(
-                    &JsValue::UNDEFINED,
-                    &OPEN.into(),
-                    &url_source.response_url().into(),
-                ),
-                Notice::Comment(text) => on_notice.call2(
-                    &JsValue::UNDEFINED,
-                    &COMMENT.into(),
-                    &JsValue::from_str(text),
-                ),
-                Notice::Error {
-                    error,
-                    reconnect_in_ms,
-                } => on_notice.call3(
-                    &JsValue::UNDEFINED,
-                    &ERROR.into(),
-                    &error_object(error),
-                    &reconnect_in_ms.map_or(JsValue::UNDEFINED, |d| (d as f64).into()),
-                ),
-                Notice::Reconnecting { delay_ms, attempt } => on_notice.call3(
-                    &JsValue::UNDEFINED,
-                    &RECONNECTING.into(),
-                    &(*delay_ms as f64).into(),
-                    &(*attempt).into(),
-                ),
-            };
+        let listener = source.on_notices(move |notices| {
+            // Runs of messages cross as one string and one length table;
+            // other notices one call each, in order. Exceptions are the JS
+            // side's to report; it catches its own.
+            let mut batch = MessageBatch::default();
+            for notice in notices {
+                if let Notice::Message(e) = notice {
+                    batch.push(e);
+                    continue;
+                }
+                if !batch.is_empty() {
+                    let _ = batch.flush(&on_messages);
+                }
+                let _ = match notice {
+                    Notice::Open => on_notice.call2(
+                        &JsValue::UNDEFINED,
+                        &OPEN.into(),
+                        &url_source.response_url().into(),
+                    ),
+                    Notice::Comment(text) => on_notice.call2(
+                        &JsValue::UNDEFINED,
+                        &COMMENT.into(),
+                        &JsValue::from_str(text),
+                    ),
+                    Notice::Error {
+                        error,
+                        reconnect_in_ms,
+                    } => on_notice.call3(
+                        &JsValue::UNDEFINED,
+                        &ERROR.into(),
+                        &error_object(error),
+                        &reconnect_in_ms.map_or(JsValue::UNDEFINED, |d| (d as f64).into()),
+                    ),
+                    Notice::Reconnecting { delay_ms, attempt } => on_notice.call3(
+                        &JsValue::UNDEFINED,
+                        &RECONNECTING.into(),
+                        &(*delay_ms as f64).into(),
+                        &(*attempt).into(),
+                    ),
+                    Notice::Message(_) => Ok(JsValue::UNDEFINED),
+                };
+            }
+            if !batch.is_empty() {
+                let _ = batch.flush(&on_messages);
+            }
         });
         Ok(SseConnection {
             source,
@@ -434,4 +448,46 @@ impl SseConnection {
     pub fn last_event_id(&self) -> String {
         self.source.last_event_id()
     }
+}
+
+/// Events on their way to JavaScript as one string plus lengths.
+#[derive(Default)]
+struct MessageBatch {
+    text: String,
+    lengths: Vec<u32>,
+}
+
+impl MessageBatch {
+    fn push(&mut self, event: &crate::parser::Event) {
+        for part in [&event.event_type, &event.data, &event.last_event_id] {
+            self.text.push_str(part);
+            self.lengths.push(utf16_len(part));
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+
+    fn flush(&mut self, on_messages: &Function) -> Result<JsValue, JsValue> {
+        let lengths = js_sys::Uint32Array::from(self.lengths.as_slice());
+        let result = on_messages.call2(
+            &JsValue::UNDEFINED,
+            &JsValue::from_str(&self.text),
+            &lengths,
+        );
+        self.text.clear();
+        self.lengths.clear();
+        result
+    }
+}
+
+/// Length in UTF-16 code units (what JavaScript's `slice` counts).
+fn utf16_len(s: &str) -> u32 {
+    let n = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(char::len_utf16).sum()
+    };
+    n as u32
 }
