@@ -42,6 +42,15 @@ async function script(key, responses) {
   await fetch(`${base()}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
 }
 const requests = async (key) => (await fetch(`${base()}/requests/${key}`)).json();
+/** Whether the server saw the client close its first request to `key`,
+ * waiting up to 2 s for the abort to reach it. */
+async function clientClosed(key) {
+  for (let t = 0; t < 40; t++) {
+    if ((await requests(key))[0]?.clientClosed) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
 const ticks = (n) => Array.from({ length: n }, (_, i) => ({ text: `id: ${i + 1}\nevent: tick\ndata: {"n":${i + 1}}\n\n`, delay: 60 }));
 
 async function checkPage(origin, key) {
@@ -81,14 +90,13 @@ async function checkLifecycle(origin) {
   await page.waitForFunction(() => document.getElementById('tick')?.textContent === '2', null, { timeout: 20_000 });
   await page.click('#switch');
   await page.waitForFunction(() => document.getElementById('tick')?.textContent === '3', null, { timeout: 20_000 });
+  assert.equal(await clientClosed('hookA'), true, 'the old URL was closed');
   const [a, b] = [await requests('hookA'), await requests('hookB')];
   assert.equal(a.length, 1);
-  assert.equal(a[0].clientClosed, true, 'the old URL was closed');
   assert.equal(b.length, 1, 'the new URL opened once');
   assert.equal(b[0].clientClosed, false);
   await page.click('#unmount');
-  await page.waitForTimeout(300);
-  assert.equal((await requests('hookB'))[0].clientClosed, true, 'unmount closed it');
+  assert.equal(await clientClosed('hookB'), true, 'unmount closed it');
   await page.close();
 }
 
