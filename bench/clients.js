@@ -8,12 +8,9 @@ import { EventSourcePolyfill } from 'event-source-polyfill';
 import { createParser } from 'eventsource-parser';
 
 let esw;
-let wasm;
 export async function load() {
   esw = await import('/pkg/index.js');
   await esw.init();
-  // The parser export of the same (already initialised) module.
-  wasm = await import('/pkg/wasm/eventsource_wasm.js');
 }
 
 const counting = (n, done) => {
@@ -85,9 +82,9 @@ export const clients = {
 
 /** Parser only, in the page: feed `bytes` in 64 KiB chunks. */
 export const parsers = {
-  'eventsource-wasm (WASM StreamParser)': (bytes) => {
+  'eventsource-wasm (createParser)': (bytes) => {
     let events = 0;
-    const parser = new wasm.StreamParser({ onEvent: () => events++ });
+    const parser = esw.createParser({ onEvent: () => events++ });
     for (let i = 0; i < bytes.length; i += 65536) parser.feed(bytes.subarray(i, i + 65536));
     return events;
   },

@@ -15,6 +15,10 @@ const N_ERROR = 2;
 const N_RECONNECTING = 3;
 
 let wasmReady = null;
+let loaded = false;
+
+/** Whether the WebAssembly module is loaded (for createParser). */
+export const wasmLoaded = () => loaded;
 
 /**
  * Loads the WebAssembly module. Called for you by the first EventSource;
@@ -22,7 +26,10 @@ let wasmReady = null;
  * your bundler cannot resolve `new URL('…_bg.wasm', import.meta.url)`.
  */
 export function init(moduleOrPath) {
-  wasmReady ??= initWasm(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
+  wasmReady ??= initWasm(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath }).then((exports) => {
+    loaded = true;
+    return exports;
+  });
   return wasmReady;
 }
 

@@ -222,5 +222,54 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
   ): void;
 }
 
+/** An event as {@link createParser} hands it out. */
+export interface ParsedEvent {
+  /** The event type (`"message"` when the stream gave none). */
+  type: string;
+  data: string;
+  /** The last event ID at dispatch. */
+  lastEventId: string;
+}
+
+/** Callbacks and limits of {@link createParser}. */
+export interface ParserOptions {
+  onEvent?: (event: ParsedEvent) => void;
+  /** A valid `retry:` field, in milliseconds. */
+  onRetry?: (ms: number) => void;
+  /** A comment line, without the colon and one following space. */
+  onComment?: (text: string) => void;
+  /** Longest line in bytes (default 16 MiB). */
+  maxLineLength?: number;
+  /** Most data in one event in bytes (default 16 MiB). */
+  maxEventLength?: number;
+}
+
+/** A streaming `text/event-stream` parser. */
+export interface EventStreamParser {
+  /**
+   * Parses the next chunk: bytes, or text (encoded as UTF-8). Chunks may
+   * split the stream anywhere. Throws an `Error` named `ParseError`, with
+   * `type` (`"line-too-long"` or `"event-too-large"`) and `limit`, when a
+   * limit is exceeded, after every event before it was delivered.
+   */
+  feed(chunk: Uint8Array | string): void;
+  /** The stream ended: an unfinished event is discarded; ready for the next one. */
+  finish(): void;
+  /** Back to new (last event ID and errors cleared). */
+  reset(): void;
+  readonly lastEventId: string;
+}
+
+/**
+ * The spec-exact parser on its own, for streams you read yourself. Call
+ * `await init()` first.
+ *
+ * @example
+ * await init();
+ * const parser = createParser({ onEvent: (e) => console.log(e.type, e.data) });
+ * for await (const chunk of response.body) parser.feed(chunk);
+ */
+export function createParser(options?: ParserOptions): EventStreamParser;
+
 /** Loads the WebAssembly module early, or from a given URL or bytes. */
 export function init(moduleOrPath?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<unknown>;

@@ -2,3 +2,4 @@
 export {
   EventSource, SseError, SseErrorEvent, ReconnectEvent, DecodeError, DecodeErrorEvent, init,
 } from './event-source.js';
+export { createParser } from './parser.js';

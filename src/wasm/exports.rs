@@ -1,49 +1,30 @@
 //! `#[wasm_bindgen]` exports.
 
-use js_sys::{Function, Reflect};
-use wasm_bindgen::prelude::*;
+use std::rc::Rc;
 
+use futures::future::LocalBoxFuture;
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::client::{EventSource, Subscription};
+use super::fetch::{Credentials, HeadersFn};
+use crate::connection::{Notice, Options, RetryPolicy};
+use crate::error::Error;
 use crate::parser::{Config, Item, ParseError, Parser};
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_HANDLERS: &str = r#"
-/** Callbacks of a `StreamParser`; each is optional. */
-export interface StreamParserHandlers {
-  /** A complete event: its type (`"message"` by default), data and last event ID. */
-  onEvent?: (type: string, data: string, lastEventId: string) => void;
-  /** A valid `retry:` field, in milliseconds. */
-  onRetry?: (ms: number) => void;
-  /** A comment line (`: text`), without the colon and one following space. */
-  onComment?: (text: string) => void;
-}
-"#;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(typescript_type = "StreamParserHandlers")]
-    pub type StreamParserHandlers;
-}
-
-/// The `text/event-stream` parser, for JavaScript: feed it the bytes of a
-/// response body as they arrive and it calls your handlers.
+/// The `text/event-stream` parser for JavaScript (js/parser.js builds
+/// `createParser` on it). Feed it the bytes of a body as they arrive:
+/// `onMessages(text, lengths)` gets each run of events as one string (type,
+/// data and last event ID of each event in turn) and their UTF-16 lengths;
+/// `onNotice(kind, value)` gets retry (4, ms) and comment (1, text) items,
+/// in order with the events.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct StreamParser {
     parser: Parser,
-    on_event: Option<Function>,
-    on_retry: Option<Function>,
-    on_comment: Option<Function>,
-}
-
-fn handler(handlers: &JsValue, name: &str) -> Result<Option<Function>, JsValue> {
-    let value = Reflect::get(handlers, &JsValue::from_str(name))?;
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value
-        .dyn_into::<Function>()
-        .map(Some)
-        .map_err(|_| js_sys::TypeError::new(&format!("{name} must be a function")).into())
+    on_messages: Function,
+    on_notice: Function,
 }
 
 fn parse_error(e: ParseError) -> JsValue {
@@ -54,21 +35,22 @@ fn parse_error(e: ParseError) -> JsValue {
         ParseError::EventTooLarge { .. } => "event-too-large",
     };
     // Setting plain data properties on a fresh Error object cannot fail.
-    let _ = Reflect::set(&error, &"kind".into(), &kind.into());
+    let _ = Reflect::set(&error, &"type".into(), &kind.into());
     let _ = Reflect::set(&error, &"limit".into(), &(e.limit() as f64).into());
     error.into()
 }
 
 #[wasm_bindgen]
 impl StreamParser {
-    /// `new StreamParser(handlers, maxLineLength?, maxEventLength?)`;
+    /// `new StreamParser(onMessages, onNotice, maxLineLength?, maxEventLength?)`;
     /// limits default to 16 MiB each.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        handlers: &StreamParserHandlers,
+        on_messages: Function,
+        on_notice: Function,
         max_line_length: Option<u32>,
         max_event_length: Option<u32>,
-    ) -> Result<StreamParser, JsValue> {
+    ) -> StreamParser {
         let mut config = Config::default();
         if let Some(n) = max_line_length {
             config = config.max_line_len(n as usize);
@@ -76,43 +58,43 @@ impl StreamParser {
         if let Some(n) = max_event_length {
             config = config.max_event_len(n as usize);
         }
-        Ok(StreamParser {
+        StreamParser {
             parser: Parser::with_config(config),
-            on_event: handler(handlers, "onEvent")?,
-            on_retry: handler(handlers, "onRetry")?,
-            on_comment: handler(handlers, "onComment")?,
-        })
+            on_messages,
+            on_notice,
+        }
     }
 
-    /// Parses the next chunk of the body, calling the handlers for what it
-    /// completes. Throws a `ParseError` (with `kind` and `limit`) when a
-    /// limit is exceeded, after the handlers saw everything before it; if a
-    /// handler throws, the remaining items are still delivered and the first
-    /// exception is rethrown afterwards.
+    /// Parses the next chunk. Throws a `ParseError` (with `type` and
+    /// `limit`) when a limit is exceeded, after everything before it was
+    /// delivered; if a handler throws, the rest of the chunk is still
+    /// parsed and delivered and the first exception is rethrown.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
         let mut thrown: Option<JsValue> = None;
-        let (on_event, on_retry, on_comment) = (&self.on_event, &self.on_retry, &self.on_comment);
-        let result = self.parser.feed_with(chunk, |item| {
-            let called = match item {
-                Item::Event(e) => on_event.as_ref().map(|f| {
-                    f.call3(
-                        &JsValue::NULL,
-                        &e.event_type.into(),
-                        &e.data.into(),
-                        &e.last_event_id.into(),
-                    )
-                }),
-                Item::Retry(ms) => on_retry
-                    .as_ref()
-                    .map(|f| f.call1(&JsValue::NULL, &(ms as f64).into())),
-                Item::Comment(text) => on_comment
-                    .as_ref()
-                    .map(|f| f.call1(&JsValue::NULL, &text.into())),
-            };
-            if let Some(Err(e)) = called {
+        let mut batch = MessageBatch::default();
+        let (on_messages, on_notice) = (&self.on_messages, &self.on_notice);
+        let mut note = |r: Result<JsValue, JsValue>| {
+            if let Err(e) = r {
                 thrown.get_or_insert(e);
             }
+        };
+        let result = self.parser.feed_with(chunk, |item| {
+            let (kind, value): (u32, JsValue) = match item {
+                Item::Event(e) => {
+                    batch.push(&e);
+                    return;
+                }
+                Item::Retry(ms) => (RETRY, (ms as f64).into()),
+                Item::Comment(text) => (COMMENT, JsValue::from_str(&text)),
+            };
+            if !batch.is_empty() {
+                note(batch.flush(on_messages));
+            }
+            note(on_notice.call2(&JsValue::UNDEFINED, &kind.into(), &value));
         });
+        if !batch.is_empty() {
+            note(batch.flush(on_messages));
+        }
         if let Some(e) = thrown {
             return Err(e);
         }
@@ -125,6 +107,11 @@ impl StreamParser {
         self.parser.finish();
     }
 
+    /// Back to new: clears the last event ID and a limit error too.
+    pub fn reset(&mut self) {
+        self.parser.reset();
+    }
+
     /// The last event ID, to send as `Last-Event-ID` when reconnecting.
     #[wasm_bindgen(getter, js_name = lastEventId)]
     pub fn last_event_id(&self) -> String {
@@ -134,22 +121,12 @@ impl StreamParser {
 
 // --- The connection, for js/event-source.js ------------------------------------
 
-use std::rc::Rc;
-
-use futures::future::LocalBoxFuture;
-use js_sys::{Array, Object, Promise};
-use wasm_bindgen_futures::JsFuture;
-
-use super::client::{EventSource, Subscription};
-use super::fetch::{Credentials, HeadersFn};
-use crate::connection::{Notice, Options, RetryPolicy};
-use crate::error::Error;
-
 /// Notice kinds passed to `onNotice(kind, a, b)`.
 const OPEN: u32 = 0;
 const COMMENT: u32 = 1;
 const ERROR: u32 = 2;
 const RECONNECTING: u32 = 3;
+const RETRY: u32 = 4;
 
 /// One connection for the JavaScript `EventSource` class (js/): the same
 /// state machine and fetch adapter as the Rust API. Not meant to be used

@@ -400,6 +400,39 @@ describe('extended options', () => {
     assert.equal((await requests('worker'))[0].headers['x-in'], 'worker');
   });
 
+  test('createParser: the parser alone, fed split bytes and strings', { timeout: 20_000 }, async () => {
+    const r = await page.evaluate(() => {
+      const out = [];
+      const parser = window.esw.createParser({
+        onEvent: (e) => out.push(['event', e.type, e.data, e.lastEventId]),
+        onRetry: (ms) => out.push(['retry', ms]),
+        onComment: (c) => out.push(['comment', c]),
+        maxLineLength: 64,
+      });
+      const bytes = new TextEncoder().encode('\ufeffid: 1\r\nevent: tick\r\ndata: h\u00e9\u{1f680}\r\n\r\n: hb\nretry: 500\n');
+      for (const b of bytes) parser.feed(new Uint8Array([b])); // one byte at a time
+      parser.feed('data: a\n');
+      parser.feed('data:\n\n');
+      parser.feed('data: cut');
+      parser.finish();
+      out.push(['lastEventId', parser.lastEventId]);
+      try {
+        parser.feed(`data: ${'x'.repeat(100)}\n\n`);
+      } catch (e) {
+        out.push(['error', e.name, e.type, e.limit]);
+      }
+      return out;
+    });
+    assert.deepEqual(r, [
+      ['event', 'tick', 'hé🚀', '1'],
+      ['comment', 'hb'],
+      ['retry', 500],
+      ['event', 'message', 'a\n', '1'],
+      ['lastEventId', '1'],
+      ['error', 'ParseError', 'line-too-long', 64],
+    ]);
+  });
+
   test('the polyfill installs the class on globalThis and keeps the native one', { timeout: 20_000 }, async () => {
     const r = await page.evaluate(async () => {
       const native = window.EventSource;
