@@ -170,15 +170,12 @@ impl Parser {
     /// until [`finish`](Parser::finish) (a new stream) or
     /// [`reset`](Parser::reset).
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), ParseError> {
-        let queue = &mut self.queue;
-        Self::run(
-            &mut self.lines,
-            &mut self.block,
-            &mut self.error,
-            &self.config,
-            chunk,
-            &mut |item| queue.push_back(item),
-        )
+        // Take the queue out for the duration, so that `feed_with` can
+        // borrow the parser; it goes back with its capacity.
+        let mut queue = std::mem::take(&mut self.queue);
+        let result = self.feed_with(chunk, |item| queue.push_back(item));
+        self.queue = queue;
+        result
     }
 
     /// Like [`feed`](Parser::feed), but hands each completed item to `emit`
@@ -192,34 +189,17 @@ impl Parser {
         chunk: &[u8],
         mut emit: impl FnMut(Item),
     ) -> Result<(), ParseError> {
-        Self::run(
-            &mut self.lines,
-            &mut self.block,
-            &mut self.error,
-            &self.config,
-            chunk,
-            &mut emit,
-        )
-    }
-
-    fn run(
-        lines: &mut LineSplitter,
-        block: &mut EventBuilder,
-        error: &mut Option<ParseError>,
-        config: &Config,
-        chunk: &[u8],
-        emit: &mut impl FnMut(Item),
-    ) -> Result<(), ParseError> {
-        if let Some(e) = *error {
+        if let Some(e) = self.error {
             return Err(e);
         }
-        let result = lines.split(chunk, config.max_line_len, &mut |line| {
-            block.process_line(line, config, emit)
+        let (block, config) = (&mut self.block, &self.config);
+        let result = self.lines.split(chunk, config.max_line_len, &mut |line| {
+            block.process_line(line, config, &mut emit)
         });
         if let Err(e) = result {
             // Terminated: drop the half-read block; what was dispatched stays.
-            block.discard_block();
-            *error = Some(e);
+            self.block.discard_block();
+            self.error = Some(e);
         }
         result
     }
