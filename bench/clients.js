@@ -20,27 +20,29 @@ const counting = (n, done) => {
   };
 };
 
-/** A source-like client: close it once `n` ticks were counted. */
-const withSource = (make, listen) => (url, n) =>
+/** A source-like client: close it once `n` ticks were counted. `onData`,
+ * if given, sees each tick's data (the latency scenario). */
+const withSource = (make, listen) => (url, n, _sample, onData) =>
   new Promise((resolve, reject) => {
     const source = make(url);
     const done = () => {
       source.close();
       resolve();
     };
-    listen(source, counting(n, done));
+    const count = counting(n, done);
+    listen(source, onData ? (data) => { onData(data); count(); } : count);
     source.onerror = (e) => {
       if (source.readyState === 2) reject(new Error(`closed: ${e?.error?.message ?? e?.message ?? 'error'}`));
     };
   });
 
 export const clients = {
-  native: withSource((url) => new EventSource(url), (s, f) => s.addEventListener('tick', f)),
-  'eventsource-wasm (addEventListener)': withSource((url) => new esw.EventSource(url), (s, f) => s.addEventListener('tick', f)),
+  native: withSource((url) => new EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
+  'eventsource-wasm (addEventListener)': withSource((url) => new esw.EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
   'eventsource-wasm (typed on)': withSource((url) => new esw.EventSource(url), (s, f) => s.on('tick', f, { decode: (d) => d })),
-  eventsource: withSource((url) => new EventSourceLib(url), (s, f) => s.addEventListener('tick', f)),
-  'event-source-polyfill': withSource((url) => new EventSourcePolyfill(url), (s, f) => s.addEventListener('tick', f)),
-  '@microsoft/fetch-event-source': (url, n) =>
+  eventsource: withSource((url) => new EventSourceLib(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
+  'event-source-polyfill': withSource((url) => new EventSourcePolyfill(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
+  '@microsoft/fetch-event-source': (url, n, _sample, onData) =>
     new Promise((resolve, reject) => {
       const ctrl = new AbortController();
       const count = counting(n, () => {
@@ -51,7 +53,9 @@ export const clients = {
         signal: ctrl.signal,
         openWhenHidden: true,
         onmessage: (m) => {
-          if (m.event === 'tick') count();
+          if (m.event !== 'tick') return;
+          onData?.(m.data);
+          count();
         },
         onerror: (e) => {
           reject(e);

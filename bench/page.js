@@ -37,6 +37,24 @@ try {
         await post('/result', { round, scenario: scenario.name, client, ms, error });
       }
     }
+    // Latency: one event every 20 ms; each carries the server's write time
+    // (wall clock, ms with fractions, as performance.timeOrigin + now()).
+    if (plan.latency) {
+      const order = plan.latency.clients.map((_, i, a) => a[(i + round) % a.length]);
+      for (const client of order) {
+        await settle();
+        const delays = [];
+        const now = () => performance.timeOrigin + performance.now();
+        const url = `/sse/latency?n=${plan.latency.n}&r=${Math.random()}`;
+        let error = null;
+        try {
+          await clients[client](url, plan.latency.n, sample, (data) => delays.push(now() - JSON.parse(data).t));
+        } catch (e) {
+          error = String(e?.message ?? e);
+        }
+        await post('/result', { round, scenario: 'latency', client, delays, error });
+      }
+    }
     // Parser only, in the page: the same bytes through each parser.
     const bytes = new Uint8Array(await (await fetch(`/raw/small?bytes=${plan.parserBytes}`)).arrayBuffer());
     for (const parser of Object.keys(parsers)) {

@@ -39,7 +39,16 @@ const scenarios = [
   { name: 'big', n: quick ? 200 : 2000, unit: 'MB/s', bytesPerEvent: 65536, title: '64 KiB events (16 data lines)', skip: ['ceiling: MessageEvent dispatch'] },
   { name: 'tiny', n: quick ? 2000 : 20_000, unit: 'events/s', title: 'Small events in 1–7 byte writes' },
 ];
-const plan = { rounds, scenarios, clients: CLIENTS, timeout: 120_000, parserBytes: quick ? 8 << 20 : 64 << 20 };
+const LATENCY_CLIENTS = CLIENTS.filter((c) => !c.startsWith('ceiling'));
+const plan = {
+  rounds,
+  scenarios,
+  clients: CLIENTS,
+  timeout: 120_000,
+  parserBytes: quick ? 8 << 20 : 64 << 20,
+  // One event every 20 ms for 5 s.
+  latency: { n: quick ? 50 : 250, clients: LATENCY_CLIENTS },
+};
 
 // 1. Build the package (release WASM) and bundle the page.
 execFileSync('node', ['scripts/build-package.mjs'], { stdio: 'inherit' });
@@ -142,6 +151,24 @@ const parserRatio = (() => {
 sections.push(
   `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
     parserRows.map((r, i) => `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`).join('\n'),
+);
+
+// Latency: p50 and p99 over all events of all rounds, and the per-round
+// ratio of p50 to native's.
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const latency = (client) => results.filter((r) => r.scenario === 'latency' && r.client === client && !r.error);
+const nativeP50 = new Map(latency('native').map((r) => [r.round, pct(r.delays, 50)]));
+sections.push(
+  `### Latency: one event every 20 ms for ${fmt(plan.latency.n * 0.02)} s, server write to listener (ms)\n\n| client | p50 | p99 | p50 ÷ native p50 |\n|---|---:|---:|---:|\n` +
+    LATENCY_CLIENTS.map((client) => {
+      const runs = latency(client);
+      const all = runs.flatMap((r) => r.delays);
+      const ratio = median(runs.filter((r) => nativeP50.has(r.round)).map((r) => pct(r.delays, 50) / nativeP50.get(r.round)));
+      return `| ${client} | ${fmt(pct(all, 50), 2)} | ${fmt(pct(all, 99), 2)} | ${fmt(ratio, 2)} |`;
+    }).join('\n'),
 );
 
 // 4. Sizes: each client bundled and minified on its own, gzip -9.

@@ -52,6 +52,24 @@ export function startBenchServer({ root, plan, onResult, onDone }) {
       return;
     }
     if (path === '/plan') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(plan));
+    if (path === '/sse/latency') {
+      // One event every 20 ms, stamped with the wall-clock time of the write.
+      const n = Number(url.searchParams.get('n'));
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      let i = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || i >= n) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        const t = performance.timeOrigin + performance.now();
+        res.write(`id: ${i}\nevent: tick\ndata: {"i":${i},"t":${t}}\n\n`);
+        i++;
+      }, 20);
+      req.on('close', () => clearInterval(timer));
+      return;
+    }
     if (path.startsWith('/sse/')) {
       const kind = path.slice(5);
       const n = Number(url.searchParams.get('n'));
