@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { packageSize } from '../scripts/size.mjs';
 import { startBenchServer } from './server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -184,9 +185,8 @@ const sizes = [
 ];
 const sizeRows = [];
 for (const [name, src] of sizes) sizeRows.push([name, ...(await sizeOf(src))]);
-const ourJs = await sizeOf(readFileSync('dist/package/event-source.js', 'utf8').replace(/from '\.\/wasm\//g, "from './dist/package/wasm/"));
-const wasmBytes = readFileSync('dist/package/wasm/eventsource_wasm_bg.wasm');
-sizeRows.unshift(['eventsource-wasm (JS + WASM)', ourJs[0] + wasmBytes.length, ourJs[1] + gzipSync(wasmBytes, { level: 9 }).length]);
+const ours = await packageSize();
+sizeRows.unshift(['eventsource-wasm (JS + WASM)', ours.js[0] + ours.wasm[0], ours.js[1] + ours.wasm[1]]);
 sections.push(
   `### Size (minified; gzip -9)\n\n| client | bytes | gzip -9 |\n|---|---:|---:|\n` + sizeRows.map(([n, a, b]) => `| ${n} | ${fmt(a)} | ${fmt(b)} |`).join('\n'),
 );

@@ -104,6 +104,8 @@ export class EventSource extends EventTarget {
   #conn = null;
   #origin = '';
   #lastEventId = '';
+  /** The event type that ends the stream, or null (`endEvent` option). */
+  #endEvent = 'end';
   #handlers = { open: null, message: null, error: null };
   /** type -> Map(listener -> capture flags): DOM listeners, counted so that
    * MessageEvents are only created for types somebody listens to. */
@@ -123,6 +125,8 @@ export class EventSource extends EventTarget {
     this.#url = parsed.href;
     this.#init = options ?? {};
     this.#withCredentials = Boolean(this.#init.withCredentials);
+    const end = this.#init.endEvent;
+    this.#endEvent = end === undefined ? 'end' : end === null ? null : String(end);
     this.#lastEventId = this.#init.lastEventId ?? '';
     const signal = this.#init.signal;
     if (signal) {
@@ -248,10 +252,7 @@ export class EventSource extends EventTarget {
     }
   }
 
-  get #endEvent() {
-    const name = this.#init.endEvent;
-    return name === undefined ? 'end' : name === null ? null : String(name);
-  }
+
 
   #callTyped(record, type, data, meta) {
     let value;

@@ -30,22 +30,22 @@ export function useEventSource(url, options = {}) {
     setState(INITIAL);
     const update = (patch) => setState((s) => ({ ...s, ...patch(s), readyState: source.readyState }));
     const types = o.events ?? ['message'];
+    // The end event closes the source after its listeners ran.
+    const end = o.endEvent === undefined ? 'end' : o.endEvent;
     const stops = types.map((type) =>
       source.on(
         type,
         (value, meta) => {
           latest.current.onEvent?.(type, value, meta);
           update((s) => ({ data: { ...s.data, [type]: value }, lastEventId: meta.lastEventId }));
-          if (type === o.endEvent || (o.endEvent === undefined && type === 'end')) {
+          if (type === end) {
             queueMicrotask(() => update(() => ({})));
           }
         },
         { decode: o.decode, onError: (error) => update(() => ({ error })) },
       ),
     );
-    // The end event closes the source after its listeners ran: refresh the
-    // state once it has.
-    const end = o.endEvent === undefined ? 'end' : o.endEvent;
+    // Refresh the state once the end event has closed the source.
     if (end !== null && !types.includes(end)) {
       stops.push(source.on(end, () => queueMicrotask(() => update(() => ({ reconnect: null }))), { decode: (s) => s }));
     }

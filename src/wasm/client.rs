@@ -512,15 +512,26 @@ impl Shared {
     /// order (moved, not copied, into the batch).
     fn deliver(&self) {
         let mut batch: Vec<Notice> = Vec::new();
-        let has_batch = self
-            .subscribers
-            .borrow()
-            .iter()
-            .any(|s| matches!(s.sink, Sink::Batch(_)));
+        let (has_batch, has_per_notice) =
+            self.subscribers
+                .borrow()
+                .iter()
+                .fold((false, false), |(b, p), s| {
+                    let batch = matches!(s.sink, Sink::Batch(_));
+                    (b || batch, p || !batch)
+                });
         loop {
             let Some(notice) = self.core.borrow_mut().poll_notice() else {
                 break;
             };
+            if !has_per_notice {
+                // Only batch listeners (the JS API): no listener code runs
+                // in this loop, so nothing per event is needed here.
+                if has_batch {
+                    batch.push(notice);
+                }
+                continue;
+            }
             let event_type = match &notice {
                 Notice::Message(event) => Some(event.event_type.as_str()),
                 _ => None,
