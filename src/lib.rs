@@ -55,7 +55,7 @@ pub mod parser;
 
 pub use connection::{ReadyState, RetryPolicy};
 pub use error::{DecodeError, Error, ParseError};
-pub use parser::{Config, Event, Item, Parser};
+pub use parser::{Config, Event, EventRef, Item, ItemRef, Parser};
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

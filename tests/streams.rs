@@ -145,3 +145,38 @@ fn long_line_fed_one_byte_at_a_time_is_linear() {
         other => panic!("expected the long event, got {other:?}"),
     }
 }
+
+/// `feed_ref` lends valid text straight from the parser's buffers and
+/// decodes invalid bytes as `feed` does.
+#[test]
+fn feed_ref_borrows_valid_text_and_decodes_the_rest() {
+    use eventsource_wasm::parser::{Event, ItemRef};
+    use std::borrow::Cow;
+    let input = b"id: 1\ndata: ok\n\nevent: x\ndata: \xff\n\n: hi\nretry: 5\n";
+    let (mut borrowed, mut owned) = (Vec::new(), Vec::new());
+    Parser::new()
+        .feed_ref(input, |item| {
+            if let ItemRef::Event(e) = &item {
+                borrowed.push(matches!(e.data, Cow::Borrowed(_)));
+            }
+            owned.push(item.to_owned());
+        })
+        .unwrap();
+    assert_eq!(borrowed, [true, false]);
+    let event = |t: &str, d: &str| {
+        Item::Event(Event {
+            event_type: t.into(),
+            data: d.into(),
+            last_event_id: "1".into(),
+        })
+    };
+    assert_eq!(
+        owned,
+        [
+            event("message", "ok"),
+            event("x", "\u{fffd}"),
+            Item::Comment("hi".into()),
+            Item::Retry(5),
+        ]
+    );
+}

@@ -1,5 +1,7 @@
 //! What the parser hands out.
 
+use std::borrow::Cow;
+
 /// One dispatched event, as the browser would hand it to a `MessageEvent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -26,4 +28,50 @@ pub enum Item {
     /// A comment line (`: text`), with the colon and one following space
     /// removed. Servers send these as heartbeats.
     Comment(String),
+}
+
+/// An [`Item`] borrowed from the parser's buffers, handed out by
+/// [`Parser::feed_ref`](super::Parser::feed_ref) without allocating. Valid
+/// UTF-8 is borrowed as it is; only invalid bytes cost a decoded copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemRef<'a> {
+    /// A complete event.
+    Event(EventRef<'a>),
+    /// A valid `retry` field, in milliseconds (see [`Item::Retry`]).
+    Retry(u64),
+    /// A comment line (see [`Item::Comment`]).
+    Comment(Cow<'a, str>),
+}
+
+/// An [`Event`] borrowed from the parser's buffers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRef<'a> {
+    /// See [`Event::event_type`].
+    pub event_type: Cow<'a, str>,
+    /// See [`Event::data`].
+    pub data: Cow<'a, str>,
+    /// See [`Event::last_event_id`].
+    pub last_event_id: &'a str,
+}
+
+impl ItemRef<'_> {
+    /// An owned copy.
+    pub fn to_owned(&self) -> Item {
+        match self {
+            ItemRef::Event(e) => Item::Event(e.to_owned()),
+            ItemRef::Retry(ms) => Item::Retry(*ms),
+            ItemRef::Comment(text) => Item::Comment(text.clone().into_owned()),
+        }
+    }
+}
+
+impl EventRef<'_> {
+    /// An owned copy.
+    pub fn to_owned(&self) -> Event {
+        Event {
+            event_type: self.event_type.clone().into_owned(),
+            data: self.data.clone().into_owned(),
+            last_event_id: self.last_event_id.to_owned(),
+        }
+    }
 }

@@ -2,7 +2,9 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation>
 
-use super::{Config, Event, Item};
+use std::borrow::Cow;
+
+use super::{Config, EventRef, ItemRef};
 use crate::error::ParseError;
 
 /// The buffers of the block being read, and the last event ID.
@@ -54,7 +56,7 @@ impl EventBuilder {
         &mut self,
         line: &[u8],
         config: &Config,
-        emit: &mut impl FnMut(Item),
+        emit: &mut impl FnMut(ItemRef<'_>),
     ) -> Result<(), ParseError> {
         // "If the line is empty (a blank line): Dispatch the event."
         let Some(&first) = line.first() else {
@@ -65,7 +67,7 @@ impl EventBuilder {
         // line." We still report it, so that heartbeats can be observed.
         if first == b':' {
             let text = strip_one_space(&line[1..]);
-            emit(Item::Comment(String::from_utf8_lossy(text).into_owned()));
+            emit(ItemRef::Comment(String::from_utf8_lossy(text)));
             return Ok(());
         }
         // "If the line contains a U+003A COLON character: collect the
@@ -85,7 +87,7 @@ impl EventBuilder {
         name: &[u8],
         value: &[u8],
         config: &Config,
-        emit: &mut impl FnMut(Item),
+        emit: &mut impl FnMut(ItemRef<'_>),
     ) -> Result<(), ParseError> {
         match name {
             // "Append the field value to the data buffer, then append a
@@ -123,7 +125,7 @@ impl EventBuilder {
                 let ms = value.iter().fold(0u64, |acc, &d| {
                     acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
                 });
-                emit(Item::Retry(ms));
+                emit(ItemRef::Retry(ms));
             }
             // "Otherwise: The field is ignored." (So is an `id` with NUL and
             // a `retry` that is not all digits, by the guards above.)
@@ -133,7 +135,7 @@ impl EventBuilder {
     }
 
     /// "When the user agent is required to dispatch the event":
-    fn dispatch(&mut self, emit: &mut impl FnMut(Item)) {
+    fn dispatch(&mut self, emit: &mut impl FnMut(ItemRef<'_>)) {
         // 1. "Set the last event ID string of the event source to the value
         //    of the last event ID buffer." Even when no event follows: an
         //    id-only block still moves the last event ID.
@@ -153,20 +155,19 @@ impl EventBuilder {
         // 4-5. The event's type is the event type buffer, or "message" when
         //    that is empty; its lastEventId is the last event ID string.
         let event_type = if self.event_type.is_empty() {
-            String::from("message")
+            Cow::Borrowed("message")
         } else {
             decode(&self.event_type)
         };
-        let event = Event {
+        emit(ItemRef::Event(EventRef {
             event_type,
             data: decode(&self.data),
-            last_event_id: self.last_event_id.clone(),
-        };
+            last_event_id: &self.last_event_id,
+        }));
         // 6. "Set the data buffer and the event type buffer to the empty
         //    string." The buffers keep their capacity for the next block.
         self.data.clear();
         self.event_type.clear();
-        emit(Item::Event(event));
     }
 }
 
@@ -180,9 +181,10 @@ fn strip_one_space(value: &[u8]) -> &[u8] {
 
 /// UTF-8 decode, each invalid sequence replaced by U+FFFD (Rust's lossy
 /// decoding replaces maximal subparts, as the WHATWG Encoding standard does).
-fn decode(bytes: &[u8]) -> String {
+/// Valid text is borrowed; `from_utf8` checks it faster than the lossy path.
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }

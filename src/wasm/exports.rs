@@ -11,7 +11,7 @@ use super::client::{EventSource, Subscription};
 use super::fetch::{Credentials, HeadersFn};
 use crate::connection::{Notice, Options, RetryPolicy};
 use crate::error::Error;
-use crate::parser::{Config, Item, ParseError, Parser};
+use crate::parser::{Config, ItemRef, ParseError, Parser};
 
 /// The `text/event-stream` parser for JavaScript (js/parser.js builds
 /// `createParser` on it). Feed it the bytes of a body as they arrive:
@@ -78,14 +78,14 @@ impl StreamParser {
                 thrown.get_or_insert(e);
             }
         };
-        let result = self.parser.feed_with(chunk, |item| {
+        let result = self.parser.feed_ref(chunk, |item| {
             let (kind, value): (u32, JsValue) = match item {
-                Item::Event(e) => {
-                    batch.push(&e);
+                ItemRef::Event(e) => {
+                    batch.push(&e.event_type, &e.data, e.last_event_id);
                     return;
                 }
-                Item::Retry(ms) => (RETRY, (ms as f64).into()),
-                Item::Comment(text) => (COMMENT, JsValue::from_str(&text)),
+                ItemRef::Retry(ms) => (RETRY, (ms as f64).into()),
+                ItemRef::Comment(text) => (COMMENT, JsValue::from_str(&text)),
             };
             if !batch.is_empty() {
                 note(batch.flush(on_messages));
@@ -364,7 +364,7 @@ impl SseConnection {
             let mut batch = MessageBatch::default();
             for notice in notices {
                 if let Notice::Message(e) = notice {
-                    batch.push(e);
+                    batch.push(&e.event_type, &e.data, &e.last_event_id);
                     continue;
                 }
                 if !batch.is_empty() {
@@ -435,8 +435,8 @@ struct MessageBatch {
 }
 
 impl MessageBatch {
-    fn push(&mut self, event: &crate::parser::Event) {
-        for part in [&event.event_type, &event.data, &event.last_event_id] {
+    fn push(&mut self, event_type: &str, data: &str, last_event_id: &str) {
+        for part in [event_type, data, last_event_id] {
             self.text.push_str(part);
             self.lengths.push(utf16_len(part));
         }
