@@ -8,9 +8,14 @@ import { EventSourcePolyfill } from 'event-source-polyfill';
 import { createParser } from 'eventsource-parser';
 
 let esw;
+let rust;
+/** WebAssembly memories, by client family, for the memory scenario. */
+export const memories = {};
 export async function load() {
   esw = await import('/pkg/index.js');
-  await esw.init();
+  memories['eventsource-wasm'] = (await esw.init()).memory;
+  rust = await import('/rust/eventsource_wasm_bench_client.js');
+  memories['eventsource-wasm (Rust API)'] = (await rust.default()).memory;
 }
 
 const counting = (n, done) => {
@@ -40,6 +45,8 @@ export const clients = {
   native: withSource((url) => new EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
   'eventsource-wasm (addEventListener)': withSource((url) => new esw.EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
   'eventsource-wasm (typed on)': withSource((url) => new esw.EventSource(url), (s, f) => s.on('tick', f, { decode: (d) => d })),
+  /** This crate's Rust `EventSource` (bench/rust-client), listener in Rust. */
+  'eventsource-wasm (Rust API)': (url, n, _sample, onData) => rust.run(url, n, onData),
   eventsource: withSource((url) => new EventSourceLib(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
   'event-source-polyfill': withSource((url) => new EventSourcePolyfill(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
   '@microsoft/fetch-event-source': (url, n, _sample, onData) =>
@@ -72,15 +79,22 @@ export const clients = {
     }
   },
   /** Ceiling for any client that hands listeners MessageEvents: build and
-   * dispatch `n` of them, data prepared beforehand. */
+   * dispatch `n` of them, data prepared beforehand. They are the events an
+   * EventSource must make (data, origin, lastEventId), and the listener
+   * reads `data`, as every client's listener here does. */
   'ceiling: MessageEvent dispatch': async (_url, n, sample) => {
     const target = new EventTarget();
     let seen = 0;
-    target.addEventListener('tick', () => seen++);
+    let chars = 0;
+    target.addEventListener('tick', (e) => {
+      chars += e.data.length;
+      seen++;
+    });
+    const origin = location.origin;
     for (let i = 0; i < n; i++) {
-      target.dispatchEvent(new MessageEvent('tick', { data: sample[i % sample.length], lastEventId: String(i) }));
+      target.dispatchEvent(new MessageEvent('tick', { data: sample[i % sample.length], origin, lastEventId: String(i) }));
     }
-    if (seen !== n) throw new Error('dispatch lost events');
+    if (seen !== n || !chars) throw new Error('dispatch lost events');
   },
 };
 

@@ -2,7 +2,7 @@
 // (round 1: A B C …, round 2: B C … A, …), then the parsers; posts each
 // result to the benchmark server, which is how results leave the page (no
 // browser automation is attached while it runs).
-import { clients, load, parsers } from './clients.js';
+import { clients, load, memories, parsers } from './clients.js';
 
 const post = (path, body) => fetch(path, { method: 'POST', body: JSON.stringify(body) });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -53,6 +53,46 @@ try {
           error = String(e?.message ?? e);
         }
         await post('/result', { round, scenario: 'latency', client, delays, error });
+      }
+    }
+    // Memory: the JS heap (after a full GC) before, every n/5 events of one
+    // long stream, and after close(); for the WebAssembly clients, their
+    // linear memory too (it never shrinks, so growth is what matters).
+    if (plan.memory) {
+      const order = plan.memory.clients.map((_, i, a) => a[(i + round) % a.length]);
+      const heap = () => {
+        globalThis.gc();
+        return performance.memory.usedJSHeapSize;
+      };
+      const linear = (client) => {
+        const family = client.includes('Rust') ? memories['eventsource-wasm (Rust API)'] : client.startsWith('eventsource-wasm') ? memories['eventsource-wasm'] : null;
+        return family ? family.buffer.byteLength : null;
+      };
+      for (const client of order) {
+        await settle();
+        const before = heap();
+        const samples = [];
+        const wasm = [];
+        const step = plan.memory.n / 5;
+        let seen = 0;
+        let error = null;
+        try {
+          await Promise.race([
+            clients[client](`/sse/small?n=${plan.memory.n}&r=${Math.random()}`, plan.memory.n, sample, () => {
+              if (++seen % step === 0) {
+                samples.push(heap());
+                wasm.push(linear(client));
+              }
+            }),
+            sleep(plan.timeout).then(() => { throw new Error('timeout'); }),
+          ]);
+        } catch (e) {
+          error = String(e?.message ?? e);
+        }
+        await settle();
+        await sleep(200);
+        const after = heap();
+        await post('/result', { round, scenario: 'memory', client, before, samples, after, wasm, error });
       }
     }
     // Parser only, in the page: the same bytes through each parser.

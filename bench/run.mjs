@@ -29,6 +29,7 @@ const CLIENTS = [
   'native',
   'eventsource-wasm (addEventListener)',
   'eventsource-wasm (typed on)',
+  'eventsource-wasm (Rust API)',
   'eventsource',
   '@microsoft/fetch-event-source',
   'event-source-polyfill',
@@ -49,6 +50,8 @@ const plan = {
   parserBytes: quick ? 8 << 20 : 64 << 20,
   // One event every 20 ms for 5 s.
   latency: { n: quick ? 50 : 250, clients: LATENCY_CLIENTS },
+  // The heap every n/5 events of one stream, and after close.
+  memory: { n: quick ? 100_000 : 1_000_000, clients: LATENCY_CLIENTS },
 };
 
 // 1. Build the package (release WASM) and bundle the page.
@@ -60,8 +63,13 @@ await build({
   format: 'esm',
   minify: true,
   outfile: 'target/bench/page.js',
-  external: ['/pkg/*'],
+  external: ['/pkg/*', '/rust/*'],
   logLevel: 'error',
+});
+// The Rust API client (bench/rust-client), served from /rust/.
+execFileSync('wasm-pack', ['--log-level', 'warn', 'build', '--release', '--target', 'web', '--no-pack', '--out-dir', '../../target/bench/rust', 'bench/rust-client'], {
+  stdio: 'inherit',
+  env: { ...process.env, PATH: `${root}/node_modules/.bin:${os.homedir()}/.cargo/bin:${process.env.PATH}` },
 });
 
 // 2. Serve, launch Chromium on the page, collect.
@@ -82,7 +90,7 @@ const chromium = spawn('/usr/bin/chromium', [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
-  '--js-flags=--expose-gc', `--user-data-dir=${profile}`,
+  '--js-flags=--expose-gc', '--enable-precise-memory-info', `--user-data-dir=${profile}`,
   `http://127.0.0.1:${server.address().port}/`,
 ], { stdio: 'ignore' });
 const outcome = await done;
@@ -169,6 +177,23 @@ sections.push(
       const all = runs.flatMap((r) => r.delays);
       const ratio = median(runs.filter((r) => nativeP50.has(r.round)).map((r) => pct(r.delays, 50) / nativeP50.get(r.round)));
       return `| ${client} | ${fmt(pct(all, 50), 2)} | ${fmt(pct(all, 99), 2)} | ${fmt(ratio, 2)} |`;
+    }).join('\n'),
+);
+
+// Memory: medians over rounds, in MB (1e6 bytes).
+const memory = (client) => results.filter((r) => r.scenario === 'memory' && r.client === client && !r.error && r.samples.length);
+const mb = (bytes) => fmt(bytes / 1e6, 2);
+const signed = (bytes) => `${bytes >= 0 ? '+' : '−'}${mb(Math.abs(bytes))}`;
+sections.push(
+  `### Memory: one stream of ${fmt(plan.memory.n)} small events (MB; JS heap after a full GC)\n\n` +
+    `Columns: the heap before opening; at ${fmt(plan.memory.n / 5)} events, against before; from there to the last event (the heap sampled every ${fmt(plan.memory.n / 5)} events: last minus first, and the widest spread); after \`close()\`, against before; and WebAssembly linear memory, its size at the end and its growth over the stream. Medians over rounds.\n\n` +
+    '| client | before | at first sample | first → last | spread | after close | WASM memory | WASM growth |\n|---|---:|---:|---:|---:|---:|---:|---:|\n' +
+    LATENCY_CLIENTS.map((client) => {
+      const runs = memory(client);
+      if (!runs.length) return `| ${client} | – | – | – | – | – | – | – |`;
+      const m = (f) => median(runs.map(f));
+      const wasm = runs[0].wasm.at(-1) !== null;
+      return `| ${client} | ${mb(m((r) => r.before))} | ${signed(m((r) => r.samples[0] - r.before))} | ${signed(m((r) => r.samples.at(-1) - r.samples[0]))} | ${mb(m((r) => Math.max(...r.samples) - Math.min(...r.samples)))} | ${signed(m((r) => r.after - r.before))} | ${wasm ? mb(m((r) => r.wasm.at(-1))) : '–'} | ${wasm ? signed(m((r) => r.wasm.at(-1) - r.wasm[0])) : '–'} |`;
     }).join('\n'),
 );
 

@@ -104,6 +104,8 @@ export class EventSource extends EventTarget {
   #conn = null;
   #origin = '';
   #lastEventId = '';
+  /** The type of the last event received (see #onMessages). */
+  #lastType = '';
   /** The event type that ends the stream, or null (`endEvent` option). */
   #endEvent = 'end';
   #handlers = { open: null, message: null, error: null };
@@ -225,7 +227,13 @@ export class EventSource extends EventTarget {
     let at = 0;
     const take = (length) => text.slice(at, (at += length));
     for (let i = 0; i < lengths.length; i += 3) {
-      this.#onMessage(take(lengths[i]), take(lengths[i + 1]), take(lengths[i + 2]));
+      // Most streams repeat one event type: reuse the string from the last
+      // event, which the browser has already converted for the
+      // MessageEvent's type (a fresh slice would be converted again).
+      let type = this.#lastType;
+      if (lengths[i] === type.length && text.startsWith(type, at)) at += type.length;
+      else type = this.#lastType = take(lengths[i]);
+      this.#onMessage(type, take(lengths[i + 1]), take(lengths[i + 2]));
     }
   }
 
