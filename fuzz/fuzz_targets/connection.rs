@@ -1,0 +1,294 @@
+//! The connection core under arbitrary sequences of inputs: responses of
+//! any status and type, body chunks, ends, fetch errors, timers early and
+//! late, and close, with a policy and limits picked by the input.
+//!
+//! Checked after every step, against a model kept here:
+//! - no panic;
+//! - the messages delivered are exactly what a separate `Parser`, fed the
+//!   same bytes of the same responses, dispatches (up to the end event);
+//! - at most one request in flight: a new `Fetch` only after the previous
+//!   request was answered, failed or aborted, and each carries the last
+//!   event ID the model parser has;
+//! - every reconnect delay lies between the floor and the ceiling (or the
+//!   `Retry-After` given), is announced by a `Reconnecting` notice with the
+//!   same delay, and is what `timeout()` then asks for;
+//! - attempts never exceed `max_attempts`;
+//! - `Open` is announced only on a connecting → open change;
+//! - once closed, nothing more happens, whatever comes in.
+#![no_main]
+
+use eventsource_wasm::connection::{Connection, Io, Notice, Options, ReadyState, RetryPolicy};
+use eventsource_wasm::parser::{Config, Item, Parser};
+use eventsource_wasm::Error;
+use libfuzzer_sys::fuzz_target;
+
+/// Reads the input as a sequence of small decisions.
+struct Input<'a>(&'a [u8]);
+
+impl<'a> Input<'a> {
+    fn byte(&mut self) -> u8 {
+        match self.0.split_first() {
+            Some((&b, rest)) => {
+                self.0 = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+    fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.byte(), self.byte()])
+    }
+    fn bytes(&mut self, n: usize) -> &'a [u8] {
+        let n = n.min(self.0.len());
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        head
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+struct Model {
+    conn: Connection,
+    parser: Parser,
+    now: u64,
+    in_flight: bool,
+    open: bool,
+    closed: bool,
+    end_event: Option<String>,
+    expected: Vec<eventsource_wasm::Event>,
+    delivered: Vec<eventsource_wasm::Event>,
+    policy: RetryPolicy,
+    /// The largest delay a reconnect may ask for right now.
+    retry_after: Option<u64>,
+}
+
+impl Model {
+    /// Takes everything the core produced and checks it.
+    fn drain(&mut self) {
+        while let Some(io) = self.conn.poll_io() {
+            match io {
+                Io::Fetch { last_event_id } => {
+                    assert!(!self.in_flight, "two requests in flight");
+                    assert_eq!(last_event_id, self.parser.last_event_id());
+                    self.in_flight = true;
+                }
+                Io::Abort => self.in_flight = false,
+            }
+        }
+        let mut pending_delay = None;
+        while let Some(notice) = self.conn.poll_notice() {
+            match notice {
+                Notice::Open => {
+                    assert!(!self.open, "open twice");
+                    self.open = true;
+                }
+                Notice::Message(event) => self.delivered.push(event),
+                Notice::Comment(_) => {}
+                Notice::Error {
+                    error,
+                    reconnect_in_ms,
+                } => {
+                    self.open = false;
+                    match reconnect_in_ms {
+                        Some(delay) => {
+                            let floor = self.policy.min_delay_ms.min(self.policy.max_delay_ms);
+                            let ceiling = self
+                                .policy
+                                .max_delay_ms
+                                .max(floor)
+                                .max(self.retry_after.unwrap_or(0));
+                            assert!(
+                                (floor..=ceiling).contains(&delay),
+                                "delay {delay} outside {floor}..={ceiling}"
+                            );
+                            assert_eq!(self.conn.timeout(), Some(self.now + delay));
+                            pending_delay = Some(delay);
+                        }
+                        None => {
+                            if let Error::RetriesExhausted { attempts, .. } = error {
+                                assert_eq!(Some(attempts), self.policy.max_attempts);
+                            }
+                            self.closed = true;
+                        }
+                    }
+                }
+                Notice::Reconnecting { delay_ms, attempt } => {
+                    assert_eq!(pending_delay.take(), Some(delay_ms));
+                    if let Some(max) = self.policy.max_attempts {
+                        assert!(attempt <= max, "attempt {attempt} > {max}");
+                    }
+                }
+            }
+        }
+        assert!(pending_delay.is_none(), "a reconnect was not announced");
+        assert_eq!(self.closed, self.conn.ready_state() == ReadyState::Closed);
+        assert_eq!(self.open, self.conn.ready_state() == ReadyState::Open);
+        assert_eq!(self.delivered, self.expected);
+        assert_eq!(self.conn.last_event_id(), self.parser.last_event_id());
+    }
+
+    /// The model's side of the response's body ending or breaking off.
+    fn body_over(&mut self) {
+        self.parser.finish();
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Input(data);
+    let policy = RetryPolicy {
+        initial_delay_ms: u64::from(input.u16()),
+        min_delay_ms: u64::from(input.byte()) * 4,
+        max_delay_ms: u64::from(input.u16()),
+        factor: f64::from(input.byte()) / 32.0,
+        jitter: f64::from(input.byte()) / 200.0,
+        max_attempts: match input.byte() {
+            0..=127 => None,
+            n => Some(u32::from(n & 7)),
+        },
+        healthy_after_ms: u64::from(input.u16()),
+    };
+    let limits = Config::default()
+        .max_line_len(usize::from(input.byte()) * 4 + 1)
+        .max_event_len(usize::from(input.byte()) * 16 + 1);
+    let end_event = (input.byte() & 1 == 0).then(|| "end".to_owned());
+    let idle = input.byte();
+    let options = Options {
+        retry: policy.clone(),
+        retry_statuses: vec![429, 503],
+        end_event: end_event.clone(),
+        idle_timeout_ms: (idle != 0).then_some(u64::from(idle) * 10),
+        limits,
+        last_event_id: String::new(),
+    };
+    let parser = Parser::with_config(limits);
+    let mut m = Model {
+        conn: Connection::new(options, u64::from(input.u16()), 0),
+        parser,
+        now: 0,
+        in_flight: false,
+        open: false,
+        closed: false,
+        end_event,
+        expected: Vec::new(),
+        delivered: Vec::new(),
+        policy,
+        retry_after: None,
+    };
+    m.drain();
+    while !input.is_empty() {
+        let op = input.byte();
+        let was_closed = m.closed;
+        let connecting = m.conn.ready_state() == ReadyState::Connecting && m.in_flight;
+        m.retry_after = None;
+        match op % 8 {
+            // A response head (only meaningful while a request is out).
+            0 => {
+                let status = [200, 200, 200, 204, 301, 404, 429, 503][usize::from(input.byte() % 8)];
+                let content_type = match input.byte() % 4 {
+                    0 => None,
+                    1 => Some("text/html"),
+                    2 => Some("Text/Event-Stream; charset=latin1"),
+                    _ => Some("text/event-stream"),
+                };
+                let retry_after = (input.byte() % 2 == 0).then(|| u64::from(input.u16()));
+                if connecting {
+                    let opens = status == 200
+                        && content_type.is_some_and(|t| t.to_ascii_lowercase().starts_with("text/event-stream"));
+                    if !opens {
+                        m.in_flight = false;
+                        if matches!(status, 429 | 503) {
+                            m.retry_after = retry_after;
+                        }
+                    }
+                    m.conn.on_response(m.now, status, content_type, retry_after);
+                }
+            }
+            // A body chunk.
+            1 | 2 => {
+                let n = usize::from(input.byte() % 64);
+                let bytes = input.bytes(n);
+                if m.conn.ready_state() == ReadyState::Open {
+                    let mut ended = false;
+                    let end = m.end_event.clone();
+                    let expected = &mut m.expected;
+                    let result = m.parser.feed_with(bytes, |item| {
+                        if ended {
+                            return;
+                        }
+                        if let Item::Event(e) = item {
+                            ended = end.as_deref() == Some(e.event_type.as_str());
+                            expected.push(e);
+                        }
+                    });
+                    if ended || result.is_err() {
+                        m.parser.finish();
+                        m.in_flight = false;
+                        if ended {
+                            // A clean close announces nothing.
+                            m.closed = true;
+                            m.open = false;
+                        }
+                    }
+                }
+                m.conn.on_chunk(m.now, bytes);
+            }
+            // The body ended.
+            3 => {
+                if m.conn.ready_state() == ReadyState::Open {
+                    m.in_flight = false;
+                    m.body_over();
+                }
+                m.conn.on_eof(m.now);
+            }
+            // A fetch error.
+            4 => {
+                let error = match input.byte() % 4 {
+                    0 => Error::Network { message: "x".into() },
+                    1 => Error::Headers { message: "x".into() },
+                    2 => Error::InvalidRequest { message: "x".into() },
+                    _ => Error::Aborted,
+                };
+                if m.in_flight && !m.closed {
+                    m.in_flight = false;
+                    m.body_over();
+                }
+                m.conn.on_fetch_error(m.now, error);
+            }
+            // Time passes; the timer fires when asked, or early.
+            5 | 6 => {
+                let step = u64::from(input.u16());
+                let at = match m.conn.timeout() {
+                    Some(t) if op % 8 == 5 => t.max(m.now),
+                    _ => m.now + step,
+                };
+                m.now = at;
+                let idle_fires = m.conn.ready_state() != ReadyState::Closed
+                    && m.in_flight
+                    && m.conn.timeout().is_some_and(|t| at >= t);
+                if idle_fires {
+                    m.in_flight = false;
+                    m.body_over();
+                }
+                m.conn.on_timer(at);
+            }
+            // close().
+            _ => {
+                m.conn.close();
+                if !m.closed {
+                    m.in_flight = false;
+                    m.body_over();
+                }
+                m.closed = true;
+                m.open = false;
+            }
+        }
+        if was_closed {
+            assert!(m.conn.poll_io().is_none(), "I/O after close");
+            assert!(m.conn.poll_notice().is_none(), "a notice after close");
+            assert_eq!(m.conn.timeout(), None);
+        }
+        m.drain();
+    }
+});
