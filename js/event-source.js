@@ -104,6 +104,9 @@ export class EventSource extends EventTarget {
   #conn = null;
   #origin = '';
   #lastEventId = '';
+  /** The abort signal given, and our listener on it, until closed. */
+  #signal = null;
+  #onAbort = null;
   /** The type of the last event received (see #onMessages). */
   #lastType = '';
   /** The event type that ends the stream, or null (`endEvent` option). */
@@ -136,7 +139,11 @@ export class EventSource extends EventTarget {
         queueMicrotask(() => this.#abort());
         return;
       }
-      signal.addEventListener('abort', () => this.#abort(), { once: true });
+      // Removed again on close: a long-lived signal must not keep closed
+      // sources (and their listeners) alive.
+      this.#signal = signal;
+      this.#onAbort = () => this.#abort();
+      signal.addEventListener('abort', this.#onAbort, { once: true });
     }
     init().then(
       () => this.#connect(),
@@ -318,6 +325,8 @@ export class EventSource extends EventTarget {
   }
 
   #release() {
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = null;
     const conn = this.#conn;
     this.#conn = null;
     if (!conn) return;

@@ -95,13 +95,12 @@ impl EventBuilder {
             // Every data line counts, the empty ones too.
             b"data" => {
                 if self.data.len() + value.len() + 1 > config.max_event_len {
-                    self.data.clear();
+                    self.data = Vec::new();
                     return Err(ParseError::EventTooLarge {
                         limit: config.max_event_len,
                     });
                 }
-                self.data.reserve(value.len() + 1);
-                self.data.extend_from_slice(value);
+                super::append_within(&mut self.data, value, config.max_event_len);
                 self.data.push(b'\n');
             }
             // "Set the event type buffer to the field value."

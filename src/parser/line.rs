@@ -116,10 +116,10 @@ impl LineSplitter {
                 on_line(line)?;
             } else {
                 if self.partial.len() + end > max_line {
-                    self.partial.clear();
+                    self.partial = Vec::new();
                     return Err(ParseError::LineTooLong { limit: max_line });
                 }
-                self.partial.extend_from_slice(&rest[..end]);
+                super::append_within(&mut self.partial, &rest[..end], max_line);
                 let line = std::mem::take(&mut self.partial);
                 let result = on_line(&line);
                 // Hand the allocation back for the next unfinished line.
@@ -143,10 +143,11 @@ impl LineSplitter {
             rest = &rest[next..];
         }
         if self.partial.len() + rest.len() > max_line {
-            self.partial.clear();
+            // Give the memory back: this parser is done until reset.
+            self.partial = Vec::new();
             return Err(ParseError::LineTooLong { limit: max_line });
         }
-        self.partial.extend_from_slice(rest);
+        super::append_within(&mut self.partial, rest, max_line);
         Ok(())
     }
 }

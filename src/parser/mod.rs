@@ -271,3 +271,15 @@ impl Parser {
         self.lines.buffered() + self.block.buffered()
     }
 }
+
+/// Appends `bytes` (and room for one more byte), growing the buffer as
+/// `Vec` does (doubling) but never past `limit` bytes of capacity: a buffer
+/// near its limit is not given twice the limit.
+fn append_within(buffer: &mut Vec<u8>, bytes: &[u8], limit: usize) {
+    let needed = buffer.len() + bytes.len() + 1;
+    if needed > buffer.capacity() {
+        let target = needed.max(buffer.capacity().saturating_mul(2).min(limit));
+        buffer.reserve_exact(target - buffer.len());
+    }
+    buffer.extend_from_slice(bytes);
+}

@@ -11,3 +11,7 @@ export async function getRequests(base, key) {
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export async function getChaosStats(base, key) {
+  return JSON.stringify(await (await fetch(`${base}/chaos-stats/${key}`)).json());
+}

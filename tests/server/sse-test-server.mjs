@@ -6,18 +6,28 @@
 //   ANY  /sse/<key>       records the request, serves the next response.
 //   GET  /requests/<key>  the recorded requests, as JSON.
 //
+//   ANY  /chaos/<key>?seed=S&n=N   the chaos stream (tests/server/chaos.mjs):
+//                         N events with ids, resumed from Last-Event-ID,
+//                         cut, refused and stalled at random (seeded).
+//   GET  /chaos-stats/<key>  what the chaos stream did, as JSON.
+//   GET  /open            how many responses are still open, as JSON.
+//
 // A response: { status = 200, headers = { 'content-type': 'text/event-stream' },
-//   chunks: [{ text | bytes (array of numbers), delay (ms before it) }],
+//   chunks: [{ text | bytes (array of numbers), delay (ms before it),
+//              repeat (times to send it; 'forever': until the client goes) }],
 //   end: 'close' (default) | 'hang' (keep open) | 'destroy' (cut the
 //   connection after the chunks) | 'reset' (cut it before any response;
 //   note that Chromium silently retries such a request once on a fresh
-//   connection, so the server may see it twice) }
+//   connection, so the server may see it twice) | 'silent' (accept the
+//   request and never answer, not even the status line) }
+// The recorded request says how many body bytes were sent (`sent`).
 //
 // Every response carries CORS headers that echo the caller's origin and
 // allow any request header, since the test page runs on another port.
 //
 // Usage: node sse-test-server.mjs [port]  (prints "listening <url>")
 import { createServer } from 'node:http';
+import { chaosStats, serveChaos } from './chaos.mjs';
 
 const keys = new Map();
 const entry = (key) => {
@@ -51,6 +61,7 @@ async function serve(key, req, res) {
     body: await body(req),
     at: Date.now(),
     clientClosed: false,
+    sent: 0,
   };
   state.requests.push(record);
   const n = state.requests.length;
@@ -67,6 +78,7 @@ async function serve(key, req, res) {
     req.socket.destroy();
     return;
   }
+  if (script.end === 'silent') return;
   res.writeHead(script.status ?? 200, {
     'Cache-Control': 'no-store',
     'X-Request-Number': String(n),
@@ -74,12 +86,16 @@ async function serve(key, req, res) {
   });
   res.flushHeaders();
   for (const chunk of script.chunks ?? []) {
-    if (chunk.delay) await sleep(chunk.delay);
-    if (res.destroyed) return;
     const bytes = chunk.bytes ? Buffer.from(chunk.bytes) : Buffer.from(chunk.text ?? '', 'utf8');
-    // Wait until the bytes are handed to the socket, so that a 'destroy'
-    // after them cuts the connection after the data, not instead of it.
-    await new Promise((resolve) => res.write(bytes, resolve));
+    const times = chunk.repeat === 'forever' ? Infinity : (chunk.repeat ?? 1);
+    for (let i = 0; i < times; i++) {
+      if (chunk.delay) await sleep(chunk.delay);
+      if (res.destroyed) return;
+      // Wait until the bytes are handed to the socket, so that a 'destroy'
+      // after them cuts the connection after the data, not instead of it.
+      await new Promise((resolve) => res.write(bytes, resolve));
+      record.sent += bytes.length;
+    }
   }
   if (script.end === 'hang') return;
   finished = true;
@@ -87,8 +103,12 @@ async function serve(key, req, res) {
   else res.end();
 }
 
+let open = 0;
+
 export function startTestServer(port = 0) {
   const server = createServer(async (req, res) => {
+    open++;
+    res.on('close', () => open--);
     cors(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
@@ -104,6 +124,15 @@ export function startTestServer(port = 0) {
         res.end(JSON.stringify(entry(key).requests));
       } else if (kind === 'sse') {
         await serve(key, req, res);
+      } else if (kind === 'chaos') {
+        await serveChaos(key, req, res);
+      } else if (kind === 'chaos-stats') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(chaosStats(key)));
+      } else if (kind === 'open') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        // This request itself is open too.
+        res.end(JSON.stringify(open - 1));
       } else {
         res.writeHead(404).end();
       }
