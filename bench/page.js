@@ -89,8 +89,9 @@ try {
         } catch (e) {
           error = String(e?.message ?? e);
         }
-        await settle();
-        await sleep(200);
+        // Let the aborted body and its buffers go, then collect twice.
+        await sleep(1000);
+        heap();
         const after = heap();
         await post('/result', { round, scenario: 'memory', client, before, samples, after, wasm, error });
       }
