@@ -39,7 +39,6 @@ async function script(key, responses, server = sse) {
   assert.equal(res.status, 204);
 }
 const requests = async (key, server = sse) => (await fetch(`${origin(server)}/requests/${key}`)).json();
-const openResponses = async () => (await fetch(`${origin(sse)}/open`)).json();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const END = { text: 'event: end\ndata: bye\n\n' };
 
@@ -322,12 +321,14 @@ describe('lifecycle', () => {
     const used = await memory();
     const live = await page.evaluate(() => ({ timers: window.live.timers.size, fetches: window.live.fetches, signalListeners: window.live.signalListeners }));
     assert.deepEqual(live, { timers: 0, fetches: 0, signalListeners: 0 });
-    let open = await openResponses();
-    for (let t = 0; t < 40 && open > 0; t++) {
+    // The server saw every hanging response of the test closed by the client.
+    let reqs = await requests('cycle');
+    for (let t = 0; t < 100 && !reqs.every((r) => r.clientClosed); t++) {
       await sleep(50);
-      open = await openResponses();
+      reqs = await requests('cycle');
     }
-    assert.equal(open, 0, 'responses still open on the server');
+    assert.equal(reqs.filter((r) => !r.clientClosed).length, 0, 'responses still open on the server');
+    assert.equal(reqs.length, 550, 'one request per cycle that opened (half of 1,100)');
     const heapPerCycle = (used.heap - base.heap) / 1000;
     console.log(`1,000 cycles: JS heap ${used.heap - base.heap} bytes (${heapPerCycle.toFixed(0)} per cycle), WASM memory ${used.wasm - base.wasm} bytes`);
     assert.ok(heapPerCycle < 200, `the JS heap grew ${heapPerCycle} bytes per cycle`);

@@ -10,7 +10,6 @@
 //                         N events with ids, resumed from Last-Event-ID,
 //                         cut, refused and stalled at random (seeded).
 //   GET  /chaos-stats/<key>  what the chaos stream did, as JSON.
-//   GET  /open            how many responses are still open, as JSON.
 //
 // A response: { status = 200, headers = { 'content-type': 'text/event-stream' },
 //   chunks: [{ text | bytes (array of numbers), delay (ms before it),
@@ -103,12 +102,8 @@ async function serve(key, req, res) {
   else res.end();
 }
 
-let open = 0;
-
 export function startTestServer(port = 0) {
   const server = createServer(async (req, res) => {
-    open++;
-    res.on('close', () => open--);
     cors(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
@@ -129,10 +124,7 @@ export function startTestServer(port = 0) {
       } else if (kind === 'chaos-stats') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(chaosStats(key)));
-      } else if (kind === 'open') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        // This request itself is open too.
-        res.end(JSON.stringify(open - 1));
+
       } else {
         res.writeHead(404).end();
       }
