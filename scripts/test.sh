@@ -46,6 +46,9 @@ SSE_TEST_SERVER=$(awk '/listening/ { print $2 }' "$server_log")
 [ "$(grep -c '^INTEROP_' "$interop_env")" = 3 ] || { echo "the interop servers did not start" >&2; exit 1; }
 export SSE_TEST_SERVER
 while IFS='=' read -r name url; do export "$name=$url"; done < "$interop_env"
+# The runner gives a whole test file 20 s by default; the chaos test alone
+# takes 10-20 s (longer on a loaded machine).
+export WASM_BINDGEN_TEST_TIMEOUT=300
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- \
   --test web --test web_client --test web_worker --test web_interop
 cleanup

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { stop } from './static.mjs';
 import { openPackagePage } from './browser.mjs';
+import { script as scriptOn } from './sse-client.mjs';
 
 const STOP = { status: 204 };
 const text = (...parts) => parts.map((t) => ({ text: t }));
@@ -100,10 +101,7 @@ after(async () => {
 
 const base = () => `http://127.0.0.1:${sse.address().port}`;
 
-async function script(key, responses) {
-  const res = await fetch(`${base()}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
-  assert.equal(res.status, 204);
-}
+const script = (key, responses) => scriptOn(base(), key, responses);
 
 const sentIds = async (key) =>
   (await (await fetch(`${base()}/requests/${key}`)).json()).map((r) => r.headers['last-event-id'] ?? null);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { stop } from './static.mjs';
 import { openPackagePage } from './browser.mjs';
+import { inPage as inPageOf, requests as requestsOf, script as scriptOn } from './sse-client.mjs';
 
 let sse;
 let fixture;
@@ -25,11 +26,8 @@ after(async () => {
   if (sse) await stop(sse);
 });
 
-async function script(key, responses) {
-  const res = await fetch(`${base()}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
-  assert.equal(res.status, 204);
-}
-const requests = async (key) => (await fetch(`${base()}/requests/${key}`)).json();
+const script = (key, responses) => scriptOn(base(), key, responses);
+const requests = (key) => requestsOf(base(), key);
 /** Whether the server saw the client close request `i` of `key`, waiting up
  * to 2 s for the abort to reach it. */
 async function clientClosed(key, i = 0) {
@@ -41,15 +39,7 @@ async function clientClosed(key, i = 0) {
 }
 const END = { text: 'event: end\ndata: bye\n\n' };
 /** Runs `fn` in the page with (esw, url-of-key, ...args). */
-const inPage = (fn, key, ...args) =>
-  page.evaluate(
-    async ([src, url, args]) => {
-      // eslint-disable-next-line no-new-func
-      const f = new Function(`return (${src})`)();
-      return f(window.esw, url, ...args);
-    },
-    [fn.toString(), `${base()}/sse/${key}`, args],
-  );
+const inPage = (fn, key, ...args) => inPageOf(page, base(), fn, key, ...args);
 
 describe('the interface shared with the native EventSource', () => {
   test('constants, properties, handlers and EventTarget', { timeout: 20_000 }, async () => {

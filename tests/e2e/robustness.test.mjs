@@ -9,6 +9,7 @@ import { startTestServer } from '../server/sse-test-server.mjs';
 import { chaosData } from '../server/chaos.mjs';
 import { stop } from './static.mjs';
 import { openPackagePage } from './browser.mjs';
+import { inPage as inPageOf, requests as requestsOf, script as scriptOn } from './sse-client.mjs';
 
 let sse;
 let other; // a second origin, for cross-origin redirects
@@ -34,24 +35,13 @@ after(async () => {
   if (other) await stop(other);
 });
 
-async function script(key, responses, server = sse) {
-  const res = await fetch(`${origin(server)}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
-  assert.equal(res.status, 204);
-}
-const requests = async (key, server = sse) => (await fetch(`${origin(server)}/requests/${key}`)).json();
+const script = (key, responses, server = sse) => scriptOn(origin(server), key, responses);
+const requests = (key, server = sse) => requestsOf(origin(server), key);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const END = { text: 'event: end\ndata: bye\n\n' };
 
 /** Runs `fn` in the page with (esw, url, ...args); `url` is /sse/<key>. */
-const inPage = (fn, key, ...args) =>
-  page.evaluate(
-    async ([src, url, args]) => {
-      // eslint-disable-next-line no-new-func
-      const f = new Function(`return (${src})`)();
-      return f(window.esw, url, ...args);
-    },
-    [fn.toString(), `${origin(sse)}/sse/${key}`, args],
-  );
+const inPage = (fn, key, ...args) => inPageOf(page, origin(sse), fn, key, ...args);
 
 /** The page's JS heap after a full GC, and the WebAssembly memory size. */
 async function memory() {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { serveDir, stop } from './static.mjs';
 import { launchChromium } from './browser.mjs';
+import { requests as requestsOf, script as scriptOn } from './sse-client.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const app = join(root, 'target/vite-app');
@@ -38,10 +39,8 @@ after(async () => {
   if (sse) await stop(sse);
 });
 
-async function script(key, responses) {
-  await fetch(`${base()}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
-}
-const requests = async (key) => (await fetch(`${base()}/requests/${key}`)).json();
+const script = (key, responses) => scriptOn(base(), key, responses);
+const requests = (key) => requestsOf(base(), key);
 /** Whether the server saw the client close its first request to `key`,
  * waiting up to 2 s for the abort to reach it. */
 async function clientClosed(key) {
