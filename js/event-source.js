@@ -1,14 +1,15 @@
 // The browser-shaped EventSource, over the WebAssembly connection.
 //
 // Everything DOM-shaped lives here: EventTarget, on* handlers, MessageEvent.
-// Parsing, reconnects and fetch live in Rust (src/wasm/), reached through
-// one export, SseConnection.
-import initWasm, { SseConnection } from './wasm/eventsource_wasm.js';
+// Parsing and every connection decision live in Rust (src/wasm/exports.rs,
+// SseCore); js/connection.js carries them out with fetch() and a timer.
+import initWasm from './wasm/eventsource_wasm.js';
+import { Connection } from './connection.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-// Notice kinds from SseConnection (src/wasm/exports.rs).
+// Notice kinds from SseCore.drain (src/wasm/exports.rs).
 const N_OPEN = 0;
 const N_COMMENT = 1;
 const N_ERROR = 2;
@@ -217,12 +218,11 @@ export class EventSource extends EventTarget {
       maxEventLength: i.maxEventLength,
     };
     try {
-      this.#conn = new SseConnection(
-        this.#url,
-        options,
-        (text, lengths) => this.#onMessages(text, lengths),
-        (kind, a, b) => this.#onNotice(kind, a, b),
-      );
+      this.#conn = new Connection(this.#url, options, {
+        messages: (text, lengths) => this.#onMessages(text, lengths),
+        notice: (kind, a, b) => this.#onNotice(kind, a, b),
+      });
+      this.#conn.start();
     } catch (error) {
       this.#fail({ type: 'invalid-request', message: error?.message ?? String(error) });
     }
@@ -293,7 +293,7 @@ export class EventSource extends EventTarget {
     if (this.#readyState === CLOSED) return;
     switch (kind) {
       case N_OPEN:
-        try { this.#origin = new URL(a || this.#url).origin; } catch { this.#origin = new URL(this.#url).origin; }
+        try { this.#origin = new URL(this.#conn?.responseUrl || this.#url).origin; } catch { this.#origin = new URL(this.#url).origin; }
         this.#readyState = OPEN;
         this.dispatchEvent(new Event('open'));
         break;
@@ -329,10 +329,7 @@ export class EventSource extends EventTarget {
     this.#signal = null;
     const conn = this.#conn;
     this.#conn = null;
-    if (!conn) return;
-    conn.close();
-    // Free after the current callback (we may be inside one of its calls).
-    queueMicrotask(() => conn.free());
+    conn?.close();
   }
 
   static {

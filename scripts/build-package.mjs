@@ -15,7 +15,7 @@ const version = readFileSync('Cargo.toml', 'utf8').match(/^version = "([^"]+)"/m
 const out = 'dist/package';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(`${out}/wasm`, { recursive: true });
-for (const file of ['index.js', 'index.d.ts', 'event-source.js', 'parser.js', 'polyfill.js', 'polyfill.d.ts', 'react.js', 'react.d.ts']) {
+for (const file of ['index.js', 'index.d.ts', 'event-source.js', 'connection.js', 'parser.js', 'polyfill.js', 'polyfill.d.ts', 'react.js', 'react.d.ts']) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }
 for (const file of ['eventsource_wasm.js', 'eventsource_wasm_bg.wasm', 'eventsource_wasm.d.ts']) {

@@ -94,27 +94,18 @@ impl Builder {
         self
     }
 
-    /// A JavaScript `BodyInit` as the request body (used by the JS API).
-    pub(crate) fn body_js(mut self, body: wasm_bindgen::JsValue) -> Self {
+    /// Any JavaScript `BodyInit` as the request body (a `Blob`, `FormData`,
+    /// `URLSearchParams`, typed array or string), handed to `fetch` as it is.
+    pub fn body_js(mut self, body: wasm_bindgen::JsValue) -> Self {
         self.spec.body = Some(Body::Js(body));
         self
     }
 
-    /// A `fetch`-compatible function to use instead of the global `fetch`.
-    pub(crate) fn fetch_fn(mut self, fetch: js_sys::Function) -> Self {
+    /// A `fetch`-compatible JavaScript function to call instead of the
+    /// global `fetch` (to add tracing or a service's own client); it gets a
+    /// `Request` and returns a `Response` or a promise of one.
+    pub fn fetch_fn(mut self, fetch: js_sys::Function) -> Self {
         self.spec.fetch = Some(fetch);
-        self
-    }
-
-    /// Options of the core, set all at once (used by the JS API).
-    pub(crate) fn options(mut self, options: Options) -> Self {
-        self.options = options;
-        self
-    }
-
-    /// The headers callback, already boxed (used by the JS API).
-    pub(crate) fn headers_fn(mut self, f: HeadersFn) -> Self {
-        self.spec.headers_fn = Some(f);
         self
     }
 
@@ -336,27 +327,6 @@ impl EventSource {
         }
     }
 
-    /// Calls `listener` once per delivery with every notice received since
-    /// the last one, in order (used by the JS API, to cross the WebAssembly
-    /// boundary once per chunk rather than once per event).
-    pub(crate) fn on_notices<F>(&self, listener: F) -> Subscription
-    where
-        F: FnMut(&[Notice]) + 'static,
-    {
-        let shared = &self.handle.0;
-        let id = shared.next_id.get();
-        shared.next_id.set(id + 1);
-        shared.subscribers.borrow_mut().push(Subscriber {
-            id,
-            event_type: None,
-            sink: Sink::Batch(Rc::new(RefCell::new(listener))),
-        });
-        Subscription {
-            id,
-            handle: Rc::clone(&self.handle),
-        }
-    }
-
     /// The final URL of the latest response, after redirects (empty before
     /// the first response).
     pub fn response_url(&self) -> String {
@@ -508,30 +478,11 @@ impl Shared {
 
     /// Hands the connection's notices to subscribers. The core is not
     /// borrowed while a listener runs, so listeners may call `close()`.
-    /// Batch listeners get all of this delivery's notices at the end, in
-    /// order (moved, not copied, into the batch).
     fn deliver(&self) {
-        let mut batch: Vec<Notice> = Vec::new();
-        let (has_batch, has_per_notice) =
-            self.subscribers
-                .borrow()
-                .iter()
-                .fold((false, false), |(b, p), s| {
-                    let batch = matches!(s.sink, Sink::Batch(_));
-                    (b || batch, p || !batch)
-                });
         loop {
             let Some(notice) = self.core.borrow_mut().poll_notice() else {
                 break;
             };
-            if !has_per_notice {
-                // Only batch listeners (the JS API): no listener code runs
-                // in this loop, so nothing per event is needed here.
-                if has_batch {
-                    batch.push(notice);
-                }
-                continue;
-            }
             let event_type = match &notice {
                 Notice::Message(event) => Some(event.event_type.as_str()),
                 _ => None,
@@ -559,32 +510,12 @@ impl Shared {
                             f(&notice);
                         }
                     }
-                    Sink::Batch(_) => {}
-                }
-            }
-            if has_batch {
-                batch.push(notice);
-            }
-        }
-        if !batch.is_empty() {
-            let sinks: Vec<BatchListener> = self
-                .subscribers
-                .borrow()
-                .iter()
-                .filter_map(|s| match &s.sink {
-                    Sink::Batch(f) => Some(Rc::clone(f)),
-                    _ => None,
-                })
-                .collect();
-            for f in sinks {
-                if let Ok(mut f) = f.try_borrow_mut() {
-                    f(&batch);
                 }
             }
         }
         self.subscribers.borrow_mut().retain(|s| match &s.sink {
             Sink::Queue(q) => q.strong_count() > 0,
-            Sink::Callback(_) | Sink::Batch(_) => true,
+            Sink::Callback(_) => true,
         });
     }
 
@@ -620,14 +551,10 @@ struct Subscriber {
 /// the subscriber list.
 type Listener = Rc<RefCell<dyn FnMut(&Notice)>>;
 
-/// A listener for batches of notices.
-type BatchListener = Rc<RefCell<dyn FnMut(&[Notice])>>;
-
 #[derive(Clone)]
 enum Sink {
     Queue(Weak<Queue>),
     Callback(Listener),
-    Batch(BatchListener),
 }
 
 #[derive(Default)]

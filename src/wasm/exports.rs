@@ -1,15 +1,9 @@
 //! `#[wasm_bindgen]` exports.
 
-use std::rc::Rc;
-
-use futures::future::LocalBoxFuture;
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
-use super::client::{EventSource, Subscription};
-use super::fetch::{Credentials, HeadersFn};
-use crate::connection::{Notice, Options, RetryPolicy};
+use crate::connection::{Connection, Io, Notice, Options, RetryPolicy};
 use crate::error::Error;
 use crate::parser::{Config, ItemRef, ParseError, Parser};
 
@@ -119,141 +113,222 @@ impl StreamParser {
     }
 }
 
-// --- The connection, for js/event-source.js ------------------------------------
+// --- The connection core, for js/connection.js --------------------------------
 
-/// Notice kinds passed to `onNotice(kind, a, b)`.
+/// Notice kinds in the records `SseCore::drain` returns.
 const OPEN: u32 = 0;
 const COMMENT: u32 = 1;
 const ERROR: u32 = 2;
 const RECONNECTING: u32 = 3;
 const RETRY: u32 = 4;
+const MESSAGES: u32 = 5;
 
-/// One connection for the JavaScript `EventSource` class (js/): the same
-/// state machine and fetch adapter as the Rust API. Not meant to be used
-/// directly; the class documents the options.
+/// What `SseCore::poll_io` asks JavaScript to do.
+const IO_NONE: u32 = 0;
+const IO_FETCH: u32 = 1;
+const IO_ABORT: u32 = 2;
+
+/// The connection core (`connection::Connection`) for the JavaScript
+/// `EventSource` class: the same state machine the Rust API drives, here
+/// driven by js/connection.js, which owns `fetch()`, the body reader and
+/// the timer. Nothing here touches the network or the clock; times come in
+/// as milliseconds. Not meant to be used directly.
 ///
-/// Calls `onMessages(text, lengths)` for each run of events: `text` holds,
-/// for every event in turn, its type, data and last event ID, one after the
-/// other; `lengths` (a `Uint32Array`) their lengths in UTF-16 code units, so
-/// JavaScript slices them out. One call and one string per chunk instead of
-/// three strings per event: crossing the boundary is the dearest step.
-/// `onNotice(kind, a, b)` gets the rest: open (0, response URL), comment
-/// (1, text), error (2, error object, reconnect delay or undefined),
-/// reconnecting (3, delay, attempt).
+/// After each input, JavaScript takes what the core asks for with
+/// `poll_io` and what it says with `drain`. Nothing calls back into
+/// JavaScript from here, so a listener may call `close()` at any moment.
 #[wasm_bindgen]
 #[derive(Debug)]
-pub struct SseConnection {
-    source: EventSource,
-    _listener: Subscription,
+pub struct SseCore {
+    core: Connection,
+    fetch_last_event_id: String,
 }
 
-fn get(object: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(object, &JsValue::from_str(key))
-        .ok()
-        .filter(|v| !v.is_undefined() && !v.is_null())
-}
-
-fn get_f64(object: &JsValue, key: &str) -> Option<f64> {
-    get(object, key)
-        .and_then(|v| v.as_f64())
-        .filter(|v| v.is_finite() && *v >= 0.0)
-}
-
-fn get_ms(object: &JsValue, key: &str) -> Option<u64> {
-    get_f64(object, key).map(|v| v as u64)
-}
-
-/// Headers given as a `Headers`, an array of pairs or a plain object.
-fn header_pairs(value: &JsValue) -> Result<Vec<(String, String)>, String> {
-    let bad =
-        || "headers must be a Headers, an array of [name, value] pairs or an object".to_owned();
-    let entries: Vec<JsValue> = if Array::is_array(value) {
-        Array::from(value).iter().collect()
-    } else if let Some(headers) = value.dyn_ref::<web_sys::Headers>() {
-        js_sys::try_iter(headers)
-            .ok()
-            .flatten()
-            .ok_or_else(bad)?
-            .filter_map(Result::ok)
-            .collect()
-    } else if value.is_object() {
-        Object::entries(value.unchecked_ref()).iter().collect()
+fn ms(value: f64) -> u64 {
+    if value.is_finite() && value > 0.0 {
+        value as u64
     } else {
-        return Err(bad());
-    };
-    entries
-        .iter()
-        .map(|pair| {
-            let pair = Array::from(pair);
-            match (pair.get(0).as_string(), pair.get(1)) {
-                (Some(name), value) if !value.is_undefined() => Ok((name, js_string(&value))),
-                _ => Err(bad()),
-            }
-        })
-        .collect()
+        0
+    }
 }
 
-fn js_string(value: &JsValue) -> String {
-    value
-        .as_string()
-        .unwrap_or_else(|| String::from(js_sys::JsString::from(value.clone())))
-}
-
-/// A JS headers function (sync or async) as the adapter's callback.
-fn headers_fn(f: Function) -> HeadersFn {
-    Rc::new(
-        move || -> LocalBoxFuture<'static, Result<Vec<(String, String)>, String>> {
-            let called = f.call0(&JsValue::UNDEFINED);
-            Box::pin(async move {
-                let value = called.map_err(|e| super::sys::message_of(&e))?;
-                let value = JsFuture::from(Promise::resolve(&value))
-                    .await
-                    .map_err(|e| super::sys::message_of(&e))?;
-                header_pairs(&value)
-            })
-        },
-    )
-}
-
-fn options_from(init: &JsValue) -> Result<Options, JsValue> {
-    let mut options = Options::default();
-    if let Some(retry) = get(init, "retry") {
+#[wasm_bindgen]
+impl SseCore {
+    /// Options in the order of js/connection.js; delays in ms; `None` for
+    /// "not set" (the defaults of `RetryPolicy` and `Options` apply).
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        initial_delay: Option<f64>,
+        min_delay: Option<f64>,
+        max_delay: Option<f64>,
+        factor: Option<f64>,
+        jitter: Option<f64>,
+        max_attempts: Option<f64>,
+        healthy_after: Option<f64>,
+        retry_statuses: Vec<u16>,
+        end_event: Option<String>,
+        idle_timeout: Option<f64>,
+        max_line_length: Option<f64>,
+        max_event_length: Option<f64>,
+        last_event_id: String,
+        seed: f64,
+        now: f64,
+    ) -> SseCore {
         let d = RetryPolicy::default();
-        options.retry = RetryPolicy {
-            initial_delay_ms: get_ms(&retry, "initialDelay").unwrap_or(d.initial_delay_ms),
-            min_delay_ms: get_ms(&retry, "minDelay").unwrap_or(d.min_delay_ms),
-            max_delay_ms: get_ms(&retry, "maxDelay").unwrap_or(d.max_delay_ms),
-            factor: get_f64(&retry, "factor").unwrap_or(d.factor),
-            jitter: get_f64(&retry, "jitter").unwrap_or(d.jitter),
-            max_attempts: get_f64(&retry, "maxAttempts").map(|n| n.min(u32::MAX as f64) as u32),
-            healthy_after_ms: get_ms(&retry, "healthyAfter").unwrap_or(d.healthy_after_ms),
+        let mut options = Options {
+            retry: RetryPolicy {
+                initial_delay_ms: initial_delay.map_or(d.initial_delay_ms, ms),
+                min_delay_ms: min_delay.map_or(d.min_delay_ms, ms),
+                max_delay_ms: max_delay.map_or(d.max_delay_ms, ms),
+                factor: factor.unwrap_or(d.factor),
+                jitter: jitter.unwrap_or(d.jitter),
+                max_attempts: max_attempts.map(|n| ms(n).min(u64::from(u32::MAX)) as u32),
+                healthy_after_ms: healthy_after.map_or(d.healthy_after_ms, ms),
+            },
+            retry_statuses,
+            end_event,
+            idle_timeout_ms: idle_timeout.map(ms),
+            last_event_id,
+            ..Options::default()
         };
+        if let Some(n) = max_line_length {
+            options.limits = options.limits.max_line_len(ms(n) as usize);
+        }
+        if let Some(n) = max_event_length {
+            options.limits = options.limits.max_event_len(ms(n) as usize);
+        }
+        SseCore {
+            core: Connection::new(options, (seed * (u64::MAX as f64)) as u64, ms(now)),
+            fetch_last_event_id: String::new(),
+        }
     }
-    if let Some(statuses) = get(init, "retryStatuses") {
-        options.retry_statuses = Array::from(&statuses)
-            .iter()
-            .filter_map(|s| s.as_f64())
-            .map(|s| s as u16)
-            .collect();
+
+    /// The response's head: status, `Content-Type`, and `Retry-After` as
+    /// milliseconds (js/connection.js parses it; `undefined` if absent).
+    pub fn on_response(
+        &mut self,
+        now: f64,
+        status: u16,
+        content_type: Option<String>,
+        retry_after: Option<f64>,
+    ) {
+        self.core.on_response(
+            ms(now),
+            status,
+            content_type.as_deref(),
+            retry_after.map(ms),
+        );
     }
-    // `endEvent: null` switches it off; absent keeps the default.
-    match Reflect::get(init, &"endEvent".into()) {
-        Ok(v) if v.is_null() => options.end_event = None,
-        Ok(v) if v.is_undefined() => {}
-        Ok(v) => options.end_event = Some(js_string(&v)),
-        Err(e) => return Err(e),
+
+    /// A chunk of the body.
+    pub fn on_chunk(&mut self, now: f64, bytes: &[u8]) {
+        self.core.on_chunk(ms(now), bytes);
     }
-    options.idle_timeout_ms = get_ms(init, "idleTimeout");
-    if let Some(n) = get_ms(init, "maxLineLength") {
-        options.limits = options.limits.max_line_len(n as usize);
+
+    /// The body ended.
+    pub fn on_eof(&mut self, now: f64) {
+        self.core.on_eof(ms(now));
     }
-    if let Some(n) = get_ms(init, "maxEventLength") {
-        options.limits = options.limits.max_event_len(n as usize);
+
+    /// The request failed: `kind` 0 network, 1 headers callback, 2 invalid
+    /// request, 3 aborted; `message` for people.
+    pub fn on_fetch_error(&mut self, now: f64, kind: u32, message: String) {
+        let error = match kind {
+            1 => Error::Headers { message },
+            2 => Error::InvalidRequest { message },
+            3 => Error::Aborted,
+            _ => Error::Network { message },
+        };
+        self.core.on_fetch_error(ms(now), error);
     }
-    if let Some(id) = get(init, "lastEventId") {
-        options.last_event_id = js_string(&id);
+
+    /// The timer set for `timeout()` fired.
+    pub fn on_timer(&mut self, now: f64) {
+        self.core.on_timer(ms(now));
     }
-    Ok(options)
+
+    /// Closes for good (silently).
+    pub fn close(&mut self) {
+        self.core.close();
+    }
+
+    /// The next thing to do: 0 nothing, 1 fetch (with
+    /// `fetchLastEventId`), 2 abort the request in flight.
+    pub fn poll_io(&mut self) -> u32 {
+        match self.core.poll_io() {
+            None => IO_NONE,
+            Some(Io::Fetch { last_event_id }) => {
+                self.fetch_last_event_id = last_event_id;
+                IO_FETCH
+            }
+            Some(Io::Abort) => IO_ABORT,
+        }
+    }
+
+    /// The `Last-Event-ID` of the fetch `poll_io` asked for.
+    #[wasm_bindgen(getter, js_name = fetchLastEventId)]
+    pub fn fetch_last_event_id(&self) -> String {
+        self.fetch_last_event_id.clone()
+    }
+
+    /// When to call `on_timer` (ms, same clock as `now`), or -1.
+    pub fn timeout(&self) -> f64 {
+        self.core.timeout().map_or(-1.0, |t| t as f64)
+    }
+
+    /// 0 connecting, 1 open, 2 closed.
+    #[wasm_bindgen(getter, js_name = readyState)]
+    pub fn ready_state(&self) -> u16 {
+        self.core.ready_state() as u16
+    }
+
+    /// Everything the core said since the last call, as a flat array of
+    /// `kind, a, b` records: messages (5, text, lengths: each event's type,
+    /// data and last event ID in turn in one string, their UTF-16 lengths
+    /// in a `Uint32Array`: one crossing per run of events), open (0), comment
+    /// (1, text), error (2, error object, reconnect delay or undefined),
+    /// reconnecting (3, delay, attempt).
+    pub fn drain(&mut self) -> Array {
+        let out = Array::new();
+        let mut batch = MessageBatch::default();
+        let push = |kind: u32, a: JsValue, b: JsValue| {
+            out.push(&kind.into());
+            out.push(&a);
+            out.push(&b);
+        };
+        while let Some(notice) = self.core.poll_notice() {
+            if let Notice::Message(e) = &notice {
+                batch.push(&e.event_type, &e.data, &e.last_event_id);
+                continue;
+            }
+            if !batch.is_empty() {
+                let (text, lengths) = batch.take();
+                push(MESSAGES, text, lengths);
+            }
+            match notice {
+                Notice::Open => push(OPEN, JsValue::UNDEFINED, JsValue::UNDEFINED),
+                Notice::Comment(text) => push(COMMENT, text.into(), JsValue::UNDEFINED),
+                Notice::Error {
+                    error,
+                    reconnect_in_ms,
+                } => push(
+                    ERROR,
+                    error_object(&error),
+                    reconnect_in_ms.map_or(JsValue::UNDEFINED, |d| (d as f64).into()),
+                ),
+                Notice::Reconnecting { delay_ms, attempt } => {
+                    push(RECONNECTING, (delay_ms as f64).into(), attempt.into())
+                }
+                Notice::Message(_) => {}
+            }
+        }
+        if !batch.is_empty() {
+            let (text, lengths) = batch.take();
+            push(MESSAGES, text, lengths);
+        }
+        out
+    }
 }
 
 fn error_object(error: &Error) -> JsValue {
@@ -302,131 +377,6 @@ fn error_object(error: &Error) -> JsValue {
     object.into()
 }
 
-#[wasm_bindgen]
-impl SseConnection {
-    /// Opens a connection; see js/event-source.js for `init`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        url: String,
-        init: JsValue,
-        on_messages: Function,
-        on_notice: Function,
-    ) -> Result<SseConnection, JsValue> {
-        let init = if init.is_object() {
-            init
-        } else {
-            Object::new().into()
-        };
-        let mut builder = EventSource::builder(url).options(options_from(&init)?);
-        if let Some(method) = get(&init, "method") {
-            builder = builder.method(js_string(&method));
-        }
-        if let Some(body) = get(&init, "body") {
-            builder = builder.body_js(body);
-        }
-        builder = builder.credentials(
-            match get(&init, "credentials")
-                .and_then(|c| c.as_string())
-                .as_deref()
-            {
-                Some("include") => Credentials::Include,
-                Some("omit") => Credentials::Omit,
-                _ => Credentials::SameOrigin,
-            },
-        );
-        if let Some(headers) = get(&init, "headers") {
-            match headers.dyn_into::<Function>() {
-                Ok(f) => builder = builder.headers_fn(headers_fn(f)),
-                Err(headers) => {
-                    for (name, value) in
-                        header_pairs(&headers).map_err(|m| js_sys::TypeError::new(&m))?
-                    {
-                        builder = builder.header(name, value);
-                    }
-                }
-            }
-        }
-        if let Some(fetch) = get(&init, "fetch") {
-            let fetch = fetch
-                .dyn_into::<Function>()
-                .map_err(|_| js_sys::TypeError::new("fetch must be a function"))?;
-            builder = builder.fetch_fn(fetch);
-        }
-        let source = builder.build();
-        // The listener holds a clone (for the response URL). Freeing the
-        // SseConnection drops the subscription, hence that clone, and with
-        // it the last handle, which closes the connection.
-        let url_source = source.clone();
-        let listener = source.on_notices(move |notices| {
-            // Runs of messages cross as one string and one length table;
-            // other notices one call each, in order. Exceptions are the JS
-            // side's to report; it catches its own.
-            let mut batch = MessageBatch::default();
-            for notice in notices {
-                if let Notice::Message(e) = notice {
-                    batch.push(&e.event_type, &e.data, &e.last_event_id);
-                    continue;
-                }
-                if !batch.is_empty() {
-                    let _ = batch.flush(&on_messages);
-                }
-                let _ = match notice {
-                    Notice::Open => on_notice.call2(
-                        &JsValue::UNDEFINED,
-                        &OPEN.into(),
-                        &url_source.response_url().into(),
-                    ),
-                    Notice::Comment(text) => on_notice.call2(
-                        &JsValue::UNDEFINED,
-                        &COMMENT.into(),
-                        &JsValue::from_str(text),
-                    ),
-                    Notice::Error {
-                        error,
-                        reconnect_in_ms,
-                    } => on_notice.call3(
-                        &JsValue::UNDEFINED,
-                        &ERROR.into(),
-                        &error_object(error),
-                        &reconnect_in_ms.map_or(JsValue::UNDEFINED, |d| (d as f64).into()),
-                    ),
-                    Notice::Reconnecting { delay_ms, attempt } => on_notice.call3(
-                        &JsValue::UNDEFINED,
-                        &RECONNECTING.into(),
-                        &(*delay_ms as f64).into(),
-                        &(*attempt).into(),
-                    ),
-                    Notice::Message(_) => Ok(JsValue::UNDEFINED),
-                };
-            }
-            if !batch.is_empty() {
-                let _ = batch.flush(&on_messages);
-            }
-        });
-        Ok(SseConnection {
-            source,
-            _listener: listener,
-        })
-    }
-
-    /// Closes for good (silently, as `EventSource.close()`).
-    pub fn close(&self) {
-        self.source.close();
-    }
-
-    /// 0 connecting, 1 open, 2 closed.
-    #[wasm_bindgen(getter, js_name = readyState)]
-    pub fn ready_state(&self) -> u16 {
-        self.source.ready_state() as u16
-    }
-
-    /// The last event ID.
-    #[wasm_bindgen(getter, js_name = lastEventId)]
-    pub fn last_event_id(&self) -> String {
-        self.source.last_event_id()
-    }
-}
-
 /// Events on their way to JavaScript as one string plus lengths.
 #[derive(Default)]
 struct MessageBatch {
@@ -446,16 +396,18 @@ impl MessageBatch {
         self.lengths.is_empty()
     }
 
-    fn flush(&mut self, on_messages: &Function) -> Result<JsValue, JsValue> {
-        let lengths = js_sys::Uint32Array::from(self.lengths.as_slice());
-        let result = on_messages.call2(
-            &JsValue::UNDEFINED,
-            &JsValue::from_str(&self.text),
-            &lengths,
-        );
+    /// The batch as JavaScript values (text, lengths); empties it.
+    fn take(&mut self) -> (JsValue, JsValue) {
+        let text = JsValue::from_str(&self.text);
+        let lengths = js_sys::Uint32Array::from(self.lengths.as_slice()).into();
         self.text.clear();
         self.lengths.clear();
-        result
+        (text, lengths)
+    }
+
+    fn flush(&mut self, on_messages: &Function) -> Result<JsValue, JsValue> {
+        let (text, lengths) = self.take();
+        on_messages.call2(&JsValue::UNDEFINED, &text, &lengths)
     }
 }
 
