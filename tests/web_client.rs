@@ -154,6 +154,30 @@ async fn headers_and_a_refreshed_token_arrive_on_every_connect() {
     assert_eq!(source.ready_state(), ReadyState::Closed);
 }
 
+/// `body_js` hands a JavaScript body to fetch as it is; `fetch_fn` is
+/// called for every request instead of the global fetch.
+#[wasm_bindgen_test]
+async fn a_js_body_and_a_custom_fetch() {
+    script("jsbody", &format!(r#"[{{"chunks":[{END}]}}]"#)).await;
+    let params = js_sys::eval("new URLSearchParams({ a: '1', b: 'two' })").unwrap();
+    let fetch = js_sys::eval(
+        "(globalThis.__fetches = 0, (request) => { globalThis.__fetches++; return fetch(request); })",
+    )
+    .unwrap();
+    let source = EventSource::builder(url("jsbody"))
+        .method("POST")
+        .body_js(params)
+        .fetch_fn(fetch.unchecked_into())
+        .build();
+    until_closed(source.stream(), 5000).await;
+    let got = requests("jsbody").await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].body, "a=1&b=two");
+    assert!(got[0].headers["content-type"].starts_with("application/x-www-form-urlencoded"));
+    let calls = js_sys::Reflect::get(&js_sys::global(), &"__fetches".into()).unwrap();
+    assert_eq!(calls.as_f64(), Some(1.0));
+}
+
 #[wasm_bindgen_test]
 async fn post_body_arrives_and_is_sent_again_on_reconnect() {
     script(
