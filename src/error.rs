@@ -134,7 +134,9 @@ impl fmt::Display for Error {
             Error::ContentType {
                 content_type: Some(t),
             } => {
-                write!(f, "the response is {t:?}, not text/event-stream")
+                // Quoted by hand: Debug formatting would pull its escaping
+                // code into every WebAssembly build.
+                write!(f, "the response is \"{t}\", not text/event-stream")
             }
             Error::ContentType { content_type: None } => {
                 f.write_str("the response has no Content-Type; expected text/event-stream")
