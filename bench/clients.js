@@ -70,12 +70,21 @@ export const clients = {
         },
       }).catch(() => {});
     }),
-  /** Ceiling for any fetch-based client: read the body, discard it. */
-  'ceiling: raw fetch()': async (url) => {
+  /** Ceiling for any fetch-based client: read the body, discard it. In
+   * the latency scenario (`onData` given), the least a fetch-based client
+   * can do: decode each chunk and hand over its `data:` lines. */
+  'ceiling: raw fetch()': async (url, n, _sample, onData) => {
     const reader = (await fetch(url)).body.getReader();
+    const decoder = new TextDecoder();
+    let seen = 0;
     for (;;) {
-      const { done } = await reader.read();
+      const { done, value } = await reader.read();
       if (done) return;
+      if (!onData) continue;
+      for (const m of decoder.decode(value, { stream: true }).matchAll(/^data: (.*)$/gm)) {
+        onData(m[1]);
+        if (++seen === n) return reader.cancel();
+      }
     }
   },
   /** Ceiling for any client that hands listeners MessageEvents: build and
