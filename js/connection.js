@@ -98,6 +98,7 @@ export class Connection {
    * arms the timer for its next deadline. */
   #pump() {
     const core = this.#core;
+    if (!core) return;
     for (;;) {
       const io = core.poll_io();
       if (io === IO_FETCH) this.#start(core.fetchLastEventId);
@@ -144,6 +145,11 @@ export class Connection {
     const controller = new AbortController();
     this.#request = controller;
     const current = () => this.#request === controller && this.#core;
+    // Never report anything from inside #pump: everything below runs after
+    // the current pump has finished (a failure here closes the core, which
+    // the pump is still using).
+    await null;
+    if (!current()) return;
     const fail = (kind, e) => {
       if (current()) {
         this.#request = null;

@@ -524,19 +524,26 @@ describe('security', () => {
           const es = new esw.EventSource(u, { retry: { initialDelay: 10, minDelay: 10, maxAttempts: 1 }, ...init });
           es.onerror = (e) => {
             const err = e.error;
-            errors.push({ message: err.message, string: String(err), stack: err.stack, json: JSON.stringify({ ...err, cause: err.cause && { ...err.cause, message: err.cause.message } }) });
+            errors.push({ type: err.type, final: !e.willReconnect, message: err.message, string: String(err), stack: err.stack, json: JSON.stringify({ ...err, cause: err.cause && { ...err.cause, message: err.cause.message } }) });
             if (!e.willReconnect) resolve();
           };
         });
       await one(at('leak-401'), { headers: secret });
       await one(at('leak-type'), { headers: secret });
       await one('http://127.0.0.1:9/refused', { headers: secret }); // nothing listens on port 9
-      await one(at('leak-bad'), { headers: { ...secret, 'X-Bad': 'SECRET-VALUE-3\n' } });
+      await one(at('leak-bad'), { headers: { ...secret, 'X-Bad': 'SECRET-VALUE\n3' } });
       await one(at('leak-bad-name'), { headers: { ...secret, 'Bad Name': 'SECRET-VALUE-4' } });
       return errors;
     }, 'leak');
     const text = JSON.stringify(r) + consoleLines.join('\n');
-    assert.ok(r.length >= 5, JSON.stringify(r));
+    // Each error is the one expected (with maxAttempts 1, a retried error
+    // is followed by retries-exhausted).
+    assert.deepEqual(
+      r.map((e) => `${e.type}${e.final ? '' : ' (retried)'}`),
+      ['http-status', 'content-type', 'network (retried)', 'retries-exhausted', 'invalid-request', 'invalid-request'],
+    );
+    assert.match(r[4].message, /"X-Bad"/);
+    assert.match(r[5].message, /"Bad Name"/);
     assert.doesNotMatch(text, /SECRET/);
   });
 });
