@@ -38,6 +38,19 @@ function headerPairs(value) {
   });
 }
 
+/** Sets each pair on `headers`; returns the name of the first one the
+ * browser refuses, or null. Only the name: the value may be a secret. */
+function setAll(headers, pairs) {
+  for (const [name, value] of pairs) {
+    try {
+      headers.set(name, value);
+    } catch {
+      return name;
+    }
+  }
+  return null;
+}
+
 /**
  * One source's connection. `sink.messages(text, lengths)` and
  * `sink.notice(kind, a, b)` receive what the core says (kinds as in
@@ -157,42 +170,24 @@ export class Connection {
       }
     };
     // Headers: the fixed ones, the static ones, then the callback's (run
-    // before every request, so a token can be refreshed).
-    let headers;
-    let name = '';
-    try {
-      headers = new Headers({ Accept: 'text/event-stream', 'Cache-Control': 'no-cache' });
-      for (const [n, v] of this.#staticHeaders) {
-        name = n;
-        headers.set(n, v);
-      }
-    } catch {
-      // The value may be a secret: name the header only.
-      return fail(E_INVALID, `invalid name or value for the header ${JSON.stringify(name)}`);
-    }
+    // before every request, so a token can be refreshed), then Last-Event-ID.
+    const invalid = (name) => fail(E_INVALID, `invalid name or value for the header ${JSON.stringify(name)}`);
+    const headers = new Headers({ Accept: 'text/event-stream', 'Cache-Control': 'no-cache' });
+    let refused = setAll(headers, this.#staticHeaders);
+    if (refused !== null) return invalid(refused);
     const headersFn = this.#init.headers;
+    let fresh = [];
     if (typeof headersFn === 'function') {
-      let fresh;
       try {
         fresh = headerPairs(await headersFn());
       } catch (e) {
         return fail(E_HEADERS, e);
       }
       if (!current()) return; // closed while the callback ran
-      try {
-        for (const [n, v] of fresh) {
-          name = n;
-          headers.set(n, v);
-        }
-      } catch {
-        return fail(E_INVALID, `invalid name or value for the header ${JSON.stringify(name)}`);
-      }
     }
-    try {
-      if (lastEventId) headers.set('Last-Event-ID', lastEventId);
-    } catch {
-      return fail(E_INVALID, 'invalid name or value for the header "Last-Event-ID"');
-    }
+    if (lastEventId) fresh.push(['Last-Event-ID', lastEventId]);
+    refused = setAll(headers, fresh);
+    if (refused !== null) return invalid(refused);
     let request;
     try {
       request = new Request(this.#url, {

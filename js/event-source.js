@@ -202,20 +202,9 @@ export class EventSource extends EventTarget {
 
   #connect() {
     if (this.#readyState === CLOSED) return;
-    const i = this.#init;
     const options = {
-      method: i.method,
-      body: i.body,
-      headers: i.headers,
-      credentials: i.credentials ?? (this.#withCredentials ? 'include' : 'same-origin'),
-      fetch: i.fetch,
-      lastEventId: i.lastEventId,
-      retry: i.retry,
-      retryStatuses: i.retryStatuses,
-      endEvent: i.endEvent,
-      idleTimeout: i.idleTimeout,
-      maxLineLength: i.maxLineLength,
-      maxEventLength: i.maxEventLength,
+      ...this.#init,
+      credentials: this.#init.credentials ?? (this.#withCredentials ? 'include' : 'same-origin'),
     };
     try {
       this.#conn = new Connection(this.#url, options, {

@@ -574,7 +574,8 @@ struct ChaosStats {
     cut: HashMap<String, u32>,
 }
 
-fn serde_json_from(text: &str) -> ChaosStats {
+/// The chaos server's statistics, from their JSON text.
+fn chaos_stats(text: &str) -> ChaosStats {
     let value = js_sys::JSON::parse(text).unwrap();
     serde_wasm_bindgen::from_value(value).unwrap()
 }
@@ -621,7 +622,7 @@ async fn chaos_every_event_exactly_once_in_order() {
             .collect();
         let expected: Vec<(String, String)> =
             (0..N).map(|i| (i.to_string(), chaos_data(i))).collect();
-        let counts: ChaosStats = serde_json_from(&stats);
+        let counts = chaos_stats(&stats);
         assert!(
             counts.refused > 0
                 && counts.silent > 0

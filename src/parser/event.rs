@@ -60,7 +60,7 @@ impl ItemRef<'_> {
         match self {
             ItemRef::Event(e) => Item::Event(e.to_owned()),
             ItemRef::Retry(ms) => Item::Retry(*ms),
-            ItemRef::Comment(text) => Item::Comment(text.clone().into_owned()),
+            ItemRef::Comment(text) => Item::Comment(String::from(&**text)),
         }
     }
 }
@@ -68,9 +68,10 @@ impl ItemRef<'_> {
 impl EventRef<'_> {
     /// An owned copy.
     pub fn to_owned(&self) -> Event {
+        // One allocation each, whether the text is borrowed or was decoded.
         Event {
-            event_type: self.event_type.clone().into_owned(),
-            data: self.data.clone().into_owned(),
+            event_type: String::from(&*self.event_type),
+            data: String::from(&*self.data),
             last_event_id: self.last_event_id.to_owned(),
         }
     }
