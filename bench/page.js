@@ -97,6 +97,7 @@ try {
       }
     }
     // Parser only, in the page: the same bytes through each parser.
+    if (!plan.parserBytes) continue;
     const bytes = new Uint8Array(await (await fetch(`/raw/small?bytes=${plan.parserBytes}`)).arrayBuffer());
     for (const parser of Object.keys(parsers)) {
       await settle();

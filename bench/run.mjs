@@ -4,7 +4,9 @@
 // server), and writes medians and per-round ratios to docs/benchmarks.md,
 // with a chart (docs/img/bench-small.svg).
 //
-// Options: --rounds N (default 5), --quick (smaller streams, 2 rounds).
+// Options: --rounds N (default 5), --quick (smaller streams, 2 rounds),
+// --only a,b (some of small, big, tiny, latency, memory, parser: run only
+// those, print the tables and write nothing; for work on one figure).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +26,8 @@ const arg = (name, fallback) => {
 };
 const quick = process.argv.includes('--quick');
 const rounds = Number(arg('--rounds', quick ? 2 : 5));
+const only = arg('--only', null)?.split(',');
+const wanted = (name) => !only || only.includes(name);
 
 const CLIENTS = [
   'native',
@@ -40,7 +44,7 @@ const scenarios = [
   { name: 'small', n: quick ? 20_000 : 200_000, unit: 'events/s', title: 'Small events, large writes' },
   { name: 'big', n: quick ? 200 : 2000, unit: 'MB/s', bytesPerEvent: 65536, title: '64 KiB events (16 data lines)', skip: ['ceiling: MessageEvent dispatch'] },
   { name: 'tiny', n: quick ? 2000 : 20_000, unit: 'events/s', title: 'Small events in 1–7 byte writes' },
-];
+].filter((s) => wanted(s.name));
 const MEMORY_CLIENTS = CLIENTS.filter((c) => !c.startsWith('ceiling'));
 // The raw-fetch ceiling shows the latency any fetch()-based client starts from.
 const LATENCY_CLIENTS = [...MEMORY_CLIENTS, 'ceiling: raw fetch()'];
@@ -49,11 +53,11 @@ const plan = {
   scenarios,
   clients: CLIENTS,
   timeout: 120_000,
-  parserBytes: quick ? 8 << 20 : 64 << 20,
+  parserBytes: wanted('parser') ? (quick ? 8 << 20 : 64 << 20) : 0,
   // One event every 20 ms for 5 s.
-  latency: { n: quick ? 50 : 250, clients: LATENCY_CLIENTS },
+  latency: wanted('latency') && { n: quick ? 50 : 250, clients: LATENCY_CLIENTS },
   // The heap every n/5 events of one stream, and after close.
-  memory: { n: quick ? 100_000 : 1_000_000, clients: MEMORY_CLIENTS },
+  memory: wanted('memory') && { n: quick ? 100_000 : 1_000_000, clients: MEMORY_CLIENTS },
 };
 
 // 1. Build the package (release WASM) and bundle the page.
@@ -159,7 +163,7 @@ const parserRatio = (() => {
   if (!ours || !theirs) return NaN;
   return median(ours.runs.map((r, i) => theirs.runs[i].ms / r.ms));
 })();
-sections.push(
+if (plan.parserBytes) sections.push(
   `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
     parserRows.map((r, i) => `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`).join('\n'),
 );
@@ -172,7 +176,7 @@ const pct = (xs, p) => {
 };
 const latency = (client) => results.filter((r) => r.scenario === 'latency' && r.client === client && !r.error);
 const nativeP50 = new Map(latency('native').map((r) => [r.round, pct(r.delays, 50)]));
-sections.push(
+if (plan.latency) sections.push(
   `### Latency: one event every 20 ms for ${fmt(plan.latency.n * 0.02)} s, server write to listener (ms)\n\n| client | p50 | p99 | p50 ÷ native p50 |\n|---|---:|---:|---:|\n` +
     LATENCY_CLIENTS.map((client) => {
       const runs = latency(client);
@@ -186,7 +190,7 @@ sections.push(
 const memory = (client) => results.filter((r) => r.scenario === 'memory' && r.client === client && !r.error && r.samples.length);
 const mb = (bytes) => fmt(bytes / 1e6, 2);
 const signed = (bytes) => `${bytes >= 0 ? '+' : '−'}${mb(Math.abs(bytes))}`;
-sections.push(
+if (plan.memory) sections.push(
   `### Memory: one stream of ${fmt(plan.memory.n)} small events (MB; JS heap after a full GC)\n\n` +
     `Columns: the heap before opening; at ${fmt(plan.memory.n / 5)} events, against before; from there to the last event (the heap sampled every ${fmt(plan.memory.n / 5)} events: last minus first, and the widest spread); after \`close()\`, against before; and WebAssembly linear memory, its size at the end and its growth over the stream. Medians over rounds.\n\n` +
     '| client | before | at first sample | first → last | spread | after close | WASM memory | WASM growth |\n|---|---:|---:|---:|---:|---:|---:|---:|\n' +
@@ -198,6 +202,12 @@ sections.push(
       return `| ${client} | ${mb(m((r) => r.before))} | ${signed(m((r) => r.samples[0] - r.before))} | ${signed(m((r) => r.samples.at(-1) - r.samples[0]))} | ${mb(m((r) => Math.max(...r.samples) - Math.min(...r.samples)))} | ${signed(m((r) => r.after - r.before))} | ${wasm ? mb(m((r) => r.wasm.at(-1))) : '–'} | ${wasm ? signed(m((r) => r.wasm.at(-1) - r.wasm[0])) : '–'} |`;
     }).join('\n'),
 );
+
+if (only) {
+  // A partial run: show it, keep the published figures as they are.
+  console.log(sections.join('\n\n'));
+  process.exit(0);
+}
 
 // 4. Sizes: each client bundled and minified on its own, gzip -9.
 async function sizeOf(contents) {

@@ -14,6 +14,8 @@ const N_OPEN = 0;
 const N_COMMENT = 1;
 const N_ERROR = 2;
 const N_RECONNECTING = 3;
+/** In a run of events' lengths: the same type (or ID) as the previous event's. */
+const SAME = 0xffffffff;
 
 let wasmReady = null;
 let loaded = false;
@@ -218,18 +220,25 @@ export class EventSource extends EventTarget {
   }
 
   /** A run of events from WebAssembly: `text` holds each event's type,
-   * data and last event ID in turn; `lengths` their lengths. */
+   * data and last event ID in turn, the type and the ID only where they
+   * differ from the previous event's (`SAME` in `lengths` otherwise);
+   * `lengths` their lengths. */
   #onMessages(text, lengths) {
     let at = 0;
-    const take = (length) => text.slice(at, (at += length));
+    let type = this.#lastType;
+    let lastEventId = this.#lastEventId;
     for (let i = 0; i < lengths.length; i += 3) {
-      // Most streams repeat one event type: reuse the string from the last
+      const n = lengths[i];
+      // Most streams repeat one event type: keep the string from the last
       // event, which the browser has already converted for the
       // MessageEvent's type (a fresh slice would be converted again).
-      let type = this.#lastType;
-      if (lengths[i] === type.length && text.startsWith(type, at)) at += type.length;
-      else type = this.#lastType = take(lengths[i]);
-      this.#onMessage(type, take(lengths[i + 1]), take(lengths[i + 2]));
+      if (n !== SAME) {
+        if (n === type.length && text.startsWith(type, at)) at += n;
+        else type = this.#lastType = text.slice(at, (at += n));
+      }
+      const data = text.slice(at, (at += lengths[i + 1]));
+      if (lengths[i + 2] !== SAME) lastEventId = text.slice(at, (at += lengths[i + 2]));
+      this.#onMessage(type, data, lastEventId);
     }
   }
 

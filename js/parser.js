@@ -5,6 +5,8 @@ import { wasmLoaded } from './event-source.js';
 
 const N_COMMENT = 1;
 const N_RETRY = 4;
+/** In a run's lengths: the same type (or ID) as the previous event's. */
+const SAME = 0xffffffff;
 
 /**
  * A streaming parser: `feed` it chunks (Uint8Array, or strings), get
@@ -18,9 +20,14 @@ export function createParser({ onEvent, onRetry, onComment, maxLineLength, maxEv
     (text, lengths) => {
       if (!onEvent) return;
       let at = 0;
-      const take = (length) => text.slice(at, (at += length));
+      let type = '';
+      let lastEventId = '';
       for (let i = 0; i < lengths.length; i += 3) {
-        onEvent({ type: take(lengths[i]), data: take(lengths[i + 1]), lastEventId: take(lengths[i + 2]) });
+        // A type or ID that repeats the previous event's is not sent again.
+        if (lengths[i] !== SAME) type = text.slice(at, (at += lengths[i]));
+        const data = text.slice(at, (at += lengths[i + 1]));
+        if (lengths[i + 2] !== SAME) lastEventId = text.slice(at, (at += lengths[i + 2]));
+        onEvent({ type, data, lastEventId });
       }
     },
     (kind, value) => {

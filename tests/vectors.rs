@@ -185,6 +185,17 @@ parses_to!(
     [msg(""), msg("x")]
 );
 parses_to!(
+    bare_field_names_set_empty_values,
+    "event: a\nid: 1\nevent\nid\ndata: x\n\nretry\ndata\n\n",
+    [ev("message", "x", ""), msg("")],
+    last_id = ""
+);
+parses_to!(
+    longer_names_are_unknown_fields,
+    "events: a\nevent_: b\ndatas: c\ndata_\nidentity: d\nretry0: 5\ndata: x\n\n",
+    [msg("x")]
+);
+parses_to!(
     exactly_one_leading_space_is_removed,
     "data:  two\ndata:   three\ndata:none\n\n",
     [msg(" two\n  three\nnone")]

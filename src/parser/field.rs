@@ -14,9 +14,14 @@ pub(crate) struct EventBuilder {
     data: Vec<u8>,
     /// The event type buffer, as raw bytes.
     event_type: Vec<u8>,
-    /// The last event ID buffer: what the latest `id` field said.
+    /// What the latest `id` field of the block being read said, when
+    /// `id_pending`; otherwise stale, and the last event ID buffer is
+    /// `last_event_id` itself. (Swapping the two at dispatch moves an ID
+    /// without copying it.)
     id_buffer: String,
-    /// The last event ID string: `id_buffer` as of the latest dispatch.
+    /// The block being read has an `id` field, held in `id_buffer`.
+    id_pending: bool,
+    /// The last event ID string, as of the latest dispatch.
     last_event_id: String,
 }
 
@@ -26,8 +31,7 @@ impl EventBuilder {
     }
 
     pub(crate) fn set_last_event_id(&mut self, id: &str) {
-        self.id_buffer.clear();
-        self.id_buffer.push_str(id);
+        self.id_pending = false;
         self.last_event_id.clear();
         self.last_event_id.push_str(id);
     }
@@ -46,9 +50,7 @@ impl EventBuilder {
     pub(crate) fn discard_block(&mut self) {
         self.data.clear();
         self.event_type.clear();
-        if self.id_buffer != self.last_event_id {
-            self.id_buffer.clone_from(&self.last_event_id);
-        }
+        self.id_pending = false;
     }
 
     /// Interprets one line (terminator removed).
@@ -75,9 +77,15 @@ impl EventBuilder {
         // as the value; if the value starts with a U+0020 SPACE, remove it."
         // "Otherwise, the string is not empty but does not contain a colon:
         // the whole line is the field name, and the empty string the value."
-        let (name, value) = match memchr::memchr(b':', line) {
+        //
+        // Every field this parser acts on has a name of at most five bytes,
+        // so only the first six need a look: a line with no colon there has
+        // a longer name, and is ignored whatever its value.
+        let head = &line[..line.len().min(6)];
+        let (name, value) = match head.iter().position(|&b| b == b':') {
             Some(colon) => (&line[..colon], strip_one_space(&line[colon + 1..])),
-            None => (line, &[][..]),
+            None if line.len() < 6 => (line, &[][..]),
+            None => return Ok(()),
         };
         self.process_field(name, value, config, emit)
     }
@@ -114,7 +122,8 @@ impl EventBuilder {
             // An empty value resets the ID.
             b"id" if memchr::memchr(0, value).is_none() => {
                 self.id_buffer.clear();
-                self.id_buffer.push_str(&String::from_utf8_lossy(value));
+                self.id_buffer.push_str(&decode(value));
+                self.id_pending = true;
             }
             // "If the field value consists of only ASCII digits, then
             // interpret the field value as an integer in base ten, and set
@@ -138,8 +147,9 @@ impl EventBuilder {
         // 1. "Set the last event ID string of the event source to the value
         //    of the last event ID buffer." Even when no event follows: an
         //    id-only block still moves the last event ID.
-        if self.last_event_id != self.id_buffer {
-            self.last_event_id.clone_from(&self.id_buffer);
+        if self.id_pending {
+            std::mem::swap(&mut self.last_event_id, &mut self.id_buffer);
+            self.id_pending = false;
         }
         // 2. "If the data buffer is an empty string, set the data buffer and
         //    the event type buffer to the empty string and return."

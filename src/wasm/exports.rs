@@ -9,8 +9,10 @@ use crate::parser::{Config, ItemRef, ParseError, Parser};
 
 /// The `text/event-stream` parser for JavaScript (js/parser.js builds
 /// `createParser` on it). Feed it the bytes of a body as they arrive:
-/// `onMessages(text, lengths)` gets each run of events as one string (type,
-/// data and last event ID of each event in turn) and their UTF-16 lengths;
+/// `onMessages(text, lengths)` gets each run of events as one string and
+/// their lengths (as `MessageBatch` describes: type, data and last event ID
+/// of each event in turn, a type or ID that repeats the previous event's
+/// given as `0xFFFFFFFF` with no text);
 /// `onNotice(kind, value)` gets retry (4, ms) and comment (1, text) items,
 /// in order with the events.
 #[wasm_bindgen]
@@ -284,9 +286,9 @@ impl SseCore {
     }
 
     /// Everything the core said since the last call, as a flat array of
-    /// `kind, a, b` records: messages (5, text, lengths: each event's type,
-    /// data and last event ID in turn in one string, their UTF-16 lengths
-    /// in a `Uint32Array`: one crossing per run of events), open (0), comment
+    /// `kind, a, b` records: messages (5, text, lengths: a run of events in
+    /// one string and their lengths in a `Uint32Array`, as `MessageBatch`
+    /// describes: one crossing per run of events), open (0), comment
     /// (1, text), error (2, error object, reconnect delay or undefined),
     /// reconnecting (3, delay, attempt).
     pub fn drain(&mut self) -> Array {
@@ -377,19 +379,49 @@ fn error_object(error: &Error) -> JsValue {
     object.into()
 }
 
-/// Events on their way to JavaScript as one string plus lengths.
+/// In a batch's lengths: this event's type (or last event ID) is the same
+/// as the previous event's in the batch, and no text of it follows.
+const SAME: u32 = u32::MAX;
+
+/// Events on their way to JavaScript as one string plus lengths: for each
+/// event its type, data and last event ID in turn, the type and the ID only
+/// when they differ from the previous event's in the batch (`SAME`
+/// otherwise). Lengths count UTF-16 code units, what JavaScript's `slice`
+/// counts.
 #[derive(Default)]
 struct MessageBatch {
     text: String,
     lengths: Vec<u32>,
+    /// Where the previous event's type and ID lie in `text`.
+    last_type: (usize, usize),
+    last_id: (usize, usize),
 }
 
 impl MessageBatch {
     fn push(&mut self, event_type: &str, data: &str, last_event_id: &str) {
-        for part in [event_type, data, last_event_id] {
-            self.text.push_str(part);
-            self.lengths.push(utf16_len(part));
+        let first = self.lengths.is_empty();
+        self.push_part(event_type, first, |b| &mut b.last_type);
+        self.text.push_str(data);
+        self.lengths.push(data.len() as u32);
+        self.push_part(last_event_id, first, |b| &mut b.last_id);
+    }
+
+    /// Pushes a type or an ID, or `SAME` if it repeats the previous one.
+    fn push_part(
+        &mut self,
+        part: &str,
+        first: bool,
+        last: impl Fn(&mut Self) -> &mut (usize, usize),
+    ) {
+        let (start, end) = *last(self);
+        if !first && self.text.as_bytes()[start..end] == *part.as_bytes() {
+            self.lengths.push(SAME);
+            return;
         }
+        let start = self.text.len();
+        self.text.push_str(part);
+        *last(self) = (start, self.text.len());
+        self.lengths.push(part.len() as u32);
     }
 
     fn is_empty(&self) -> bool {
@@ -398,6 +430,17 @@ impl MessageBatch {
 
     /// The batch as JavaScript values (text, lengths); empties it.
     fn take(&mut self) -> (JsValue, JsValue) {
+        // Lengths were pushed in bytes: the same in UTF-16 for ASCII text,
+        // the common case, checked once for the whole batch.
+        if !self.text.is_ascii() {
+            let mut at = 0;
+            for length in self.lengths.iter_mut().filter(|n| **n != SAME) {
+                let bytes = *length as usize;
+                let part = &self.text[at..at + bytes];
+                *length = part.chars().map(char::len_utf16).sum::<usize>() as u32;
+                at += bytes;
+            }
+        }
         let text = JsValue::from_str(&self.text);
         let lengths = js_sys::Uint32Array::from(self.lengths.as_slice()).into();
         self.text.clear();
@@ -409,14 +452,4 @@ impl MessageBatch {
         let (text, lengths) = self.take();
         on_messages.call2(&JsValue::UNDEFINED, &text, &lengths)
     }
-}
-
-/// Length in UTF-16 code units (what JavaScript's `slice` counts).
-fn utf16_len(s: &str) -> u32 {
-    let n = if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().map(char::len_utf16).sum()
-    };
-    n as u32
 }

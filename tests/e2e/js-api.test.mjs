@@ -423,6 +423,33 @@ describe('extended options', () => {
     ]);
   });
 
+  test('createParser: many events in one chunk, types and IDs repeated or not, non-ASCII text', { timeout: 20_000 }, async () => {
+    const r = await page.evaluate(() => {
+      const out = [];
+      const parser = window.esw.createParser({
+        onEvent: (e) => out.push([e.type, e.data, e.lastEventId]),
+        onComment: (c) => out.push(['comment', c]),
+      });
+      parser.feed(
+        'event: \u00e9\nid: \u2603\ndata: 1\n\nevent: \u00e9\ndata: 2\u{1f680}\n\ndata: 3\n\n' +
+          'id: 4\nevent: tick\ndata: \u00fc\n\nid\nevent: tick\ndata: 5\n\ndata: 6\n\n: c\n' +
+          'event: tick\ndata: 7\n\nevent: tick\nid: 8\ndata: x\u00e9y\n\n',
+      );
+      return out;
+    });
+    assert.deepEqual(r, [
+      ['\u00e9', '1', '\u2603'],
+      ['\u00e9', '2\u{1f680}', '\u2603'],
+      ['message', '3', '\u2603'],
+      ['tick', '\u00fc', '4'],
+      ['tick', '5', ''],
+      ['message', '6', ''],
+      ['comment', 'c'],
+      ['tick', '7', ''],
+      ['tick', 'x\u00e9y', '8'],
+    ]);
+  });
+
   test('the polyfill installs the class on globalThis and keeps the native one', { timeout: 20_000 }, async () => {
     const r = await page.evaluate(async () => {
       const native = window.EventSource;
