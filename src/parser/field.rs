@@ -97,11 +97,13 @@ impl EventBuilder {
         config: &Config,
         emit: &mut impl FnMut(ItemRef<'_>),
     ) -> Result<(), ParseError> {
-        match name {
+        // The names are spelled out byte by byte: a byte-string pattern
+        // compiles to a `memcmp` call, which WebAssembly does not inline.
+        match *name {
             // "Append the field value to the data buffer, then append a
             // single U+000A LINE FEED (LF) character to the data buffer."
             // Every data line counts, the empty ones too.
-            b"data" => {
+            [b'd', b'a', b't', b'a'] => {
                 if self.data.len() + value.len() + 1 > config.max_event_len {
                     self.data = Vec::new();
                     return Err(ParseError::EventTooLarge {
@@ -112,7 +114,7 @@ impl EventBuilder {
                 self.data.push(b'\n');
             }
             // "Set the event type buffer to the field value."
-            b"event" => {
+            [b'e', b'v', b'e', b'n', b't'] => {
                 self.event_type.clear();
                 self.event_type.extend_from_slice(value);
             }
@@ -120,7 +122,7 @@ impl EventBuilder {
             // last event ID buffer to the field value. Otherwise, ignore the
             // field." (In UTF-8, U+0000 is the byte 0x00 and nothing else.)
             // An empty value resets the ID.
-            b"id" if memchr::memchr(0, value).is_none() => {
+            [b'i', b'd'] if memchr::memchr(0, value).is_none() => {
                 self.id_buffer.clear();
                 self.id_buffer.push_str(&decode(value));
                 self.id_pending = true;
@@ -129,7 +131,9 @@ impl EventBuilder {
             // interpret the field value as an integer in base ten, and set
             // the event stream's reconnection time to that integer.
             // Otherwise, ignore the field." No sign, no spaces, not empty.
-            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+            [b'r', b'e', b't', b'r', b'y']
+                if !value.is_empty() && value.iter().all(u8::is_ascii_digit) =>
+            {
                 let ms = value.iter().fold(0u64, |acc, &d| {
                     acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
                 });

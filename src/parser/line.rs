@@ -158,7 +158,7 @@ impl LineSplitter {
 /// those, looking at eight bytes at a time in a `u64` (also fast in
 /// WebAssembly, which has no `memchr` SIMD without `simd128`) finds the end
 /// before `memchr2` would have set up; past 64 bytes, `memchr2` takes over.
-#[inline]
+#[inline(always)]
 fn find_line_end(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
