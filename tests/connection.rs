@@ -650,6 +650,75 @@ fn comments_are_passed_on() {
     );
 }
 
+#[test]
+fn on_chunk_with_lends_events_and_comments_in_order_and_queues_the_rest() {
+    use eventsource_wasm::parser::ItemRef;
+    let lent = |conn: &mut Connection, now: u64, chunk: &[u8]| {
+        let mut seen = Vec::new();
+        conn.on_chunk_with(now, chunk, |item| {
+            seen.push(match item {
+                ItemRef::Event(e) => format!("{}:{}:{}", e.event_type, e.data, e.last_event_id),
+                ItemRef::Comment(c) => format!("#{c}"),
+                ItemRef::Retry(ms) => format!("retry {ms}"),
+            })
+        });
+        seen
+    };
+    let mut conn = open(Options {
+        limits: eventsource_wasm::parser::Config::default().max_line_len(16),
+        ..Options::default()
+    });
+    // Retry is the connection's own; events and comments keep their order.
+    let seen = lent(
+        &mut conn,
+        10,
+        b"id: 1\ndata: a\n\n: hb\nretry: 900\nevent: x\ndata: b\n\n",
+    );
+    assert_eq!(seen, ["message:a:1", "#hb", "x:b:1"]);
+    assert_eq!(conn.server_retry_ms(), Some(900));
+    assert_eq!(conn.last_event_id(), "1");
+    assert_eq!(notices(&mut conn), vec![]);
+    // A limit error: the events before it are lent, the error is queued.
+    let seen = lent(&mut conn, 20, b"data: c\n\ndata: this line is too long\n");
+    assert_eq!(seen, ["message:c:1"]);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert!(matches!(
+        &notices(&mut conn)[..],
+        [Notice::Error {
+            error: Error::Limit(ParseError::LineTooLong { limit: 16 }),
+            reconnect_in_ms: None
+        }]
+    ));
+    // Nothing once closed.
+    assert_eq!(lent(&mut conn, 30, b"data: d\n\n"), Vec::<String>::new());
+
+    // The end event is lent, nothing after it, and the source closes.
+    let mut conn = open(Options::default());
+    let seen = lent(
+        &mut conn,
+        10,
+        b"data: a\n\nevent: end\ndata: bye\n\ndata: after\n\n",
+    );
+    assert_eq!(seen, ["message:a:", "end:bye:"]);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+    assert_eq!(notices(&mut conn), vec![]);
+}
+
+#[test]
+fn on_chunk_queues_its_notices_after_those_already_queued() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    conn.on_response(0, 200, SSE, None);
+    // Open is still queued when the first chunk arrives.
+    conn.on_chunk(10, b"data: a\n\n: hb\n");
+    let n = notices(&mut conn);
+    assert_eq!(n[0], Notice::Open);
+    assert!(matches!(&n[1], Notice::Message(e) if e.data == "a"));
+    assert_eq!(n[2], Notice::Comment("hb".into()));
+    assert_eq!(n.len(), 3);
+}
+
 // --- Helpers ------------------------------------------------------------------------
 
 #[test]

@@ -18,7 +18,7 @@
 #![no_main]
 
 use eventsource_wasm::connection::{Connection, Io, Notice, Options, ReadyState, RetryPolicy};
-use eventsource_wasm::parser::{Config, Item, Parser};
+use eventsource_wasm::parser::{Config, Item, ItemRef, Parser};
 use eventsource_wasm::Error;
 use libfuzzer_sys::fuzz_target;
 
@@ -205,8 +205,8 @@ fuzz_target!(|data: &[u8]| {
                     m.conn.on_response(m.now, status, content_type, retry_after);
                 }
             }
-            // A body chunk.
-            1 | 2 => {
+            // A body chunk, through `on_chunk` (1) or `on_chunk_with` (2).
+            op @ (1 | 2) => {
                 let n = usize::from(input.byte() % 64);
                 let bytes = input.bytes(n);
                 if m.conn.ready_state() == ReadyState::Open {
@@ -232,7 +232,17 @@ fuzz_target!(|data: &[u8]| {
                         }
                     }
                 }
-                m.conn.on_chunk(m.now, bytes);
+                if op == 1 {
+                    m.conn.on_chunk(m.now, bytes);
+                } else {
+                    // Nothing is queued: every step ends with `drain`.
+                    let delivered = &mut m.delivered;
+                    m.conn.on_chunk_with(m.now, bytes, |item| {
+                        if let ItemRef::Event(e) = item {
+                            delivered.push(e.to_owned());
+                        }
+                    });
+                }
             }
             // The body ended.
             3 => {

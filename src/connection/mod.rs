@@ -59,7 +59,7 @@ use std::collections::VecDeque;
 use self::retry::Rng;
 pub use self::retry::{parse_retry_after_seconds, RetryPolicy};
 use crate::error::Error;
-use crate::parser::{Config, Event, Item, Parser};
+use crate::parser::{Config, Event, ItemRef, Parser};
 
 /// The browser's `readyState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -292,26 +292,45 @@ impl Connection {
 
     /// Bytes of the body arrived.
     pub fn on_chunk(&mut self, now: u64, bytes: &[u8]) {
+        // The chunk's notices follow those already queued, and precede
+        // those it causes after its events (an error, or closing).
+        let mut notices = std::mem::take(&mut self.notices);
+        self.on_chunk_with(now, bytes, |item| match item {
+            ItemRef::Event(event) => notices.push_back(Notice::Message(event.to_owned())),
+            ItemRef::Comment(text) => notices.push_back(Notice::Comment(text.into_owned())),
+            ItemRef::Retry(_) => {}
+        });
+        notices.append(&mut self.notices);
+        self.notices = notices;
+    }
+
+    /// Like [`on_chunk`](Self::on_chunk), but hands the chunk's events and
+    /// comments to `sink` as they are parsed, borrowed from the parser
+    /// (see [`Parser::feed_ref`]), instead of queueing them as notices: no
+    /// allocation per event. `retry` fields are the connection's business
+    /// and never reach `sink`. Take the notices queued before the call
+    /// first: the sink's items come after them. What the chunk causes after
+    /// its events (an error, or closing) is queued as usual.
+    pub fn on_chunk_with(&mut self, now: u64, bytes: &[u8], mut sink: impl FnMut(ItemRef<'_>)) {
         let Inner::Open { since, mut healthy } = self.inner else {
             return;
         };
         self.touch(now);
         let end_event = self.options.end_event.as_deref();
-        let notices = &mut self.notices;
         let server_retry = &mut self.server_retry_ms;
         let mut ended = false;
-        let result = self.parser.feed_with(bytes, |item| {
+        let result = self.parser.feed_ref(bytes, |item| {
             if ended {
                 return;
             }
             match item {
-                Item::Event(event) => {
+                ItemRef::Event(event) => {
                     healthy = true;
-                    ended = end_event == Some(event.event_type.as_str());
-                    notices.push_back(Notice::Message(event));
+                    ended = end_event == Some(&*event.event_type);
+                    sink(ItemRef::Event(event));
                 }
-                Item::Retry(ms) => *server_retry = Some(ms),
-                Item::Comment(text) => notices.push_back(Notice::Comment(text)),
+                ItemRef::Retry(ms) => *server_retry = Some(ms),
+                comment => sink(comment),
             }
         });
         self.inner = Inner::Open { since, healthy };

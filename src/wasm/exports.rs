@@ -144,6 +144,10 @@ const IO_ABORT: u32 = 2;
 pub struct SseCore {
     core: Connection,
     fetch_last_event_id: String,
+    /// What `drain` returns next, in order (see there).
+    out: Array,
+    /// Events on their way into `out`.
+    batch: MessageBatch,
 }
 
 fn ms(value: f64) -> u64 {
@@ -203,6 +207,8 @@ impl SseCore {
         SseCore {
             core: Connection::new(options, (seed * (u64::MAX as f64)) as u64, ms(now)),
             fetch_last_event_id: String::new(),
+            out: Array::new(),
+            batch: MessageBatch::default(),
         }
     }
 
@@ -223,9 +229,20 @@ impl SseCore {
         );
     }
 
-    /// A chunk of the body.
+    /// A chunk of the body. Its events go straight from the parser into
+    /// one batch, without an allocation each.
     pub fn on_chunk(&mut self, now: f64, bytes: &[u8]) {
-        self.core.on_chunk(ms(now), bytes);
+        self.take_notices();
+        let (out, batch) = (&self.out, &mut self.batch);
+        self.core.on_chunk_with(ms(now), bytes, |item| match item {
+            ItemRef::Event(e) => batch.push(&e.event_type, &e.data, e.last_event_id),
+            ItemRef::Comment(text) => {
+                batch.flush_into(out);
+                push_record(out, COMMENT, JsValue::from_str(&text), JsValue::UNDEFINED);
+            }
+            ItemRef::Retry(_) => {}
+        });
+        self.batch.flush_into(&self.out);
     }
 
     /// The body ended.
@@ -292,45 +309,48 @@ impl SseCore {
     /// (1, text), error (2, error object, reconnect delay or undefined),
     /// reconnecting (3, delay, attempt).
     pub fn drain(&mut self) -> Array {
-        let out = Array::new();
-        let mut batch = MessageBatch::default();
-        let push = |kind: u32, a: JsValue, b: JsValue| {
-            out.push(&kind.into());
-            out.push(&a);
-            out.push(&b);
-        };
+        self.take_notices();
+        std::mem::replace(&mut self.out, Array::new())
+    }
+}
+
+impl SseCore {
+    /// Moves the core's queued notices into `out`.
+    fn take_notices(&mut self) {
+        let (out, batch) = (&self.out, &mut self.batch);
         while let Some(notice) = self.core.poll_notice() {
             if let Notice::Message(e) = &notice {
                 batch.push(&e.event_type, &e.data, &e.last_event_id);
                 continue;
             }
-            if !batch.is_empty() {
-                let (text, lengths) = batch.take();
-                push(MESSAGES, text, lengths);
-            }
+            batch.flush_into(out);
             match notice {
-                Notice::Open => push(OPEN, JsValue::UNDEFINED, JsValue::UNDEFINED),
-                Notice::Comment(text) => push(COMMENT, text.into(), JsValue::UNDEFINED),
+                Notice::Open => push_record(out, OPEN, JsValue::UNDEFINED, JsValue::UNDEFINED),
+                Notice::Comment(text) => push_record(out, COMMENT, text.into(), JsValue::UNDEFINED),
                 Notice::Error {
                     error,
                     reconnect_in_ms,
-                } => push(
+                } => push_record(
+                    out,
                     ERROR,
                     error_object(&error),
                     reconnect_in_ms.map_or(JsValue::UNDEFINED, |d| (d as f64).into()),
                 ),
                 Notice::Reconnecting { delay_ms, attempt } => {
-                    push(RECONNECTING, (delay_ms as f64).into(), attempt.into())
+                    push_record(out, RECONNECTING, (delay_ms as f64).into(), attempt.into())
                 }
                 Notice::Message(_) => {}
             }
         }
-        if !batch.is_empty() {
-            let (text, lengths) = batch.take();
-            push(MESSAGES, text, lengths);
-        }
-        out
+        batch.flush_into(out);
     }
+}
+
+/// Appends one `kind, a, b` record to a `drain` array.
+fn push_record(out: &Array, kind: u32, a: JsValue, b: JsValue) {
+    out.push(&kind.into());
+    out.push(&a);
+    out.push(&b);
 }
 
 fn error_object(error: &Error) -> JsValue {
@@ -388,7 +408,7 @@ const SAME: u32 = u32::MAX;
 /// when they differ from the previous event's in the batch (`SAME`
 /// otherwise). Lengths count UTF-16 code units, what JavaScript's `slice`
 /// counts.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct MessageBatch {
     text: String,
     lengths: Vec<u32>,
@@ -446,6 +466,14 @@ impl MessageBatch {
         self.text.clear();
         self.lengths.clear();
         (text, lengths)
+    }
+
+    /// Appends the batch, if any, to a `drain` array as a messages record.
+    fn flush_into(&mut self, out: &Array) {
+        if !self.is_empty() {
+            let (text, lengths) = self.take();
+            push_record(out, MESSAGES, text, lengths);
+        }
     }
 
     fn flush(&mut self, on_messages: &Function) -> Result<JsValue, JsValue> {
