@@ -105,6 +105,34 @@ export const clients = {
     }
     if (seen !== n || !chars) throw new Error('dispatch lost events');
   },
+  /** The same loop with events built as this package builds them: a
+   * MessageEvent subclass whose `origin` is a getter (Chromium converts an
+   * `origin` given in the init dictionary on every event). The like-for-like
+   * limit for this package's addEventListener path. */
+  'ceiling: MessageEvent subclass dispatch': async (_url, n, sample) => {
+    class OriginMessageEvent extends MessageEvent {
+      #origin;
+      constructor(type, init, origin) {
+        super(type, init);
+        this.#origin = origin;
+      }
+      get origin() {
+        return this.#origin;
+      }
+    }
+    const target = new EventTarget();
+    let seen = 0;
+    let chars = 0;
+    target.addEventListener('tick', (e) => {
+      chars += e.data.length;
+      seen++;
+    });
+    const origin = location.origin;
+    for (let i = 0; i < n; i++) {
+      target.dispatchEvent(new OriginMessageEvent('tick', { data: sample[i % sample.length], lastEventId: String(i) }, origin));
+    }
+    if (seen !== n || !chars) throw new Error('dispatch lost events');
+  },
 };
 
 /** Parser only, in the page: feed `bytes` in 64 KiB chunks. */
