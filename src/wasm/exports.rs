@@ -453,12 +453,11 @@ impl MessageBatch {
         // Lengths were pushed in bytes: the same in UTF-16 for ASCII text,
         // the common case, checked once for the whole batch.
         if !self.text.is_ascii() {
-            let mut at = 0;
+            let mut rest = self.text.as_bytes();
             for length in self.lengths.iter_mut().filter(|n| **n != SAME) {
-                let bytes = *length as usize;
-                let part = &self.text[at..at + bytes];
-                *length = part.chars().map(char::len_utf16).sum::<usize>() as u32;
-                at += bytes;
+                let (part, tail) = rest.split_at(rest.len().min(*length as usize));
+                *length = utf16_len(part);
+                rest = tail;
             }
         }
         let text = JsValue::from_str(&self.text);
@@ -480,4 +479,15 @@ impl MessageBatch {
         let (text, lengths) = self.take();
         on_messages.call2(&JsValue::UNDEFINED, &text, &lengths)
     }
+}
+
+/// The length in UTF-16 code units of valid UTF-8 `bytes`: one per
+/// character (every byte but continuation bytes), two for the characters
+/// outside the BMP (the four-byte ones). Works on bytes, not `str` slices,
+/// so that no slicing panic path (and its formatting code) is linked in.
+fn utf16_len(bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .map(|&b| u32::from(b & 0xC0 != 0x80) + u32::from(b >= 0xF0))
+        .sum()
 }
