@@ -106,8 +106,8 @@ export const clients = {
     if (seen !== n || !chars) throw new Error('dispatch lost events');
   },
   /** The same loop with events built as this package builds them: a
-   * MessageEvent subclass whose `origin` is a getter (Chromium converts an
-   * `origin` given in the init dictionary on every event). The like-for-like
+   * MessageEvent subclass whose `origin` is a getter (in Chromium an
+   * `origin` given in the init dictionary costs about 1 µs per event). The like-for-like
    * limit for this package's addEventListener path. */
   'ceiling: MessageEvent subclass dispatch': async (_url, n, sample) => {
     class OriginMessageEvent extends MessageEvent {
