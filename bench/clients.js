@@ -41,6 +41,33 @@ const withSource = (make, listen) => (url, n, _sample, onData) =>
     };
   });
 
+/** The dispatch ceilings: `n` events built by `build(data, origin,
+ * lastEventId)` and dispatched to a listener that reads `data`. */
+const dispatchLoop = (build) => async (_url, n, sample) => {
+  const target = new EventTarget();
+  let seen = 0;
+  let chars = 0;
+  target.addEventListener('tick', (e) => {
+    chars += e.data.length;
+    seen++;
+  });
+  const origin = location.origin;
+  for (let i = 0; i < n; i++) target.dispatchEvent(build(sample[i % sample.length], origin, String(i)));
+  if (seen !== n || !chars) throw new Error('dispatch lost events');
+};
+
+/** This package's way of building its events (js/event-source.js). */
+class OriginMessageEvent extends MessageEvent {
+  #origin;
+  constructor(type, init, origin) {
+    super(type, init);
+    this.#origin = origin;
+  }
+  get origin() {
+    return this.#origin;
+  }
+}
+
 export const clients = {
   native: withSource((url) => new EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
   'eventsource-wasm (addEventListener)': withSource((url) => new esw.EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
@@ -91,48 +118,12 @@ export const clients = {
    * dispatch `n` of them, data prepared beforehand. They are the events an
    * EventSource must make (data, origin, lastEventId), and the listener
    * reads `data`, as every client's listener here does. */
-  'ceiling: MessageEvent dispatch': async (_url, n, sample) => {
-    const target = new EventTarget();
-    let seen = 0;
-    let chars = 0;
-    target.addEventListener('tick', (e) => {
-      chars += e.data.length;
-      seen++;
-    });
-    const origin = location.origin;
-    for (let i = 0; i < n; i++) {
-      target.dispatchEvent(new MessageEvent('tick', { data: sample[i % sample.length], origin, lastEventId: String(i) }));
-    }
-    if (seen !== n || !chars) throw new Error('dispatch lost events');
-  },
+  'ceiling: MessageEvent dispatch': dispatchLoop((data, origin, lastEventId) => new MessageEvent('tick', { data, origin, lastEventId })),
   /** The same loop with events built as this package builds them: a
    * MessageEvent subclass whose `origin` is a getter (in Chromium an
-   * `origin` given in the init dictionary costs about 1 µs per event). The like-for-like
-   * limit for this package's addEventListener path. */
-  'ceiling: MessageEvent subclass dispatch': async (_url, n, sample) => {
-    class OriginMessageEvent extends MessageEvent {
-      #origin;
-      constructor(type, init, origin) {
-        super(type, init);
-        this.#origin = origin;
-      }
-      get origin() {
-        return this.#origin;
-      }
-    }
-    const target = new EventTarget();
-    let seen = 0;
-    let chars = 0;
-    target.addEventListener('tick', (e) => {
-      chars += e.data.length;
-      seen++;
-    });
-    const origin = location.origin;
-    for (let i = 0; i < n; i++) {
-      target.dispatchEvent(new OriginMessageEvent('tick', { data: sample[i % sample.length], lastEventId: String(i) }, origin));
-    }
-    if (seen !== n || !chars) throw new Error('dispatch lost events');
-  },
+   * `origin` given in the init dictionary costs about 1 µs per event). The
+   * like-for-like limit for this package's addEventListener path. */
+  'ceiling: MessageEvent subclass dispatch': dispatchLoop((data, origin, lastEventId) => new OriginMessageEvent('tick', { data, lastEventId }, origin)),
 };
 
 /** Parser only, in the page: feed `bytes` in 64 KiB chunks. */
