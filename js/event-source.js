@@ -106,7 +106,7 @@ const HANDLERS = ['open', 'message', 'error'];
  * about 40% slower (docs/benchmarks.md). They are still `MessageEvent`s
  * (`instanceof`, `data`, `lastEventId`, `ports`, `source`), and `origin`
  * reads as it should. The subclass is made from the `MessageEvent` in
- * place when a source is created (cached while that stays the same).
+ * place when a source first dispatches (cached while that stays the same).
  */
 let messageEventBase = null;
 let SseMessageEvent = null;
@@ -149,7 +149,8 @@ export class EventSource extends EventTarget {
   #dom = new Map();
   /** type -> Set of typed listener records. */
   #typed = new Map();
-  #MessageEvent = messageEventClass();
+  /** The MessageEvent subclass, made at the first dispatch. */
+  #MessageEvent = null;
 
   constructor(url, options = {}) {
     super();
@@ -283,6 +284,7 @@ export class EventSource extends EventTarget {
       for (const record of [...typed]) this.#callTyped(record, type, data, meta);
     }
     if (this.#dom.has(type) || (type === 'message' && this.#handlers.message)) {
+      this.#MessageEvent ??= messageEventClass();
       this.dispatchEvent(new this.#MessageEvent(type, { data, lastEventId }, this.#origin));
     }
     // The end event closes the source once its listeners have seen it
