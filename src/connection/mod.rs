@@ -28,6 +28,12 @@
 //! - [`poll_notice`](Connection::poll_notice): what to tell the user (open,
 //!   events, comments, errors, scheduled reconnects).
 //!
+//! An adapter that copies events somewhere anyway (the JavaScript exports
+//! copy them into one string per chunk) can feed chunks through
+//! [`on_chunk_with`](Connection::on_chunk_with) instead of
+//! [`on_chunk`](Connection::on_chunk): it lends each event as it is parsed
+//! rather than queueing an owned copy.
+//!
 //! Inputs that do not fit the current state (a chunk after `close()`, say)
 //! are ignored: an adapter may race with itself and that must be harmless.
 //!
