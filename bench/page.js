@@ -89,11 +89,21 @@ try {
         } catch (e) {
           error = String(e?.message ?? e);
         }
-        // Let the aborted body and its buffers go, then collect twice.
+        // An aborted body's buffers are released asynchronously, some time
+        // after close(): sample every 500 ms from 1 s on, until the heap is
+        // steady (two samples within 16 KB) or 5 s have passed.
         await sleep(1000);
         heap();
-        const after = heap();
-        await post('/result', { round, scenario: 'memory', client, before, samples, after, wasm, error });
+        let after = heap();
+        let settledAfter = 1000;
+        for (; settledAfter < 5000; settledAfter += 500) {
+          await sleep(500);
+          const next = heap();
+          const steady = Math.abs(next - after) < 16384;
+          after = next;
+          if (steady) break;
+        }
+        await post('/result', { round, scenario: 'memory', client, before, samples, after, settledAfter, wasm, error });
       }
     }
     // Parser only, in the page: the same bytes through each parser.
