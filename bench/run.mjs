@@ -175,7 +175,7 @@ const parserRatio = (() => {
   return median(ours.runs.map((r, i) => theirs.runs[i].ms / r.ms));
 })();
 if (plan.parserBytes) sections.push(
-  `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
+  `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks; each parser twice per round, A B B A)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
     parserRows.map((r, i) => `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`).join('\n'),
 );
 
