@@ -111,9 +111,9 @@ try {
     const bytes = new Uint8Array(await (await fetch(`/raw/small?bytes=${plan.parserBytes}`)).arrayBuffer());
     // A B B A: whatever the machine or the heap does over the round weighs
     // on both parsers alike; each one's time is the sum of its two runs.
-    const names = Object.keys(parsers);
-    const totals = Object.fromEntries(names.map((n) => [n, { ms: 0, events: 0, bytes: 0 }]));
-    for (const parser of [...names, ...names.toReversed()]) {
+    const parserNames = Object.keys(parsers);
+    const totals = Object.fromEntries(parserNames.map((n) => [n, { ms: 0, events: 0, bytes: 0 }]));
+    for (const parser of [...parserNames, ...parserNames.toReversed()]) {
       await settle();
       const t0 = performance.now();
       const events = parsers[parser](bytes);
@@ -121,7 +121,7 @@ try {
       totals[parser].events += events;
       totals[parser].bytes += bytes.length;
     }
-    for (const parser of names) await post('/result', { round, scenario: 'parser', client: parser, ...totals[parser] });
+    for (const parser of parserNames) await post('/result', { round, scenario: 'parser', client: parser, ...totals[parser] });
   }
   await post('/done', { userAgent: navigator.userAgent });
 } catch (e) {
