@@ -153,7 +153,7 @@ for (const s of scenarios) {
   const fastestLib = Math.max(...rows.filter((r) => ['eventsource', '@microsoft/fetch-event-source', 'event-source-polyfill'].includes(r.client)).map((r) => r.median));
   sections.push(
     `### ${s.title} (${fmt(s.n)} events)\n\n| client | median ${s.unit} | × native | × ${ceilingName.replace('ceiling: ', '')} ceiling | × fastest JS library |\n|---|---:|---:|---:|---:|\n` +
-      rows.map((r) => `| ${r.client} | ${fmt(r.median, s.unit === 'MB/s' ? 0 : 0)} | ${fmt(r.vsNative, 2)} | ${fmt(r.vsCeiling, 2)} | ${fmt(r.median / fastestLib, 2)} |${r.errors.length ? ` ${r.errors.length} failed: ${r.errors[0]}` : ''}`).join('\n'),
+      rows.map((r) => `| ${r.client} | ${fmt(r.median)} | ${fmt(r.vsNative, 2)} | ${fmt(r.vsCeiling, 2)} | ${fmt(fastestLib > 0 ? r.median / fastestLib : NaN, 2)} |${r.errors.length ? ` ${r.errors.length} failed: ${r.errors[0]}` : ''}`).join('\n'),
   );
   // The class builds its events as the subclass ceiling does: its ratio to
   // that ceiling is what everything but building the events costs it.

@@ -14,8 +14,9 @@ const N_OPEN = 0;
 const N_COMMENT = 1;
 const N_ERROR = 2;
 const N_RECONNECTING = 3;
-/** In a run of events' lengths: the same type (or ID) as the previous event's. */
-const SAME = 0xffffffff;
+/** In a run of events' lengths (src/wasm/exports.rs, `MessageBatch`): the
+ * same type (or ID) as the previous event's, with no text. */
+export const SAME = 0xffffffff;
 
 let wasmReady = null;
 let loaded = false;
@@ -106,7 +107,7 @@ const HANDLERS = ['open', 'message', 'error'];
  * about 40% slower (docs/benchmarks.md). They are still `MessageEvent`s
  * (`instanceof`, `data`, `lastEventId`, `ports`, `source`), and `origin`
  * reads as it should. The subclass is made from the `MessageEvent` in
- * place when a source first dispatches (cached while that stays the same).
+ * place at dispatch (and kept while that stays the same).
  */
 let messageEventBase = null;
 let SseMessageEvent = null;
@@ -149,8 +150,6 @@ export class EventSource extends EventTarget {
   #dom = new Map();
   /** type -> Set of typed listener records. */
   #typed = new Map();
-  /** The MessageEvent subclass, made at the first dispatch. */
-  #MessageEvent = null;
 
   constructor(url, options = {}) {
     super();
@@ -284,8 +283,8 @@ export class EventSource extends EventTarget {
       for (const record of [...typed]) this.#callTyped(record, type, data, meta);
     }
     if (this.#dom.has(type) || (type === 'message' && this.#handlers.message)) {
-      this.#MessageEvent ??= messageEventClass();
-      this.dispatchEvent(new this.#MessageEvent(type, { data, lastEventId }, this.#origin));
+      const MessageEventClass = messageEventClass();
+      this.dispatchEvent(new MessageEventClass(type, { data, lastEventId }, this.#origin));
     }
     // The end event closes the source once its listeners have seen it
     // (while OPEN). The connection itself closed when it parsed the event,

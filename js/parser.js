@@ -1,12 +1,10 @@
 // createParser: the spec-exact text/event-stream parser on its own, for
 // streams you read yourself. Events cross from WebAssembly once per feed.
 import { StreamParser } from './wasm/eventsource_wasm.js';
-import { wasmLoaded } from './event-source.js';
+import { SAME, wasmLoaded } from './event-source.js';
 
 const N_COMMENT = 1;
 const N_RETRY = 4;
-/** In a run's lengths: the same type (or ID) as the previous event's. */
-const SAME = 0xffffffff;
 
 /**
  * A streaming parser: `feed` it chunks (Uint8Array, or strings), get

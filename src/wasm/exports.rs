@@ -21,6 +21,8 @@ pub struct StreamParser {
     parser: Parser,
     on_messages: Function,
     on_notice: Function,
+    /// Kept between chunks for its capacity.
+    batch: MessageBatch,
 }
 
 fn parse_error(e: ParseError) -> JsValue {
@@ -58,6 +60,7 @@ impl StreamParser {
             parser: Parser::with_config(config),
             on_messages,
             on_notice,
+            batch: MessageBatch::default(),
         }
     }
 
@@ -67,9 +70,8 @@ impl StreamParser {
     /// parsed and delivered and the first exception is rethrown.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
         let mut thrown: Option<JsValue> = None;
-        let mut batch = MessageBatch::default();
-        let (on_messages, on_notice) = (&self.on_messages, &self.on_notice);
-        let mut note = |r: Result<JsValue, JsValue>| {
+        let (on_messages, on_notice, batch) = (&self.on_messages, &self.on_notice, &mut self.batch);
+        let mut note = |r: Result<(), JsValue>| {
             if let Err(e) = r {
                 thrown.get_or_insert(e);
             }
@@ -83,14 +85,14 @@ impl StreamParser {
                 ItemRef::Retry(ms) => (RETRY, (ms as f64).into()),
                 ItemRef::Comment(text) => (COMMENT, JsValue::from_str(&text)),
             };
-            if !batch.is_empty() {
-                note(batch.flush(on_messages));
-            }
-            note(on_notice.call2(&JsValue::UNDEFINED, &kind.into(), &value));
-        });
-        if !batch.is_empty() {
             note(batch.flush(on_messages));
-        }
+            note(
+                on_notice
+                    .call2(&JsValue::UNDEFINED, &kind.into(), &value)
+                    .map(drop),
+            );
+        });
+        note(batch.flush(on_messages));
         if let Some(e) = thrown {
             return Err(e);
         }
@@ -319,28 +321,27 @@ impl SseCore {
     fn take_notices(&mut self) {
         let (out, batch) = (&self.out, &mut self.batch);
         while let Some(notice) = self.core.poll_notice() {
-            if let Notice::Message(e) = &notice {
-                batch.push(&e.event_type, &e.data, &e.last_event_id);
-                continue;
-            }
-            batch.flush_into(out);
-            match notice {
-                Notice::Open => push_record(out, OPEN, JsValue::UNDEFINED, JsValue::UNDEFINED),
-                Notice::Comment(text) => push_record(out, COMMENT, text.into(), JsValue::UNDEFINED),
+            let (kind, a, b) = match notice {
+                Notice::Message(e) => {
+                    batch.push(&e.event_type, &e.data, &e.last_event_id);
+                    continue;
+                }
+                Notice::Open => (OPEN, JsValue::UNDEFINED, JsValue::UNDEFINED),
+                Notice::Comment(text) => (COMMENT, text.into(), JsValue::UNDEFINED),
                 Notice::Error {
                     error,
                     reconnect_in_ms,
-                } => push_record(
-                    out,
+                } => (
                     ERROR,
                     error_object(&error),
                     reconnect_in_ms.map_or(JsValue::UNDEFINED, |d| (d as f64).into()),
                 ),
                 Notice::Reconnecting { delay_ms, attempt } => {
-                    push_record(out, RECONNECTING, (delay_ms as f64).into(), attempt.into())
+                    (RECONNECTING, (delay_ms as f64).into(), attempt.into())
                 }
-                Notice::Message(_) => {}
-            }
+            };
+            batch.flush_into(out);
+            push_record(out, kind, a, b);
         }
         batch.flush_into(out);
     }
@@ -420,28 +421,11 @@ struct MessageBatch {
 impl MessageBatch {
     fn push(&mut self, event_type: &str, data: &str, last_event_id: &str) {
         let first = self.lengths.is_empty();
-        self.push_part(event_type, first, |b| &mut b.last_type);
-        self.text.push_str(data);
-        self.lengths.push(data.len() as u32);
-        self.push_part(last_event_id, first, |b| &mut b.last_id);
-    }
-
-    /// Pushes a type or an ID, or `SAME` if it repeats the previous one.
-    fn push_part(
-        &mut self,
-        part: &str,
-        first: bool,
-        last: impl Fn(&mut Self) -> &mut (usize, usize),
-    ) {
-        let (start, end) = *last(self);
-        if !first && self.text.as_bytes()[start..end] == *part.as_bytes() {
-            self.lengths.push(SAME);
-            return;
-        }
-        let start = self.text.len();
-        self.text.push_str(part);
-        *last(self) = (start, self.text.len());
-        self.lengths.push(part.len() as u32);
+        let (text, lengths) = (&mut self.text, &mut self.lengths);
+        push_part(text, lengths, &mut self.last_type, event_type, first);
+        text.push_str(data);
+        lengths.push(data.len() as u32);
+        push_part(text, lengths, &mut self.last_id, last_event_id, first);
     }
 
     fn is_empty(&self) -> bool {
@@ -475,10 +459,34 @@ impl MessageBatch {
         }
     }
 
-    fn flush(&mut self, on_messages: &Function) -> Result<JsValue, JsValue> {
+    /// Hands the batch, if any, to `onMessages`; empties it.
+    fn flush(&mut self, on_messages: &Function) -> Result<(), JsValue> {
+        if self.is_empty() {
+            return Ok(());
+        }
         let (text, lengths) = self.take();
-        on_messages.call2(&JsValue::UNDEFINED, &text, &lengths)
+        on_messages
+            .call2(&JsValue::UNDEFINED, &text, &lengths)
+            .map(drop)
     }
+}
+
+/// Pushes a type or an ID (whose place in `text` the previous event's is
+/// `last`), or `SAME` if it repeats the previous event's.
+fn push_part(
+    text: &mut String,
+    lengths: &mut Vec<u32>,
+    last: &mut (usize, usize),
+    part: &str,
+    first: bool,
+) {
+    if !first && text.as_bytes().get(last.0..last.1) == Some(part.as_bytes()) {
+        lengths.push(SAME);
+        return;
+    }
+    *last = (text.len(), text.len() + part.len());
+    text.push_str(part);
+    lengths.push(part.len() as u32);
 }
 
 /// The length in UTF-16 code units of valid UTF-8 `bytes`: one per
