@@ -1,7 +1,7 @@
 //! The parser inside WebAssembly, in a real headless browser
 //! (`wasm-pack test --headless --chrome`, run by `npm test`): the same
 //! split-at-every-byte checks as the native vectors, on the inputs where
-//! wasm32 could differ (UTF-8 handling, memchr's wasm32 searcher, usize
+//! wasm32 could differ (UTF-8 handling, the line-end search, usize
 //! limits, saturating arithmetic).
 #![cfg(target_arch = "wasm32")]
 
@@ -37,6 +37,24 @@ fn utf8_split_and_invalid_everywhere() {
         &[msg("\u{FFFD}|\u{FFFD}")],
         Some(""),
     );
+}
+
+/// In WebAssembly without `simd128`, line ends are searched for eight bytes
+/// at a time along the whole line: every length and alignment, each line
+/// end, split everywhere.
+#[wasm_bindgen_test]
+fn line_ends_found_in_lines_of_every_length() {
+    let mut input = Vec::new();
+    let mut lines = Vec::new();
+    for len in (0..=140).chain([4095, 4096, 4097]) {
+        let line = "z".repeat(len);
+        input.extend_from_slice(b"data:");
+        input.extend_from_slice(line.as_bytes());
+        input.extend_from_slice([&b"\n"[..], b"\r", b"\r\n"][len % 3]);
+        lines.push(line);
+    }
+    input.push(b'\n');
+    check_all_splits(Config::default(), &input, &[msg(&lines.join("\n"))], None);
 }
 
 #[wasm_bindgen_test]

@@ -155,17 +155,35 @@ impl LineSplitter {
 /// The position of the first CR or LF in `bytes`.
 ///
 /// Most lines of a stream are short (`id`, `event`, short `data`). For
-/// those, looking at eight bytes at a time in a `u64` (also fast in
-/// WebAssembly, which has no `memchr` SIMD without `simd128`) finds the end
-/// before `memchr2` would have set up; past 64 bytes, `memchr2` takes over.
+/// those, looking at eight bytes at a time in a `u64` finds the end before
+/// `memchr2` would have set up; past 64 bytes, `memchr2` takes over. In
+/// WebAssembly without `simd128`, `memchr2` has only its generic searcher,
+/// which works on `usize` (four bytes there) and scans long lines at about
+/// half the rate of the `u64` loop, so there the loop runs to the end. The
+/// fuzz targets build that same path, since it is the one browsers run.
 #[inline(always)]
 fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    if cfg!(any(
+        fuzzing,
+        all(target_arch = "wasm32", not(target_feature = "simd128"))
+    )) {
+        return find_in_words(bytes);
+    }
+    let head = bytes.len().min(64);
+    if let Some(i) = find_in_words(&bytes[..head]) {
+        return Some(i);
+    }
+    memchr::memchr2(b'\r', b'\n', &bytes[head..]).map(|i| i + head)
+}
+
+/// The position of the first CR or LF in `bytes`, eight bytes at a time.
+#[inline(always)]
+fn find_in_words(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     const LF: u64 = ONES * b'\n' as u64;
     const CR: u64 = ONES * b'\r' as u64;
-    let head = bytes.len().min(64);
-    let mut words = bytes[..head].chunks_exact(8);
+    let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for w in words.by_ref() {
         let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
@@ -179,12 +197,39 @@ fn find_line_end(bytes: &[u8]) -> Option<usize> {
         }
         at += 8;
     }
-    if let Some(i) = words
+    words
         .remainder()
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')
-    {
-        return Some(at + i);
+        .map(|i| at + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{find_in_words, find_line_end};
+
+    /// Both searches, against the obvious one, with CR or LF at every
+    /// position of lines up to 300 bytes, after every byte value that
+    /// could fool the bit trick.
+    #[test]
+    fn line_end_found_at_every_position() {
+        for len in 0..300 {
+            for end in [b'\n', b'\r'] {
+                for filler in [b'z', 0x00, 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0xFF] {
+                    let mut bytes = vec![filler; len];
+                    for at in 0..=len {
+                        if at < len {
+                            bytes[at] = end;
+                        }
+                        let expected = bytes.iter().position(|&b| b == b'\n' || b == b'\r');
+                        assert_eq!(find_in_words(&bytes), expected, "{len} {at} {filler}");
+                        assert_eq!(find_line_end(&bytes), expected, "{len} {at} {filler}");
+                        if at < len {
+                            bytes[at] = filler;
+                        }
+                    }
+                }
+            }
+        }
     }
-    memchr::memchr2(b'\r', b'\n', &bytes[head..]).map(|i| i + head)
 }
