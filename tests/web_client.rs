@@ -512,6 +512,61 @@ async fn typed_listeners_report_bad_json_and_the_stream_goes_on() {
     assert_eq!(*from_callback.borrow(), typed);
 }
 
+/// Listeners get each event as it is parsed, with the core lent to them:
+/// the source's state and last event ID read as at that event, and a
+/// `close()` stops the rest of the chunk from reaching anyone, while the
+/// event being dispatched still reaches its other listeners.
+#[wasm_bindgen_test]
+async fn a_listener_sees_the_state_at_its_event_and_close_stops_the_rest_of_the_chunk() {
+    script(
+        "lend",
+        r#"[{"chunks":[{"text":"id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n: note\n\nid: 4\ndata: d\n\n"}],"end":"hang"}]"#,
+    )
+    .await;
+    let source = EventSource::new(url("lend"));
+    let stream = source.stream();
+    let first = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let second = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let (seen, handle) = (first.clone(), source.clone());
+    let _first = source.on_event("message", move |event| {
+        let at = (
+            event.data.clone(),
+            handle.last_event_id(),
+            handle.ready_state(),
+        );
+        seen.borrow_mut().push(at);
+        if event.data == "b" {
+            handle.close();
+            assert_eq!(handle.ready_state(), ReadyState::Closed);
+        }
+    });
+    let seen = second.clone();
+    let _second = source.on_event("message", move |event| {
+        seen.borrow_mut().push(event.data.clone());
+    });
+    let notices = until_closed(stream, 3000).await;
+    assert_eq!(
+        *first.borrow(),
+        vec![
+            ("a".to_string(), "1".to_string(), ReadyState::Open),
+            ("b".to_string(), "2".to_string(), ReadyState::Open),
+        ]
+    );
+    assert_eq!(*second.borrow(), vec!["a".to_string(), "b".to_string()]);
+    assert_eq!(
+        messages(&notices),
+        vec![
+            ("message".into(), "a".into(), "1".into()),
+            ("message".into(), "b".into(), "2".into()),
+        ],
+        "{notices:?}"
+    );
+    assert_eq!(source.last_event_id(), "2", "c and d were never delivered");
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+    sleep(200).await;
+    assert!(requests("lend").await[0].client_closed);
+}
+
 #[wasm_bindgen_test]
 async fn dropping_a_clone_keeps_the_connection_and_the_last_handle_closes_it() {
     script(

@@ -19,7 +19,7 @@ use super::sys;
 use super::timer::Sleep;
 use crate::connection::{Connection, Io, Notice, Options, ReadyState, RetryPolicy};
 use crate::error::DecodeError;
-use crate::parser::{Config, Event};
+use crate::parser::{Config, Event, ItemRef};
 
 /// Configures and opens an [`EventSource`]; made by [`EventSource::builder`].
 #[must_use = "a builder does nothing until `build()`"]
@@ -167,6 +167,14 @@ impl Builder {
             response_url: RefCell::new(String::new()),
             subscribers: RefCell::new(Vec::new()),
             next_id: Cell::new(0),
+            lending: Cell::new(false),
+            lent: RefCell::new(Event {
+                event_type: String::new(),
+                data: String::new(),
+                last_event_id: String::new(),
+            }),
+            closed_by_user: Cell::new(false),
+            closed_at_id: RefCell::new(None),
             wake: Cell::new(false),
             waker: RefCell::new(None),
         });
@@ -253,12 +261,13 @@ impl EventSource {
 
     /// `CONNECTING`, `OPEN` or `CLOSED`.
     pub fn ready_state(&self) -> ReadyState {
-        self.handle.0.core.borrow().ready_state()
+        self.handle.0.ready_state()
     }
 
-    /// The last event ID (sent as `Last-Event-ID` on reconnect).
+    /// The last event ID (sent as `Last-Event-ID` on reconnect). In a
+    /// listener, the ID of the event being delivered.
     pub fn last_event_id(&self) -> String {
-        self.handle.0.core.borrow().last_event_id().to_owned()
+        self.handle.0.last_event_id()
     }
 
     /// Closes the connection for good, for every clone, stream and
@@ -304,7 +313,12 @@ impl EventSource {
 
     /// Calls `listener` with each raw event of one type, until the returned
     /// [`Subscription`] is dropped.
-    pub fn on_event<F>(&self, event_type: &str, mut listener: F) -> Subscription
+    ///
+    /// Events are handed to listeners as each is parsed, borrowed from the
+    /// parser, with no allocation per event. A listener may call
+    /// [`close()`](Self::close): no later event, not even one that arrived
+    /// in the same chunk, reaches any listener or stream.
+    pub fn on_event<F>(&self, event_type: &str, listener: F) -> Subscription
     where
         F: FnMut(&Event) + 'static,
     {
@@ -315,11 +329,7 @@ impl EventSource {
         shared.subscribers.borrow_mut().push(Subscriber {
             id,
             event_type: Some(event_type),
-            sink: Sink::Callback(Rc::new(RefCell::new(move |notice: &Notice| {
-                if let Notice::Message(event) = notice {
-                    listener(event);
-                }
-            }))),
+            sink: Sink::Callback(Rc::new(RefCell::new(listener))),
         });
         Subscription {
             id,
@@ -336,7 +346,7 @@ impl EventSource {
     fn subscribe(&self, event_type: Option<String>) -> Rc<Queue> {
         let shared = &self.handle.0;
         let queue = Rc::new(Queue::default());
-        if shared.core.borrow().ready_state() == ReadyState::Closed {
+        if shared.ready_state() == ReadyState::Closed {
             queue.closed.set(true);
         }
         let id = shared.next_id.get();
@@ -462,6 +472,19 @@ struct Shared {
     response_url: RefCell<String>,
     subscribers: RefCell<Vec<Subscriber>>,
     next_id: Cell<u64>,
+    /// Set while a chunk's events are lent to subscribers: the core is
+    /// borrowed then, so handles answer from `lent` and a `close()` waits
+    /// for the end of the chunk.
+    lending: Cell<bool>,
+    /// The event being lent. Its buffers keep their capacity between
+    /// events, so handing one over copies its text but allocates nothing.
+    lent: RefCell<Event>,
+    /// `close()` was called (by a handle, or by dropping the last one):
+    /// nothing more is delivered.
+    closed_by_user: Cell<bool>,
+    /// The last event ID when a listener closed the source in the middle of
+    /// a chunk.
+    closed_at_id: RefCell<Option<String>>,
     /// Set by `close()` to wake the driver.
     wake: Cell<bool>,
     waker: RefCell<Option<Waker>>,
@@ -469,54 +492,147 @@ struct Shared {
 
 impl Shared {
     fn close(&self) {
-        self.core.borrow_mut().close();
+        self.closed_by_user.set(true);
+        if !self.lending.get() {
+            self.core.borrow_mut().close();
+        }
         self.wake.set(true);
         if let Some(waker) = self.waker.borrow_mut().take() {
             waker.wake();
         }
     }
 
-    /// Hands the connection's notices to subscribers. The core is not
+    fn ready_state(&self) -> ReadyState {
+        match (self.lending.get(), self.closed_by_user.get()) {
+            // Events are only lent while the connection is open.
+            (true, false) => ReadyState::Open,
+            (true, true) => ReadyState::Closed,
+            (false, _) => self.core.borrow().ready_state(),
+        }
+    }
+
+    fn last_event_id(&self) -> String {
+        if self.lending.get() {
+            self.lent.borrow().last_event_id.clone()
+        } else if let Some(id) = &*self.closed_at_id.borrow() {
+            id.clone()
+        } else {
+            self.core.borrow().last_event_id().to_owned()
+        }
+    }
+
+    /// Feeds a body chunk to the core and hands each of its events and
+    /// comments to subscribers as the parser finds it, borrowed (see
+    /// [`Connection::on_chunk_with`]). What the chunk causes after its
+    /// events (an error, the end) is queued for [`deliver`](Self::deliver).
+    fn on_chunk(&self, core: &mut Connection, now: u64, bytes: &[u8]) {
+        if self.closed_by_user.get() {
+            return;
+        }
+        self.lending.set(true);
+        let mut sinks = Vec::new();
+        core.on_chunk_with(now, bytes, |item| {
+            if self.closed_by_user.get() {
+                return;
+            }
+            match item {
+                ItemRef::Event(event) => {
+                    self.sinks_for(Some(&event.event_type), &mut sinks);
+                    if sinks.is_empty() {
+                        return;
+                    }
+                    {
+                        let lent = &mut *self.lent.borrow_mut();
+                        for (to, from) in [
+                            (&mut lent.event_type, &*event.event_type),
+                            (&mut lent.data, &*event.data),
+                            (&mut lent.last_event_id, event.last_event_id),
+                        ] {
+                            to.clear();
+                            to.push_str(from);
+                        }
+                    }
+                    let lent = self.lent.borrow();
+                    self.hand_over(&mut sinks, Some(&lent), || Notice::Message(lent.clone()));
+                }
+                ItemRef::Comment(text) => {
+                    self.sinks_for(None, &mut sinks);
+                    let notice = Notice::Comment(text.into_owned());
+                    self.hand_over(&mut sinks, None, || notice.clone());
+                }
+                ItemRef::Retry(_) => {}
+            }
+        });
+        self.lending.set(false);
+        if self.closed_by_user.get() {
+            // Closed by a listener: the rest of the chunk was parsed but
+            // never delivered, so the last event ID is the one of the event
+            // that listener saw (a source reopened from it misses nothing).
+            self.closed_at_id
+                .replace(Some(self.lent.borrow().last_event_id.clone()));
+            core.close();
+        }
+    }
+
+    /// Hands the connection's queued notices to subscribers. The core is not
     /// borrowed while a listener runs, so listeners may call `close()`.
     fn deliver(&self) {
+        let mut sinks = Vec::new();
         loop {
             let Some(notice) = self.core.borrow_mut().poll_notice() else {
                 break;
             };
-            let event_type = match &notice {
-                Notice::Message(event) => Some(event.event_type.as_str()),
+            if self.closed_by_user.get() {
+                continue;
+            }
+            let event = match &notice {
+                Notice::Message(event) => Some(event),
                 _ => None,
             };
-            // Collect first: a listener may add or remove subscribers.
-            let sinks: Vec<Sink> = self
-                .subscribers
+            self.sinks_for(event.map(|e| e.event_type.as_str()), &mut sinks);
+            self.hand_over(&mut sinks, event, || notice.clone());
+        }
+        self.subscribers.borrow_mut().retain(|s| match &s.sink {
+            Sink::Queue(q) => q.strong_count() > 0,
+            Sink::Callback(_) => true,
+        });
+    }
+
+    /// The subscribers to a message of `event_type`, or to any other notice
+    /// (`None`), collected first: a listener may add or remove subscribers.
+    fn sinks_for(&self, event_type: Option<&str>, sinks: &mut Vec<Sink>) {
+        sinks.clear();
+        sinks.extend(
+            self.subscribers
                 .borrow()
                 .iter()
                 .filter(|s| match &s.event_type {
                     None => true,
                     Some(t) => Some(t.as_str()) == event_type,
                 })
-                .map(|s| s.sink.clone())
-                .collect();
-            for sink in sinks {
-                match sink {
-                    Sink::Queue(queue) => {
-                        if let Some(queue) = queue.upgrade() {
-                            queue.push(notice.clone());
-                        }
+                .map(|s| s.sink.clone()),
+        );
+    }
+
+    /// Calls the listeners among `sinks` with `event` (a message) and
+    /// pushes `notice()` to the streams. A listener closing the source does
+    /// not keep the others from this notice (as in a DOM dispatch), only
+    /// from later ones.
+    fn hand_over(&self, sinks: &mut Vec<Sink>, event: Option<&Event>, notice: impl Fn() -> Notice) {
+        for sink in sinks.drain(..) {
+            match sink {
+                Sink::Queue(queue) => {
+                    if let Some(queue) = queue.upgrade() {
+                        queue.push(notice());
                     }
-                    Sink::Callback(f) => {
-                        if let Ok(mut f) = f.try_borrow_mut() {
-                            f(&notice);
-                        }
+                }
+                Sink::Callback(f) => {
+                    if let (Some(event), Ok(mut f)) = (event, f.try_borrow_mut()) {
+                        f(event);
                     }
                 }
             }
         }
-        self.subscribers.borrow_mut().retain(|s| match &s.sink {
-            Sink::Queue(q) => q.strong_count() > 0,
-            Sink::Callback(_) => true,
-        });
     }
 
     /// The source closed: let every stream end.
@@ -549,7 +665,7 @@ struct Subscriber {
 
 /// A callback listener, shared so that delivery can run it without holding
 /// the subscriber list.
-type Listener = Rc<RefCell<dyn FnMut(&Notice)>>;
+type Listener = Rc<RefCell<dyn FnMut(&Event)>>;
 
 #[derive(Clone)]
 enum Sink {
@@ -660,7 +776,9 @@ async fn drive(shared: Rc<Shared>) {
                     head.retry_after_ms,
                 );
             }
-            Step::Progress(Progress::Read(Read::Chunk(bytes))) => core.on_chunk(now, &bytes),
+            Step::Progress(Progress::Read(Read::Chunk(bytes))) => {
+                shared.on_chunk(&mut core, now, &bytes);
+            }
             Step::Progress(Progress::Read(Read::End)) => {
                 request = None;
                 core.on_eof(now);
