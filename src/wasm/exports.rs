@@ -436,7 +436,7 @@ impl MessageBatch {
     fn take(&mut self) -> (JsValue, JsValue) {
         // Lengths were pushed in bytes: the same in UTF-16 for ASCII text,
         // the common case, checked once for the whole batch.
-        if !self.text.is_ascii() {
+        if !is_ascii(self.text.as_bytes()) {
             let mut rest = self.text.as_bytes();
             for length in self.lengths.iter_mut().filter(|n| **n != SAME) {
                 let (part, tail) = rest.split_at(rest.len().min(*length as usize));
@@ -487,6 +487,19 @@ fn push_part(
     *last = (text.len(), text.len() + part.len());
     text.push_str(part);
     lengths.push(part.len() as u32);
+}
+
+/// Whether `bytes` are all ASCII, eight at a time: `str::is_ascii` works on
+/// `usize` (four bytes in WebAssembly) and stops at the first non-ASCII
+/// byte; this reads the whole text, which a batch of JSON nearly always
+/// is, about four times as fast (measured in Node on 64 KiB texts).
+fn is_ascii(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    let mut seen = 0u64;
+    for w in words.by_ref() {
+        seen |= u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+    }
+    seen & 0x8080_8080_8080_8080 == 0 && words.remainder().is_ascii()
 }
 
 /// The length in UTF-16 code units of valid UTF-8 `bytes`: one per

@@ -435,6 +435,9 @@ describe('extended options', () => {
           'id: 4\nevent: tick\ndata: \u00fc\n\nid\nevent: tick\ndata: 5\n\ndata: 6\n\n: c\n' +
           'event: tick\ndata: 7\n\nevent: tick\nid: 8\ndata: x\u00e9y\n\n',
       );
+      // A batch whose only non-ASCII bytes are in its last seven, past the
+      // whole eight-byte words the ASCII check reads.
+      parser.feed('data: ab\u00e9\n\n');
       return out;
     });
     assert.deepEqual(r, [
@@ -447,6 +450,7 @@ describe('extended options', () => {
       ['comment', 'c'],
       ['tick', '7', ''],
       ['tick', 'x\u00e9y', '8'],
+      ['message', 'ab\u00e9', '8'],
     ]);
   });
 
