@@ -185,7 +185,8 @@ fuzz_target!(|data: &[u8]| {
         match op % 8 {
             // A response head (only meaningful while a request is out).
             0 => {
-                let status = [200, 200, 200, 204, 301, 404, 429, 503][usize::from(input.byte() % 8)];
+                let status =
+                    [200, 200, 200, 204, 301, 404, 429, 503][usize::from(input.byte() % 8)];
                 let content_type = match input.byte() % 4 {
                     0 => None,
                     1 => Some("text/html"),
@@ -195,7 +196,9 @@ fuzz_target!(|data: &[u8]| {
                 let retry_after = (input.byte() % 2 == 0).then(|| u64::from(input.u16()));
                 if connecting {
                     let opens = status == 200
-                        && content_type.is_some_and(|t| t.to_ascii_lowercase().starts_with("text/event-stream"));
+                        && content_type.is_some_and(|t| {
+                            t.to_ascii_lowercase().starts_with("text/event-stream")
+                        });
                     if !opens {
                         m.in_flight = false;
                         if matches!(status, 429 | 503) {
@@ -255,9 +258,15 @@ fuzz_target!(|data: &[u8]| {
             // A fetch error.
             4 => {
                 let error = match input.byte() % 4 {
-                    0 => Error::Network { message: "x".into() },
-                    1 => Error::Headers { message: "x".into() },
-                    2 => Error::InvalidRequest { message: "x".into() },
+                    0 => Error::Network {
+                        message: "x".into(),
+                    },
+                    1 => Error::Headers {
+                        message: "x".into(),
+                    },
+                    2 => Error::InvalidRequest {
+                        message: "x".into(),
+                    },
                     _ => Error::Aborted,
                 };
                 if m.in_flight && !m.closed {

@@ -12,7 +12,10 @@
 use eventsource_wasm::parser::{Config, Item, ParseError, Parser};
 use libfuzzer_sys::fuzz_target;
 
-fn run<'a>(config: Config, chunks: impl Iterator<Item = &'a [u8]>) -> (Vec<Item>, Option<ParseError>, String) {
+fn run<'a>(
+    config: Config,
+    chunks: impl Iterator<Item = &'a [u8]>,
+) -> (Vec<Item>, Option<ParseError>, String) {
     let mut parser = Parser::with_config(config);
     let mut items = Vec::new();
     let mut error = None;
@@ -30,7 +33,9 @@ fn run<'a>(config: Config, chunks: impl Iterator<Item = &'a [u8]>) -> (Vec<Item>
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [mode, line, event, stream @ ..] = data else { return };
+    let [mode, line, event, stream @ ..] = data else {
+        return;
+    };
     let config = Config::default()
         .max_line_len(usize::from(*line) * 4)
         .max_event_len(usize::from(*event) * 16);
@@ -46,7 +51,11 @@ fuzz_target!(|data: &[u8]| {
                 return None;
             }
             i += 1;
-            let n = if mode & 0x80 != 0 && i % 5 == 0 { 0 } else { (i % k) + 1 };
+            let n = if mode & 0x80 != 0 && i.is_multiple_of(5) {
+                0
+            } else {
+                (i % k) + 1
+            };
             let (chunk, tail) = rest.split_at(n.min(rest.len()));
             rest = tail;
             Some(chunk)
