@@ -9,6 +9,8 @@ section() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 
 section "format and lints"
 cargo fmt --all -- --check
+# The fuzz crate is outside the workspace (it builds on nightly only).
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-demo-server --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-rust-frontend --target wasm32-unknown-unknown --quiet -- -D warnings
