@@ -314,8 +314,9 @@ impl EventSource {
     /// Calls `listener` with each raw event of one type, until the returned
     /// [`Subscription`] is dropped.
     ///
-    /// Events are handed to listeners as each is parsed, borrowed from the
-    /// parser, with no allocation per event. A listener may call
+    /// Events are handed to listeners as each is parsed, in one `Event`
+    /// reused from event to event (its text is copied from the parser's
+    /// buffers; nothing is allocated per event). A listener may call
     /// [`close()`](Self::close): no later event, not even one that arrived
     /// in the same chunk, reaches any listener or stream.
     pub fn on_event<F>(&self, event_type: &str, listener: F) -> Subscription
