@@ -256,7 +256,8 @@ export class EventSource extends EventTarget {
   #onMessages(text, lengths) {
     let at = 0;
     let type = this.#lastType;
-    let lastEventId = this.#lastEventId;
+    // A batch's first event always carries its ID.
+    let lastEventId = '';
     for (let i = 0; i < lengths.length; i += 3) {
       const n = lengths[i];
       // Most streams repeat one event type: keep the string from the last

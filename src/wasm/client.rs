@@ -477,8 +477,10 @@ struct Shared {
     /// borrowed then, so handles answer from `lent` and a `close()` waits
     /// for the end of the chunk.
     lending: Cell<bool>,
-    /// The event being lent. Its buffers keep their capacity between
-    /// events, so handing one over copies its text but allocates nothing.
+    /// The event being lent to listeners (filled only when a listener wants
+    /// it; streams get owned copies). Its buffers keep their capacity
+    /// between events, so handing one over copies its text but allocates
+    /// nothing.
     lent: RefCell<Event>,
     /// `close()` was called (by a handle, or by dropping the last one):
     /// nothing more is delivered.
@@ -539,7 +541,10 @@ impl Shared {
             match item {
                 ItemRef::Event(event) => {
                     self.sinks_for(Some(&event.event_type), &mut sinks);
-                    if sinks.is_empty() {
+                    if !sinks.iter().any(|s| matches!(s, Sink::Callback(_))) {
+                        // Streams only (or nobody): they get owned copies,
+                        // and no listener will look at `lent`.
+                        self.hand_over(&mut sinks, None, || Notice::Message(event.to_owned()));
                         return;
                     }
                     {
