@@ -6,6 +6,7 @@ import { SseCore } from './wasm/eventsource_wasm.js';
 
 const IO_FETCH = 1;
 const IO_ABORT = 2;
+const IO_PROBE = 3;
 // Kinds of the fetch errors the core is told about.
 const E_NETWORK = 0;
 const E_HEADERS = 1;
@@ -83,6 +84,8 @@ export class Connection {
       init.endEvent === undefined ? 'end' : init.endEvent === null ? undefined : String(init.endEvent),
       num(init.idleTimeout), num(init.maxLineLength), num(init.maxEventLength),
       init.lastEventId == null ? '' : String(init.lastEventId),
+      init.lastEventIdParam == null ? undefined : String(init.lastEventIdParam),
+      url,
       Math.random(),
       now(),
     );
@@ -114,7 +117,8 @@ export class Connection {
     if (!core) return;
     for (;;) {
       const io = core.poll_io();
-      if (io === IO_FETCH) this.#start(core.fetchLastEventId);
+      if (io === IO_FETCH) this.#start(core.fetchUrl, core.fetchLastEventId);
+      else if (io === IO_PROBE) this.#probe();
       else if (io === IO_ABORT) this.#abort();
       else break;
     }
@@ -153,7 +157,39 @@ export class Connection {
     this.#request = null;
   }
 
-  async #start(lastEventId) {
+  /** Whether the failed request was refused by CORS: a `no-cors` GET of
+   * the same URL gets an opaque response when the server answered a
+   * cross-origin request (src/connection, `Io::Probe`). Its body is not
+   * read. */
+  async #probe() {
+    this.#abort();
+    const controller = new AbortController();
+    this.#request = controller;
+    const current = () => this.#request === controller && this.#core;
+    await null; // not from inside #pump, as in #start
+    if (!current()) return;
+    let refused = false;
+    try {
+      const response = await (this.#init.fetch ?? fetch)(
+        new Request(this.#url, {
+          mode: 'no-cors',
+          cache: 'no-store',
+          credentials: this.#init.credentials ?? 'same-origin',
+          signal: controller.signal,
+        }),
+      );
+      refused = response?.type === 'opaque';
+    } catch {
+      // No answer at all: a network failure.
+    }
+    controller.abort();
+    if (current()) {
+      this.#request = null;
+      this.#step((c) => c.on_probe(now(), refused));
+    }
+  }
+
+  async #start(url, lastEventId) {
     this.#abort();
     const controller = new AbortController();
     this.#request = controller;
@@ -172,7 +208,11 @@ export class Connection {
     // Headers: the fixed ones, the static ones, then the callback's (run
     // before every request, so a token can be refreshed), then Last-Event-ID.
     const invalid = (name) => fail(E_INVALID, `invalid name or value for the header ${JSON.stringify(name)}`);
-    const headers = new Headers({ Accept: 'text/event-stream', 'Cache-Control': 'no-cache' });
+    // Only CORS-safelisted headers of our own, so that a plain
+    // cross-origin request is not preflighted, as the native class's is
+    // not. `cache: 'no-store'` keeps caches out (and makes the browser send
+    // `Cache-Control: no-cache` itself, without a preflight).
+    const headers = new Headers({ Accept: 'text/event-stream' });
     let refused = setAll(headers, this.#staticHeaders);
     if (refused !== null) return invalid(refused);
     const headersFn = this.#init.headers;
@@ -190,7 +230,7 @@ export class Connection {
     if (refused !== null) return invalid(refused);
     let request;
     try {
-      request = new Request(this.#url, {
+      request = new Request(url, {
         method: this.#init.method ?? 'GET',
         headers,
         body: this.#init.body ?? undefined,

@@ -49,6 +49,14 @@ export interface EventSourceInit {
   fetch?: (request: Request) => Promise<Response>;
   /** The last event ID to send on the first request. */
   lastEventId?: string;
+  /**
+   * Send the last event ID as this query parameter (e.g. `"lastEventId"`)
+   * instead of the `Last-Event-ID` header. With `fetch()` that header makes
+   * every cross-origin reconnect preflighted (the native class is exempt);
+   * use this for servers that cannot allow it in their CORS preflight. The
+   * server must read the parameter.
+   */
+  lastEventIdParam?: string;
   /** Reconnect policy. */
   retry?: RetryOptions;
   /** Statuses that reconnect (honouring `Retry-After`) instead of failing for good, e.g. `[429, 502, 503, 504]`. */
@@ -72,6 +80,7 @@ export type SseErrorType =
   | 'http-status'
   | 'content-type'
   | 'network'
+  | 'cors'
   | 'stream-ended'
   | 'idle-timeout'
   | 'line-too-long'

@@ -66,7 +66,7 @@ impl std::error::Error for ParseError {}
 /// |---|---|
 /// | [`Network`](Error::Network), [`StreamEnded`](Error::StreamEnded), [`IdleTimeout`](Error::IdleTimeout), [`Headers`](Error::Headers) | yes, with backoff |
 /// | [`HttpStatus`](Error::HttpStatus) | no, unless the status is listed in the retry statuses |
-/// | [`ContentType`](Error::ContentType), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted) | no: the source closes |
+/// | [`ContentType`](Error::ContentType), [`Cors`](Error::Cors), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted) | no: the source closes |
 /// | [`RetriesExhausted`](Error::RetriesExhausted) | no: the attempts allowed are used up |
 ///
 /// No error ever contains the value of a request header.
@@ -84,13 +84,21 @@ pub enum Error {
         /// The `Content-Type` received, or `None` if there was none.
         content_type: Option<String>,
     },
-    /// The request failed before a response (`fetch()` rejected): offline,
-    /// refused, DNS, CORS refusal (browsers do not tell these apart), or the
-    /// body broke off mid-stream.
+    /// The request failed before a response (`fetch()` rejected: offline,
+    /// refused, DNS, a server that cut the connection), or the body broke
+    /// off mid-stream.
     Network {
         /// The browser's message, for people.
         message: String,
     },
+    /// The server answered, but its CORS headers do not let this page read
+    /// the response (or it refused the preflight), so the browser withheld
+    /// it. Closes for good, as the browser's `EventSource` does.
+    ///
+    /// `fetch()` reports a CORS refusal exactly like a network failure, so
+    /// it is told apart by asking once more (see
+    /// [`Io::Probe`](crate::connection::Io::Probe)).
+    Cors,
     /// The server ended the response body normally. The browser's
     /// `EventSource` reconnects after this, and so do we.
     StreamEnded,
@@ -142,6 +150,9 @@ impl fmt::Display for Error {
                 f.write_str("the response has no Content-Type; expected text/event-stream")
             }
             Error::Network { message } => write!(f, "network error: {message}"),
+            Error::Cors => f.write_str(
+                "the server answered, but its CORS headers do not allow this origin to read the response",
+            ),
             Error::StreamEnded => f.write_str("the server closed the stream"),
             Error::IdleTimeout { timeout_ms } => {
                 write!(f, "nothing received for {timeout_ms} ms")

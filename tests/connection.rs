@@ -5,7 +5,7 @@
 
 use eventsource_wasm::connection::{
     is_event_stream, parse_retry_after_seconds, Connection, Io, Notice, Options, ReadyState,
-    RetryPolicy,
+    RetryPolicy, PROBE_TIMEOUT_MS,
 };
 use eventsource_wasm::{Error, ParseError};
 
@@ -23,6 +23,15 @@ fn notices(conn: &mut Connection) -> Vec<Notice> {
 
 fn ios(conn: &mut Connection) -> Vec<Io> {
     std::iter::from_fn(|| conn.poll_io()).collect()
+}
+
+/// A request failed before any response, and the CORS probe it caused
+/// found no server answering: a plain network failure.
+fn network_failure(conn: &mut Connection, now: u64, error: Error) {
+    conn.on_fetch_error(now, error);
+    assert_eq!(conn.poll_io(), Some(Io::Probe));
+    assert!(notices(conn).is_empty(), "nothing is said while probing");
+    conn.on_probe(now, false);
 }
 
 /// A connection that is open at t=0 (its request and Open notice drained).
@@ -172,7 +181,8 @@ fn listed_statuses_are_retried_honouring_retry_after() {
 fn network_error_before_a_response_reconnects_after_the_base_delay() {
     let mut conn = Connection::new(Options::default(), 1, 0);
     conn.poll_io();
-    conn.on_fetch_error(
+    network_failure(
+        &mut conn,
         50,
         Error::Network {
             message: "Failed to fetch".into(),
@@ -272,7 +282,8 @@ fn consecutive_failures(seed: u64, policy: RetryPolicy, n: usize) -> Vec<u64> {
     let mut delays = Vec::new();
     for _ in 0..n {
         conn.poll_io();
-        conn.on_fetch_error(
+        network_failure(
+            &mut conn,
             now,
             Error::Network {
                 message: "x".into(),
@@ -338,13 +349,13 @@ fn max_attempts_then_closed_with_retries_exhausted() {
     let mut now = 0;
     for attempt in 1..=2 {
         conn.poll_io();
-        conn.on_fetch_error(now, net());
+        network_failure(&mut conn, now, net());
         assert_eq!(reconnect_delay(&mut conn, net()).1, attempt);
         now += 60_000;
         conn.on_timer(now);
     }
     conn.poll_io();
-    conn.on_fetch_error(now, net());
+    network_failure(&mut conn, now, net());
     assert_eq!(
         fatal(&mut conn),
         Error::RetriesExhausted {
@@ -371,7 +382,8 @@ fn a_connection_that_delivered_an_event_resets_the_backoff() {
     // Three failed attempts: 3 s, 6 s, 12 s.
     for _ in 0..3 {
         conn.poll_io();
-        conn.on_fetch_error(
+        network_failure(
+            &mut conn,
             now,
             Error::Network {
                 message: "x".into(),
@@ -425,7 +437,8 @@ fn a_connection_open_long_enough_resets_the_backoff() {
     };
     let mut conn = Connection::new(options, 1, 0);
     conn.poll_io();
-    conn.on_fetch_error(
+    network_failure(
+        &mut conn,
         0,
         Error::Network {
             message: "x".into(),
@@ -744,4 +757,141 @@ fn event_stream_content_type_matching() {
     assert!(!is_event_stream("text/event-streams"));
     assert!(!is_event_stream("text/plain; x=text/event-stream"));
     assert!(!is_event_stream(""));
+}
+
+// --- Telling a CORS refusal from a network failure --------------------------
+
+fn net(message: &str) -> Error {
+    Error::Network {
+        message: message.into(),
+    }
+}
+
+#[test]
+fn a_failure_answered_by_an_opaque_probe_is_sent_again_then_closes_as_cors() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    conn.on_fetch_error(10, net("Failed to fetch"));
+    assert_eq!(ios(&mut conn), vec![Io::Probe]);
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    assert_eq!(conn.timeout(), Some(10 + PROBE_TIMEOUT_MS));
+    assert!(notices(&mut conn).is_empty());
+    // The server answered the probe: send the request once more, at once.
+    conn.on_probe(20, true);
+    assert_eq!(
+        ios(&mut conn),
+        vec![Io::Fetch {
+            last_event_id: String::new()
+        }]
+    );
+    assert!(
+        notices(&mut conn).is_empty(),
+        "nothing is said before it is sure"
+    );
+    // It fails again before any response: CORS, closed for good.
+    conn.on_fetch_error(30, net("Failed to fetch"));
+    assert_eq!(ios(&mut conn), vec![]);
+    assert_eq!(fatal(&mut conn), Error::Cors);
+}
+
+#[test]
+fn a_failure_whose_probe_fails_or_is_not_opaque_is_a_network_failure() {
+    for refused_then_ok in [false, true] {
+        let mut conn = Connection::new(Options::default(), 1, 0);
+        conn.poll_io();
+        conn.on_fetch_error(0, net("a"));
+        assert_eq!(conn.poll_io(), Some(Io::Probe));
+        if refused_then_ok {
+            // A passing failure: the second try gets a response.
+            conn.on_probe(5, true);
+            assert_eq!(conn.poll_io(), fetch(""));
+            conn.on_response(6, 200, SSE, None);
+            assert_eq!(notices(&mut conn), vec![Notice::Open]);
+            conn.on_eof(7);
+            notices(&mut conn);
+            conn.on_timer(7 + 3000);
+            assert_eq!(conn.poll_io(), fetch(""));
+            // The suspicion went with the response: a later failure is
+            // probed again instead of closing.
+            conn.on_fetch_error(3010, net("b"));
+            assert_eq!(conn.poll_io(), Some(Io::Probe));
+            conn.on_probe(3011, false);
+            reconnect_delay(&mut conn, net("b"));
+        } else {
+            conn.on_probe(5, false);
+            assert_eq!(reconnect_delay(&mut conn, net("a")), (3000, 1));
+            assert_eq!(conn.timeout(), Some(3005));
+        }
+        assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    }
+}
+
+#[test]
+fn a_probe_that_takes_too_long_is_aborted_and_counts_as_a_network_failure() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.poll_io();
+    conn.on_fetch_error(100, net("a"));
+    assert_eq!(conn.poll_io(), Some(Io::Probe));
+    conn.on_timer(100 + PROBE_TIMEOUT_MS - 1);
+    assert_eq!(conn.poll_io(), None, "not before its time");
+    conn.on_timer(100 + PROBE_TIMEOUT_MS);
+    assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    reconnect_delay(&mut conn, net("a"));
+    // A late answer changes nothing.
+    conn.on_probe(100 + PROBE_TIMEOUT_MS + 1, true);
+    assert_eq!(conn.poll_io(), None);
+    assert!(notices(&mut conn).is_empty());
+}
+
+#[test]
+fn only_failures_before_a_response_are_probed() {
+    // A body that breaks off mid-stream reconnects as before.
+    let mut conn = open(Options::default());
+    conn.on_fetch_error(5, net("reset"));
+    assert_eq!(conn.poll_io(), None);
+    reconnect_delay(&mut conn, net("reset"));
+    // A failing headers callback is not a network failure.
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.poll_io();
+    let headers = Error::Headers {
+        message: "x".into(),
+    };
+    conn.on_fetch_error(0, headers.clone());
+    assert_eq!(conn.poll_io(), None);
+    reconnect_delay(&mut conn, headers);
+}
+
+#[test]
+fn close_while_probing_aborts_the_probe() {
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.poll_io();
+    conn.on_fetch_error(0, net("a"));
+    assert_eq!(conn.poll_io(), Some(Io::Probe));
+    conn.close();
+    assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+    assert_eq!(conn.timeout(), None);
+    conn.on_probe(1, true);
+    assert_eq!(conn.poll_io(), None);
+    assert!(notices(&mut conn).is_empty());
+}
+
+#[test]
+fn the_request_target_carries_the_last_event_id_as_configured() {
+    let conn = Connection::new(Options::default(), 1, 0);
+    let t = conn.request_target("http://x/s", "é");
+    assert_eq!(t.url, "http://x/s");
+    assert_eq!(t.last_event_id_header.as_deref(), Some("\u{c3}\u{a9}"));
+    let conn = Connection::new(
+        Options {
+            last_event_id_param: Some("lastEventId".into()),
+            ..Options::default()
+        },
+        1,
+        0,
+    );
+    let t = conn.request_target("http://x/s", "é");
+    assert_eq!(t.url, "http://x/s?lastEventId=%C3%A9");
+    assert_eq!(t.last_event_id_header, None);
+    assert_eq!(conn.request_target("http://x/s", "").url, "http://x/s");
 }

@@ -8,7 +8,7 @@
 //!   same bytes of the same responses, dispatches (up to the end event);
 //! - at most one request in flight: a new `Fetch` only after the previous
 //!   request was answered, failed or aborted, and each carries the last
-//!   event ID the model parser has;
+//!   event ID the model parser has; a `Probe` only after a request failed;
 //! - every reconnect delay lies between the floor and the ceiling (or the
 //!   `Retry-After` given), is announced by a `Reconnecting` notice with the
 //!   same delay, and is what `timeout()` then asks for;
@@ -54,6 +54,8 @@ struct Model {
     parser: Parser,
     now: u64,
     in_flight: bool,
+    /// A CORS probe is out (`Io::Probe`, not yet answered or aborted).
+    probing: bool,
     open: bool,
     closed: bool,
     end_event: Option<String>,
@@ -73,8 +75,17 @@ impl Model {
                     assert!(!self.in_flight, "two requests in flight");
                     assert_eq!(last_event_id, self.parser.last_event_id());
                     self.in_flight = true;
+                    self.probing = false;
                 }
-                Io::Abort => self.in_flight = false,
+                Io::Probe => {
+                    assert!(!self.in_flight, "a probe while a request is in flight");
+                    assert!(!self.probing, "two probes");
+                    self.probing = true;
+                }
+                Io::Abort => {
+                    self.in_flight = false;
+                    self.probing = false;
+                }
             }
         }
         let mut pending_delay = None;
@@ -161,6 +172,7 @@ fuzz_target!(|data: &[u8]| {
         idle_timeout_ms: (idle != 0).then_some(u64::from(idle) * 10),
         limits,
         last_event_id: String::new(),
+        last_event_id_param: None,
     };
     let parser = Parser::with_config(limits);
     let mut m = Model {
@@ -168,6 +180,7 @@ fuzz_target!(|data: &[u8]| {
         parser,
         now: 0,
         in_flight: false,
+        probing: false,
         open: false,
         closed: false,
         end_event,
@@ -246,6 +259,12 @@ fuzz_target!(|data: &[u8]| {
                         }
                     });
                 }
+            }
+            // The probe answered (refused or not).
+            3 if input.byte() % 2 == 0 => {
+                let refused = input.byte() % 2 == 0;
+                m.probing = false;
+                m.conn.on_probe(m.now, refused);
             }
             // The body ended.
             3 => {

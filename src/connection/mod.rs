@@ -4,18 +4,36 @@
 //! ```text
 //!                 new()                       on_response(200, text/event-stream)
 //!   ──────────▶ Connecting ───────────────────────────────────────────▶ Open
-//!   Io::Fetch    │   ▲                                                  │
-//!                │   │ on_timer (the wait is over): Io::Fetch            │ on_eof, on_fetch_error,
-//!  on_fetch_error│   │                                                  │ idle timeout
-//!  retried status│   │                                                  │
-//!  idle timeout  ▼   │                                                  ▼
-//!              Waiting { until } ◀──────────────────────────────────────┘
+//!   Io::Fetch    │ │ ▲ ▲                                                │
+//!                │ │ │ │ on_timer (the wait is over): Io::Fetch           │ on_eof, on_fetch_error,
+//!  on_fetch_error│ │ │ └──────────────────────┐                         │ idle timeout
+//!  retried status│ │ │                        │                         │
+//!  idle timeout  │ │ │ on_probe(refused)      │                         │
+//!                │ │ │ (once): Io::Fetch      │                         │
+//!                │ ▼ │                        │                         ▼
+//!                │ Probing ── on_probe(not) ──▶ Waiting { until } ◀────────┘
+//!                │   ▲        or its timeout          ▲
+//!                │   └ on_fetch_error(Network)        │
+//!                └────────────────────────────────────┘
 //!
-//!   any state ── close(), a fatal response, the end event, a limit,
-//!                or the last allowed attempt failing ──▶ Closed (final)
+//!   any state ── close(), a fatal response, the end event, a limit, a CORS
+//!                refusal, or the last allowed attempt failing ──▶ Closed (final)
 //! ```
 //!
-//! `Connecting` and `Waiting` both show as [`ReadyState::Connecting`].
+//! `Connecting`, `Probing` and `Waiting` all show as
+//! [`ReadyState::Connecting`].
+//!
+//! **Telling a CORS refusal from a network failure.** `fetch()` rejects the
+//! same way for both, but the browser's `EventSource` closes for good on a
+//! CORS refusal and retries a network failure. So when a request fails
+//! before any response, the machine asks for a probe ([`Io::Probe`]): a
+//! `no-cors` GET of the same URL, whose response is opaque when the server
+//! answered a cross-origin request. An opaque answer means the server is up
+//! and the failure was its CORS headers; to be sure it was not a passing
+//! network failure, the request is sent once more at once, and if that one
+//! also fails before a response, the source closes with [`Error::Cors`].
+//! Any other probe result (it fails, or the response is not opaque, as for
+//! a same-origin server) continues as a network failure: wait and retry.
 //!
 //! The adapter (the wasm layer, or a test) feeds in what happened through
 //! the `on_*` methods, each with the current time in milliseconds from any
@@ -58,10 +76,12 @@
 //! assert_eq!(conn.poll_io(), Some(Io::Fetch { last_event_id: "1".into() }));
 //! ```
 
+mod request;
 mod retry;
 
 use std::collections::VecDeque;
 
+pub use self::request::{last_event_id_header, RequestTarget};
 use self::retry::Rng;
 pub use self::retry::{parse_retry_after_seconds, RetryPolicy};
 use crate::error::Error;
@@ -88,9 +108,20 @@ pub enum Io {
         /// The last event ID to send.
         last_event_id: String,
     },
-    /// Abort the request in flight and stop reading its body.
+    /// The request failed before any response: find out whether the
+    /// server answered and CORS withheld the response. Send a GET of the
+    /// same URL with `mode: 'no-cors'` (no headers of your own, no body, the
+    /// same credentials mode), and report with
+    /// [`on_probe`](Connection::on_probe) whether its response was opaque
+    /// (`response.type` `"opaque"`), aborting it as soon as its head
+    /// arrives. A probe that fails is reported as not refused.
+    Probe,
+    /// Abort the request (or probe) in flight and stop reading its body.
     Abort,
 }
+
+/// How long a probe may take before it counts as a network failure.
+pub const PROBE_TIMEOUT_MS: u64 = 5_000;
 
 /// What the connection has to tell its user, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +172,9 @@ pub struct Options {
     pub limits: Config,
     /// The last event ID to start from (sent on the first request).
     pub last_event_id: String,
+    /// Send the last event ID as this query parameter instead of the
+    /// `Last-Event-ID` header (see [`RequestTarget`]). `None` by default.
+    pub last_event_id_param: Option<String>,
 }
 
 impl Default for Options {
@@ -152,6 +186,7 @@ impl Default for Options {
             idle_timeout_ms: None,
             limits: Config::default(),
             last_event_id: String::new(),
+            last_event_id_param: None,
         }
     }
 }
@@ -160,6 +195,11 @@ impl Default for Options {
 enum Inner {
     /// A request is in flight; no response yet.
     Connecting,
+    /// The request failed without a response; a probe is in flight to find
+    /// out whether CORS withheld it.
+    Probing {
+        until: u64,
+    },
     /// The response was accepted and its body is being read.
     Open {
         since: u64,
@@ -184,6 +224,12 @@ pub struct Connection {
     failures: u32,
     /// When the idle timeout fires, while a request is in flight.
     idle_deadline: Option<u64>,
+    /// The failure a probe is finding out about.
+    probed: Option<Error>,
+    /// A probe found the server answering after a failed request: the
+    /// request in flight is the second try, and if it fails too before any
+    /// response, the failure is CORS.
+    cors_suspected: bool,
     rng: Rng,
     io: VecDeque<Io>,
     notices: VecDeque<Notice>,
@@ -203,6 +249,8 @@ impl Connection {
             server_retry_ms: None,
             failures: 0,
             idle_deadline: None,
+            probed: None,
+            cors_suspected: false,
             rng: Rng::new(seed),
             io: VecDeque::new(),
             notices: VecDeque::new(),
@@ -214,7 +262,9 @@ impl Connection {
     /// The `readyState`.
     pub fn ready_state(&self) -> ReadyState {
         match self.inner {
-            Inner::Connecting | Inner::Waiting { .. } => ReadyState::Connecting,
+            Inner::Connecting | Inner::Probing { .. } | Inner::Waiting { .. } => {
+                ReadyState::Connecting
+            }
             Inner::Open { .. } => ReadyState::Open,
             Inner::Closed => ReadyState::Closed,
         }
@@ -235,6 +285,17 @@ impl Connection {
         &self.options
     }
 
+    /// The URL and `Last-Event-ID` header of the request an
+    /// [`Io::Fetch`] asks for, to the source's `url` (see
+    /// [`RequestTarget`]; [`Options::last_event_id_param`] applies).
+    pub fn request_target<'a>(&self, url: &'a str, last_event_id: &str) -> RequestTarget<'a> {
+        RequestTarget::new(
+            url,
+            last_event_id,
+            self.options.last_event_id_param.as_deref(),
+        )
+    }
+
     /// The next network action to carry out.
     pub fn poll_io(&mut self) -> Option<Io> {
         self.io.pop_front()
@@ -249,7 +310,7 @@ impl Connection {
     /// end of a reconnect wait, or the idle deadline.
     pub fn timeout(&self) -> Option<u64> {
         match self.inner {
-            Inner::Waiting { until } => Some(until),
+            Inner::Waiting { until } | Inner::Probing { until } => Some(until),
             Inner::Connecting | Inner::Open { .. } => self.idle_deadline,
             Inner::Closed => None,
         }
@@ -272,6 +333,7 @@ impl Connection {
         if self.inner != Inner::Connecting {
             return;
         }
+        self.cors_suspected = false;
         if status == 200 && content_type.is_some_and(is_event_stream) {
             self.inner = Inner::Open {
                 since: now,
@@ -359,14 +421,48 @@ impl Connection {
 
     /// The request or the body failed: [`Error::Network`] or
     /// [`Error::Headers`] reconnect; [`Error::InvalidRequest`] and
-    /// [`Error::Aborted`] close for good.
+    /// [`Error::Aborted`] close for good. A network failure before any
+    /// response is first probed for a CORS refusal ([`Io::Probe`]).
     pub fn on_fetch_error(&mut self, now: u64, error: Error) {
-        if !matches!(self.inner, Inner::Connecting | Inner::Open { .. }) {
-            return;
+        match (self.inner, error) {
+            (
+                Inner::Connecting | Inner::Open { .. },
+                e @ (Error::InvalidRequest { .. } | Error::Aborted),
+            ) => self.fail(e),
+            (Inner::Connecting, Error::Network { .. }) if self.cors_suspected => {
+                // Failed twice, and the server answered the probe between.
+                self.cors_suspected = false;
+                self.fail(Error::Cors);
+            }
+            (Inner::Connecting, e @ Error::Network { .. }) => {
+                self.inner = Inner::Probing {
+                    until: now.saturating_add(PROBE_TIMEOUT_MS),
+                };
+                self.idle_deadline = None;
+                self.probed = Some(e);
+                self.io.push_back(Io::Probe);
+            }
+            (Inner::Connecting | Inner::Open { .. }, e) => self.reconnect(now, e, None),
+            _ => {}
         }
-        match error {
-            Error::InvalidRequest { .. } | Error::Aborted => self.fail(error),
-            _ => self.reconnect(now, error, None),
+    }
+
+    /// The probe asked for by [`Io::Probe`] ended: `refused` is whether
+    /// its response was opaque (the server answered; CORS withheld the
+    /// failed request's response). Then the request is sent once more at
+    /// once; otherwise the failure is a network failure: wait and retry.
+    pub fn on_probe(&mut self, now: u64, refused: bool) {
+        let Inner::Probing { .. } = self.inner else {
+            return;
+        };
+        let error = self.probed.take().unwrap_or(Error::Network {
+            message: String::new(),
+        });
+        if refused {
+            self.cors_suspected = true;
+            self.start_request(now);
+        } else {
+            self.reconnect(now, error, None);
         }
     }
 
@@ -375,6 +471,11 @@ impl Connection {
     pub fn on_timer(&mut self, now: u64) {
         match self.inner {
             Inner::Waiting { until } if now >= until => self.start_request(now),
+            Inner::Probing { until } if now >= until => {
+                // The probe got no answer in time: a network failure.
+                self.io.push_back(Io::Abort);
+                self.on_probe(now, false);
+            }
             Inner::Connecting | Inner::Open { .. }
                 if self.idle_deadline.is_some_and(|at| now >= at) =>
             {
@@ -390,7 +491,10 @@ impl Connection {
     /// reconnect wait is cancelled). Nothing is announced, as in the
     /// browser. Calling it again does nothing.
     pub fn close(&mut self) {
-        if matches!(self.inner, Inner::Connecting | Inner::Open { .. }) {
+        if matches!(
+            self.inner,
+            Inner::Connecting | Inner::Probing { .. } | Inner::Open { .. }
+        ) {
             self.io.push_back(Io::Abort);
         }
         self.shut();
@@ -419,6 +523,7 @@ impl Connection {
         }
         // The body is over: an unfinished event is discarded.
         self.parser.finish();
+        self.cors_suspected = false;
         self.failures = self.failures.saturating_add(1);
         if self
             .options
@@ -467,6 +572,7 @@ impl Connection {
     fn shut(&mut self) {
         self.inner = Inner::Closed;
         self.idle_deadline = None;
+        self.probed = None;
         self.parser.finish();
     }
 }

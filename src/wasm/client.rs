@@ -39,8 +39,9 @@ impl fmt::Debug for Builder {
 
 impl Builder {
     /// Adds a header sent with every request (replacing one of the same
-    /// name). `Accept: text/event-stream`, `Cache-Control: no-cache` and
-    /// `Last-Event-ID` are set for you.
+    /// name). `Accept: text/event-stream` and `Last-Event-ID` are set for
+    /// you (the browser adds `Cache-Control: no-cache`). A header that is
+    /// not CORS-safelisted makes a cross-origin request need a preflight.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.spec.headers.push((name.into(), value.into()));
         self
@@ -151,6 +152,17 @@ impl Builder {
     /// The last event ID to resume from on the first request.
     pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
         self.options.last_event_id = id.into();
+        self
+    }
+
+    /// Sends the last event ID as the query parameter `name` instead of the
+    /// `Last-Event-ID` header, for cross-origin servers that cannot allow
+    /// that header in a CORS preflight (with `fetch()` the header makes
+    /// every cross-origin reconnect preflighted; the browser's own
+    /// `EventSource` is exempt). The server must read the parameter. See
+    /// [`RequestTarget`](crate::connection::RequestTarget).
+    pub fn last_event_id_param(mut self, name: impl Into<String>) -> Self {
+        self.options.last_event_id_param = Some(name.into());
         self
     }
 
@@ -729,8 +741,17 @@ async fn drive(shared: Rc<Shared>) {
             let io = shared.core.borrow_mut().poll_io();
             match io {
                 Some(Io::Fetch { last_event_id }) => {
-                    request = Some(InFlight::start(&shared.spec, last_event_id));
+                    let target = shared
+                        .core
+                        .borrow()
+                        .request_target(&shared.spec.url, &last_event_id);
+                    request = Some(InFlight::start(
+                        &shared.spec,
+                        target.url.into_owned(),
+                        target.last_event_id_header,
+                    ));
                 }
+                Some(Io::Probe) => request = Some(InFlight::probe(&shared.spec)),
                 // Dropping the request aborts it.
                 Some(Io::Abort) => request = None,
                 None => break,
@@ -792,6 +813,10 @@ async fn drive(shared: Rc<Shared>) {
             Step::Progress(Progress::Failed(error)) => {
                 request = None;
                 core.on_fetch_error(now, error);
+            }
+            Step::Progress(Progress::Probed(refused)) => {
+                request = None;
+                core.on_probe(now, refused);
             }
             Step::Timer => {
                 armed = None;

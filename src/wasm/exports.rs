@@ -131,6 +131,7 @@ const MESSAGES: u32 = 5;
 const IO_NONE: u32 = 0;
 const IO_FETCH: u32 = 1;
 const IO_ABORT: u32 = 2;
+const IO_PROBE: u32 = 3;
 
 /// The connection core (`connection::Connection`) for the JavaScript
 /// `EventSource` class: the same state machine the Rust API drives, here
@@ -145,7 +146,10 @@ const IO_ABORT: u32 = 2;
 #[derive(Debug)]
 pub struct SseCore {
     core: Connection,
-    fetch_last_event_id: String,
+    /// The source's URL, and the target of the fetch `poll_io` asked for.
+    url: String,
+    fetch_url: String,
+    fetch_header: Option<String>,
     /// What `drain` returns next, in order (see there).
     out: Array,
     /// Events on their way into `out`.
@@ -180,6 +184,8 @@ impl SseCore {
         max_line_length: Option<f64>,
         max_event_length: Option<f64>,
         last_event_id: String,
+        last_event_id_param: Option<String>,
+        url: String,
         seed: f64,
         now: f64,
     ) -> SseCore {
@@ -198,6 +204,7 @@ impl SseCore {
             end_event,
             idle_timeout_ms: idle_timeout.map(ms),
             last_event_id,
+            last_event_id_param,
             ..Options::default()
         };
         if let Some(n) = max_line_length {
@@ -208,7 +215,9 @@ impl SseCore {
         }
         SseCore {
             core: Connection::new(options, (seed * (u64::MAX as f64)) as u64, ms(now)),
-            fetch_last_event_id: String::new(),
+            url,
+            fetch_url: String::new(),
+            fetch_header: None,
             out: Array::new(),
             batch: MessageBatch::default(),
         }
@@ -264,6 +273,12 @@ impl SseCore {
         self.core.on_fetch_error(ms(now), error);
     }
 
+    /// The probe `poll_io` asked for ended: `refused` is whether its
+    /// response was opaque (false if it failed).
+    pub fn on_probe(&mut self, now: f64, refused: bool) {
+        self.core.on_probe(ms(now), refused);
+    }
+
     /// The timer set for `timeout()` fired.
     pub fn on_timer(&mut self, now: f64) {
         self.core.on_timer(ms(now));
@@ -274,23 +289,34 @@ impl SseCore {
         self.core.close();
     }
 
-    /// The next thing to do: 0 nothing, 1 fetch (with
-    /// `fetchLastEventId`), 2 abort the request in flight.
+    /// The next thing to do: 0 nothing, 1 fetch (`fetchUrl`, with the
+    /// header `fetchLastEventId` unless undefined), 2 abort the request or
+    /// probe in flight, 3 probe for a CORS refusal (`Io::Probe`).
     pub fn poll_io(&mut self) -> u32 {
         match self.core.poll_io() {
             None => IO_NONE,
             Some(Io::Fetch { last_event_id }) => {
-                self.fetch_last_event_id = last_event_id;
+                let target = self.core.request_target(&self.url, &last_event_id);
+                self.fetch_url = target.url.into_owned();
+                self.fetch_header = target.last_event_id_header;
                 IO_FETCH
             }
+            Some(Io::Probe) => IO_PROBE,
             Some(Io::Abort) => IO_ABORT,
         }
     }
 
-    /// The `Last-Event-ID` of the fetch `poll_io` asked for.
+    /// The URL of the fetch `poll_io` asked for.
+    #[wasm_bindgen(getter, js_name = fetchUrl)]
+    pub fn fetch_url(&self) -> String {
+        self.fetch_url.clone()
+    }
+
+    /// The `Last-Event-ID` header value of the fetch `poll_io` asked for
+    /// (already encoded for `Headers`), or undefined.
     #[wasm_bindgen(getter, js_name = fetchLastEventId)]
-    pub fn fetch_last_event_id(&self) -> String {
-        self.fetch_last_event_id.clone()
+    pub fn fetch_last_event_id(&self) -> Option<String> {
+        self.fetch_header.clone()
     }
 
     /// When to call `on_timer` (ms, same clock as `now`), or -1.
@@ -374,6 +400,7 @@ fn error_object(error: &Error) -> JsValue {
             "content-type"
         }
         Error::Network { .. } => "network",
+        Error::Cors => "cors",
         Error::StreamEnded => "stream-ended",
         Error::IdleTimeout { timeout_ms } => {
             set("timeout", (*timeout_ms as f64).into());

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestCache,
-    RequestCredentials, RequestInit, RequestMode, Response,
+    RequestCredentials, RequestInit, RequestMode, Response, ResponseType,
 };
 
 use super::sys;
@@ -119,6 +119,8 @@ pub(crate) enum Read {
 
 enum Phase {
     Head(LocalBoxFuture<'static, Result<Response, Error>>),
+    /// A CORS probe (`Io::Probe`): only its head matters.
+    Probe(LocalBoxFuture<'static, Result<Response, Error>>),
     Body {
         reader: ReadableStreamDefaultReader,
         read: Option<JsFuture>,
@@ -139,15 +141,34 @@ pub(crate) enum Progress {
     Head(Head),
     Read(Read),
     Failed(Error),
+    /// A probe ended: whether its response was opaque (a CORS refusal).
+    Probed(bool),
 }
 
 impl InFlight {
-    /// Starts a request (the headers callback runs first).
-    pub(crate) fn start(spec: &Rc<RequestSpec>, last_event_id: String) -> InFlight {
+    /// Starts a request to `url` (the headers callback runs first), with
+    /// `Last-Event-ID: last_event_id` unless it is `None` (see
+    /// `connection::RequestTarget`).
+    pub(crate) fn start(
+        spec: &Rc<RequestSpec>,
+        url: String,
+        last_event_id: Option<String>,
+    ) -> InFlight {
         let spec = Rc::clone(spec);
+        Self::with_abort(|signal| Phase::Head(Box::pin(send(spec, url, last_event_id, signal))))
+    }
+
+    /// Starts a CORS probe (`connection::Io::Probe`): a `no-cors` GET of
+    /// the source's URL; it ends with `Progress::Probed`.
+    pub(crate) fn probe(spec: &Rc<RequestSpec>) -> InFlight {
+        let spec = Rc::clone(spec);
+        Self::with_abort(|signal| Phase::Probe(Box::pin(probe(spec, signal))))
+    }
+
+    fn with_abort(phase: impl FnOnce(AbortSignal) -> Phase) -> InFlight {
         match AbortGuard::new() {
             Ok(abort) => InFlight {
-                phase: Phase::Head(Box::pin(send(spec, last_event_id, abort.signal()))),
+                phase: phase(abort.signal()),
                 _abort: Some(abort),
             },
             Err(e) => InFlight {
@@ -162,6 +183,15 @@ impl InFlight {
         loop {
             match &mut self.phase {
                 Phase::Done => return Poll::Pending,
+                Phase::Probe(future) => {
+                    let Poll::Ready(result) = future.as_mut().poll(cx) else {
+                        return Poll::Pending;
+                    };
+                    // Its body is never read: dropping the InFlight aborts it.
+                    self.phase = Phase::Done;
+                    let opaque = result.is_ok_and(|r| r.type_() == ResponseType::Opaque);
+                    return Poll::Ready(Progress::Probed(opaque));
+                }
                 Phase::Empty => {
                     self.phase = Phase::Done;
                     return Poll::Ready(Progress::Read(Read::End));
@@ -250,17 +280,63 @@ fn invalid_header(name: &str) -> Error {
     }
 }
 
+/// The request's credentials mode for `fetch`.
+fn credentials(spec: &RequestSpec) -> RequestCredentials {
+    match spec.credentials {
+        Credentials::Omit => RequestCredentials::Omit,
+        Credentials::SameOrigin => RequestCredentials::SameOrigin,
+        Credentials::Include => RequestCredentials::Include,
+    }
+}
+
+/// Sends `request` with the global `fetch`, or the custom one.
+async fn fetch(spec: &RequestSpec, request: &Request) -> Result<Response, Error> {
+    let network = |e: JsValue| Error::Network {
+        message: sys::message_of(&e),
+    };
+    let promise = match &spec.fetch {
+        // A custom fetch may return a plain value or throw synchronously.
+        Some(fetch) => {
+            js_sys::Promise::resolve(&fetch.call1(&JsValue::UNDEFINED, request).map_err(network)?)
+        }
+        None => sys::fetch_with_request(request),
+    };
+    let response = JsFuture::from(promise).await.map_err(network)?;
+    response.dyn_into::<Response>().map_err(|_| Error::Network {
+        message: "fetch() did not resolve to a Response".into(),
+    })
+}
+
+/// The CORS probe: a `no-cors` GET of the source's URL, with no headers of
+/// our own and the same credentials mode.
+async fn probe(spec: Rc<RequestSpec>, signal: AbortSignal) -> Result<Response, Error> {
+    let init = RequestInit::new();
+    init.set_mode(RequestMode::NoCors);
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(credentials(&spec));
+    init.set_signal(Some(&signal));
+    let request =
+        Request::new_with_str_and_init(&spec.url, &init).map_err(|e| Error::InvalidRequest {
+            message: sys::message_of(&e),
+        })?;
+    fetch(&spec, &request).await
+}
+
 async fn send(
     spec: Rc<RequestSpec>,
-    last_event_id: String,
+    url: String,
+    last_event_id: Option<String>,
     signal: AbortSignal,
 ) -> Result<Response, Error> {
     let headers = Headers::new().map_err(|e| Error::InvalidRequest {
         message: sys::message_of(&e),
     })?;
     let set = |name: &str, value: &str| headers.set(name, value).map_err(|_| invalid_header(name));
+    // Only CORS-safelisted headers of our own, so that a plain cross-origin
+    // request is not preflighted (the browser's EventSource never is).
+    // `RequestCache::NoStore` keeps caches out, and makes the browser send
+    // `Cache-Control: no-cache` itself, without a preflight.
     set("Accept", "text/event-stream")?;
-    set("Cache-Control", "no-cache")?;
     for (name, value) in &spec.headers {
         set(name, value)?;
     }
@@ -272,8 +348,8 @@ async fn send(
             set(name, value)?;
         }
     }
-    if !last_event_id.is_empty() {
-        set("Last-Event-ID", &last_event_id)?;
+    if let Some(id) = &last_event_id {
+        set("Last-Event-ID", id)?;
     }
 
     let init = RequestInit::new();
@@ -282,11 +358,7 @@ async fn send(
     init.set_mode(RequestMode::Cors);
     // What the browser's EventSource does: never answer from the cache.
     init.set_cache(RequestCache::NoStore);
-    init.set_credentials(match spec.credentials {
-        Credentials::Omit => RequestCredentials::Omit,
-        Credentials::SameOrigin => RequestCredentials::SameOrigin,
-        Credentials::Include => RequestCredentials::Include,
-    });
+    init.set_credentials(credentials(&spec));
     init.set_signal(Some(&signal));
     match &spec.body {
         Some(Body::Text(text)) => init.set_body(&JsValue::from_str(text)),
@@ -295,23 +367,8 @@ async fn send(
         None => {}
     }
     let request =
-        Request::new_with_str_and_init(&spec.url, &init).map_err(|e| Error::InvalidRequest {
+        Request::new_with_str_and_init(&url, &init).map_err(|e| Error::InvalidRequest {
             message: sys::message_of(&e),
         })?;
-    let network = |e: JsValue| Error::Network {
-        message: sys::message_of(&e),
-    };
-    let promise = match &spec.fetch {
-        // A custom fetch may return a plain value or throw synchronously.
-        Some(fetch) => js_sys::Promise::resolve(
-            &fetch
-                .call1(&JsValue::UNDEFINED, &request)
-                .map_err(network)?,
-        ),
-        None => sys::fetch_with_request(&request),
-    };
-    let response = JsFuture::from(promise).await.map_err(network)?;
-    response.dyn_into::<Response>().map_err(|_| Error::Network {
-        message: "fetch() did not resolve to a Response".into(),
-    })
+    fetch(&spec, &request).await
 }

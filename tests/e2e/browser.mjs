@@ -4,6 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { isWebDriverEngine, openWebDriverPage } from './webdriver.mjs';
+
+/** The engine the suites run in: `ENGINE=chromium|firefox|webkit`
+ * (Chromium by default, through Playwright; the others through WebDriver). */
+export const engine = process.env.ENGINE ?? 'chromium';
 
 export async function launchChromium() {
   const profile = await mkdtemp(join(tmpdir(), 'esw-chromium-'));
@@ -25,15 +30,37 @@ export async function launchChromium() {
 }
 
 /**
- * A browser with a page that has loaded the built package (tests/e2e/pages/
- * blank.html, served with dist/package): `window.esw` is the package.
+ * A browser of `engine` with a page that has loaded the built package
+ * (tests/e2e/pages/blank.html, served with dist/package): `window.esw` is
+ * the package. In Firefox and WebKit `browser` is null and `page` offers
+ * what webdriver.mjs implements.
  */
 export async function openPackagePage() {
   const { startStaticServer, stop } = await import('./static.mjs');
   const site = await startStaticServer();
+  const origin = `http://127.0.0.1:${site.address().port}`;
+  if (isWebDriverEngine(engine)) {
+    let page;
+    try {
+      page = await openWebDriverPage(engine, `${origin}/`);
+      await page.waitForFunction(() => window.esw !== undefined);
+    } catch (e) {
+      await page?.close();
+      await stop(site);
+      throw e;
+    }
+    return {
+      page,
+      browser: null,
+      origin,
+      async close() {
+        await page.close();
+        await stop(site);
+      },
+    };
+  }
   const browser = await launchChromium();
   const page = await browser.context.newPage();
-  const origin = `http://127.0.0.1:${site.address().port}`;
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => window.esw !== undefined);
   return {

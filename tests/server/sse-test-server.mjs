@@ -1,10 +1,22 @@
 // A scriptable SSE server for the browser tests. Plain Node, 127.0.0.1 only.
 //
-//   POST /script/<key>    body: JSON array of responses, served in turn to
+//   POST /script/<key>[?cors=MODE]
+//                         body: JSON array of responses, served in turn to
 //                         successive requests to /sse/<key> (the last one
 //                         repeats). Resets the key's recorded requests.
+//                         MODE says how /sse/<key> answers CORS:
+//                           full (default): echoes the origin, allows any
+//                             header and method, answers preflights;
+//                           native: as a server written for the native
+//                             EventSource, which never preflights: the
+//                             origin is allowed (with credentials) but a
+//                             preflight (OPTIONS) gets 405 with no CORS
+//                             headers;
+//                           none: no CORS headers at all (the browser must
+//                             refuse every cross-origin request).
 //   ANY  /sse/<key>       records the request, serves the next response.
 //   GET  /requests/<key>  the recorded requests, as JSON.
+//   GET  /preflights/<key>  the CORS preflights (OPTIONS) of /sse/<key>.
 //
 //   ANY  /chaos/<key>?seed=S&n=N   the chaos stream (tests/server/chaos.mjs):
 //                         N events with ids, resumed from Last-Event-ID,
@@ -21,8 +33,9 @@
 //   request and never answer, not even the status line) }
 // The recorded request says how many body bytes were sent (`sent`).
 //
-// Every response carries CORS headers that echo the caller's origin and
-// allow any request header, since the test page runs on another port.
+// Unless a key's CORS mode says otherwise, every response carries CORS
+// headers that echo the caller's origin and allow any request header, since
+// the test page runs on another port.
 //
 // Usage: node sse-test-server.mjs [port]  (prints "listening <url>")
 import { createServer } from 'node:http';
@@ -30,12 +43,20 @@ import { chaosStats, serveChaos } from './chaos.mjs';
 
 const keys = new Map();
 const entry = (key) => {
-  if (!keys.has(key)) keys.set(key, { responses: [], requests: [] });
+  if (!keys.has(key)) keys.set(key, { responses: [], requests: [], preflights: [], cors: 'full' });
   return keys.get(key);
 };
+const CORS_MODES = ['full', 'native', 'none'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function cors(req, res) {
+function cors(req, res, mode = 'full') {
+  if (mode === 'none' || (mode === 'native' && req.method === 'OPTIONS')) return;
+  if (mode === 'native') {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+    res.setHeader('Vary', 'Origin');
+    return;
+  }
   res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
   res.setHeader('Access-Control-Allow-Credentials', 'true');
   res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
@@ -104,19 +125,27 @@ async function serve(key, req, res) {
 
 export function startTestServer(port = 0) {
   const server = createServer(async (req, res) => {
-    cors(req, res);
+    const url = new URL(req.url, 'http://x');
+    const [, kind, key] = url.pathname.split('/');
+    const mode = kind === 'sse' ? entry(key).cors : 'full';
+    cors(req, res, mode);
     if (req.method === 'OPTIONS') {
-      res.writeHead(204).end();
+      if (kind === 'sse') entry(key).preflights.push({ url: req.url, headers: req.headers, at: Date.now() });
+      res.writeHead(mode === 'full' ? 204 : 405).end();
       return;
     }
-    const [, kind, key] = new URL(req.url, 'http://x').pathname.split('/');
     try {
       if (kind === 'script' && req.method === 'POST') {
-        keys.set(key, { responses: JSON.parse(await body(req)), requests: [] });
+        const corsMode = url.searchParams.get('cors') ?? 'full';
+        if (!CORS_MODES.includes(corsMode)) throw new Error(`unknown cors mode ${corsMode}`);
+        keys.set(key, { responses: JSON.parse(await body(req)), requests: [], preflights: [], cors: corsMode });
         res.writeHead(204).end();
       } else if (kind === 'requests') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(entry(key).requests));
+      } else if (kind === 'preflights') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(entry(key).preflights));
       } else if (kind === 'sse') {
         await serve(key, req, res);
       } else if (kind === 'chaos') {
