@@ -39,15 +39,26 @@ if ! have wasm-pack; then
   cargo install wasm-pack --locked
 fi
 
-# 4. Chromium and its matching driver, from Debian (never a browser download).
-if ! have chromium || ! have chromedriver; then
-  step "installing chromium and chromium-driver from apt"
+# 4. The three browser engines, from Debian (never a browser download):
+#    Chromium and its matching driver; Firefox ESR; WebKitGTK's WebDriver
+#    with its MiniBrowser, and Xvfb, which MiniBrowser needs for a display.
+webkit_browser=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+if ! have chromium || ! have chromedriver || ! have firefox-esr || ! have WebKitWebDriver \
+  || [ ! -x "$webkit_browser" ] || ! have xvfb-run; then
+  step "installing chromium, chromium-driver, firefox-esr, webkit2gtk-driver and xvfb from apt"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    chromium chromium-driver firefox-esr webkit2gtk-driver xvfb >/dev/null
 fi
 
-# 5. npm packages (wasm-opt from `binaryen`, browser drivers, bundlers).
+# 5. geckodriver, Firefox's WebDriver (not packaged by Debian).
+if ! have geckodriver; then
+  step "installing geckodriver; takes a few minutes"
+  cargo install geckodriver --locked
+fi
+
+# 6. npm packages (wasm-opt from `binaryen`, browser drivers, bundlers).
 #    `npm install` honours package-lock.json; `npm ci` trips over optional
 #    packages of other platforms with npm 11. Re-run only when the lockfile
 #    changed since the last install.
@@ -59,7 +70,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(manifest_sum)" ]; then
   manifest_sum > "$stamp"
 fi
 
-# 6. The Python side of the interop tests: FastAPI + sse-starlette, pinned,
+# 7. The Python side of the interop tests: FastAPI + sse-starlette, pinned,
 #    in a virtual environment of the repository (tests/interop/.venv).
 venv=tests/interop/.venv
 req_sum=$(sha256sum tests/interop/requirements.txt | cut -d' ' -f1)
@@ -70,4 +81,4 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.setup-stamp" 2>/dev/null)" !=
   echo "$req_sum" > "$venv/.setup-stamp"
 fi
 
-step "ready (wasm-bindgen $want, $(wasm-pack --version), $(chromium --version 2>/dev/null | head -1))"
+step "ready (wasm-bindgen $want, $(wasm-pack --version), $(chromium --version 2>/dev/null | head -1), $(firefox-esr --version 2>/dev/null | head -1), $(geckodriver --version 2>/dev/null | head -1), WebKitGTK $(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null))"

@@ -53,8 +53,21 @@ while IFS='=' read -r name url; do export "$name=$url"; done < "$interop_env"
 export WASM_BINDGEN_TEST_TIMEOUT=300
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- \
   --test web --test web_client --test web_worker --test web_interop
+
+section "WebAssembly in headless Firefox (wasm-pack test)"
+wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" -- \
+  --test web --test web_client --test web_worker --test web_interop
 cleanup
 trap - EXIT
 
 section "JavaScript and end-to-end in headless Chromium (node --test)"
 node --test tests/e2e/
+
+# The suites that compare with, or stand in for, the native class, in the
+# other two engines (driven over W3C WebDriver: tests/e2e/webdriver.mjs).
+# The bundler, demo and interop suites are engine-independent builds and
+# servers, and run in Chromium only.
+for engine in firefox webkit; do
+  section "JavaScript differential, API and robustness in headless ${engine} (node --test)"
+  ENGINE=$engine node --test tests/e2e/differential.test.mjs tests/e2e/js-api.test.mjs tests/e2e/robustness.test.mjs
+done

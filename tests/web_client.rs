@@ -22,9 +22,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen(module = "/tests/js/server.js")]
 extern "C" {
     #[wasm_bindgen(js_name = setScript)]
-    fn set_script(base: &str, key: &str, responses: &str) -> js_sys::Promise;
+    fn set_script(base: &str, key: &str, responses: &str, cors: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = getRequests)]
     fn get_requests(base: &str, key: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = getPreflights)]
+    fn get_preflights(base: &str, key: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_promise(ms: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = getChaosStats)]
@@ -45,15 +47,27 @@ fn url(key: &str) -> String {
 }
 
 async fn script(key: &str, responses: &str) {
-    JsFuture::from(set_script(server(), key, responses))
+    script_cors(key, responses, "full").await;
+}
+
+/// Scripts `key` with a CORS mode of the server: "full", "native" (a server
+/// written for the browser's EventSource: no preflight answered) or "none".
+async fn script_cors(key: &str, responses: &str, cors: &str) {
+    JsFuture::from(set_script(server(), key, responses, cors))
         .await
         .unwrap();
+}
+
+async fn preflight_count(key: &str) -> u32 {
+    let value = JsFuture::from(get_preflights(server(), key)).await.unwrap();
+    js_sys::Array::from(&value).length()
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Recorded {
     method: String,
+    url: String,
     headers: HashMap<String, String>,
     body: String,
     at: f64,
@@ -700,4 +714,78 @@ async fn chaos_every_event_exactly_once_in_order() {
         assert_eq!(source.ready_state(), ReadyState::Closed, "seed {seed}");
         console_log!("chaos seed {seed}: {stats}");
     }
+}
+
+/// A server with no CORS headers: the browser withholds every response.
+/// Like the browser's EventSource, the source closes for good, with
+/// `Error::Cors`, after telling it from a network failure (a `no-cors`
+/// probe, then the request once more).
+#[wasm_bindgen_test]
+async fn a_cors_refusal_closes_for_good() {
+    script_cors(
+        "cors-none",
+        r#"[{"chunks":[{"text":"data: x\n\n"}]}]"#,
+        "none",
+    )
+    .await;
+    let source = EventSource::builder(url("cors-none"))
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 10_000).await;
+    assert!(
+        matches!(
+            &seen[..],
+            [Notice::Error {
+                error: Error::Cors,
+                reconnect_in_ms: None
+            }]
+        ),
+        "{seen:?}"
+    );
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+    let accepts: Vec<bool> = requests("cors-none")
+        .await
+        .iter()
+        .map(|r| r.headers.get("accept").map(String::as_str) == Some("text/event-stream"))
+        .collect();
+    assert_eq!(accepts, [true, false, true], "request, probe, request");
+}
+
+/// A plain GET needs no preflight, so a server written for the browser's
+/// EventSource (which answers no OPTIONS) serves it; an ID of any
+/// characters is resumed from, sent as its UTF-8 bytes; and with
+/// `last_event_id_param` the ID goes in the query, so reconnects need no
+/// preflight either.
+#[wasm_bindgen_test]
+async fn plain_requests_need_no_preflight_and_ids_of_any_characters_resume() {
+    let id = "café-€-🚀";
+    let first = format!(r#"{{"chunks":[{{"text":"retry: 10\nid: {id}\ndata: a\n\n"}}]}}"#);
+    let responses = format!(r#"[{first}, {{"chunks":[{END}]}}]"#);
+    // The header: the server gets the ID's UTF-8 bytes (Node reads header
+    // bytes as ISO-8859-1 characters, one per byte).
+    script("odd-id", &responses).await;
+    let source = EventSource::builder(url("odd-id")).build();
+    let seen = until_closed(source.stream(), 10_000).await;
+    assert_eq!(messages(&seen)[0].2, id);
+    let got = requests("odd-id").await;
+    assert_eq!(got.len(), 2);
+    let bytes: String = id.bytes().map(char::from).collect();
+    assert_eq!(got[1].headers["last-event-id"], bytes);
+
+    // The query parameter, against a server that answers no preflight.
+    script_cors("odd-id-query", &responses, "native").await;
+    let source = EventSource::builder(url("odd-id-query"))
+        .last_event_id_param("lastEventId")
+        .build();
+    let seen = until_closed(source.stream(), 10_000).await;
+    assert_eq!(messages(&seen).len(), 2, "{seen:?}");
+    let got = requests("odd-id-query").await;
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].url, "/sse/odd-id-query");
+    assert_eq!(
+        got[1].url,
+        "/sse/odd-id-query?lastEventId=caf%C3%A9-%E2%82%AC-%F0%9F%9A%80"
+    );
+    assert!(!got[1].headers.contains_key("last-event-id"));
+    assert_eq!(preflight_count("odd-id-query").await, 0);
 }

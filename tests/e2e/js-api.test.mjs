@@ -18,7 +18,7 @@ before(async () => {
   sse = await startTestServer(0);
   fixture = await openPackagePage();
   page = fixture.page;
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('pageerror', (e) => console.error('page error:', e.message)); // Chromium only
 });
 
 after(async () => {
@@ -226,6 +226,26 @@ describe('extended options', () => {
     assert.equal(r[3].reconnecting, 2);
     assert.ok(r[3].delay >= 30 && r[3].delay <= 60, `jittered second delay ${r[3].delay}`);
     assert.deepEqual(r[4], { type: 'http-status', status: 401, will: false, in: null, rs: 2, isError: true, name: 'SseError' });
+  });
+
+  test('a CORS refusal is a typed, final error; a network failure is retried', { timeout: 20_000 }, async () => {
+    await scriptOn(base(), 'corsnone', [{ chunks: [{ text: 'data: x\n\n' }] }], 'none');
+    const r = await inPage(
+      async (esw, url) => {
+        const first = (u) =>
+          new Promise((resolve) => {
+            const es = new esw.EventSource(u, { retry: { initialDelay: 20, minDelay: 10 } });
+            es.onerror = (e) => {
+              es.close();
+              resolve([e.error.type, e.willReconnect, e.error.message]);
+            };
+          });
+        return [await first(url), await first('http://127.0.0.1:9/refused')]; // nothing listens on port 9
+      },
+      'corsnone',
+    );
+    assert.deepEqual(r[0], ['cors', false, 'the server answered, but its CORS headers do not allow this origin to read the response']);
+    assert.deepEqual(r[1].slice(0, 2), ['network', true]);
   });
 
   test('a failing headers function is a typed, retried error', { timeout: 20_000 }, async () => {

@@ -1,14 +1,19 @@
-// Robustness of the JavaScript EventSource in headless Chromium: chaos
+// Robustness of the JavaScript EventSource in a headless browser (each
+// engine: ENGINE=chromium|firefox|webkit, see browser.mjs): chaos
 // reconnects, hostile input, lifecycle leaks, and security. Each guarantee
 // is listed in docs/robustness.md with the test that proves it. The Rust
 // API's chaos test is in tests/web_client.rs.
+//
+// The JS heap is measured in Chromium only (a forced GC and the heap size
+// come from the DevTools protocol, which WebDriver does not offer); the
+// WebAssembly memory is measured in every engine.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { chaosData } from '../server/chaos.mjs';
 import { stop } from './static.mjs';
-import { openPackagePage } from './browser.mjs';
+import { engine, openPackagePage } from './browser.mjs';
 import { inPage as inPageOf, requests as requestsOf, script as scriptOn } from './sse-client.mjs';
 
 let sse;
@@ -24,9 +29,25 @@ before(async () => {
   other = await startTestServer(0);
   fixture = await openPackagePage();
   page = fixture.page;
-  page.on('console', (m) => consoleLines.push(m.text()));
-  page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
-  cdp = await page.context().newCDPSession(page);
+  if (engine === 'chromium') {
+    page.on('console', (m) => consoleLines.push(m.text()));
+    page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+    cdp = await page.context().newCDPSession(page);
+  } else {
+    // WebDriver reports no console: the page keeps its own copy.
+    await page.evaluate(() => {
+      window.consoleLines = [];
+      for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+        const original = console[level].bind(console);
+        console[level] = (...args) => {
+          window.consoleLines.push(args.map(String).join(' '));
+          original(...args);
+        };
+      }
+      window.addEventListener('error', (e) => window.consoleLines.push(`pageerror: ${e.message}`));
+      window.addEventListener('unhandledrejection', (e) => window.consoleLines.push(`pageerror: ${e.reason}`));
+    });
+  }
 });
 
 after(async () => {
@@ -43,14 +64,29 @@ const END = { text: 'event: end\ndata: bye\n\n' };
 /** Runs `fn` in the page with (esw, url, ...args); `url` is /sse/<key>. */
 const inPage = (fn, key, ...args) => inPageOf(page, origin(sse), fn, key, ...args);
 
-/** The page's JS heap after a full GC, and the WebAssembly memory size. */
+/** The page's JS heap after a full GC (Chromium only; null elsewhere),
+ * and the WebAssembly memory size. */
 async function memory() {
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  let heap = null;
+  if (cdp) {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  }
   const wasm = await page.evaluate(async () => (await window.esw.init()).memory.buffer.byteLength);
-  return { heap: usedSize, wasm };
+  return { heap, wasm };
 }
+
+const heapGrowth = (base, used) => (used.heap === null ? `not measured in ${engine}` : `+${used.heap - base.heap} bytes`);
+
+/** Asserts the JS heap grew less than `bytes` (where it can be measured). */
+function assertHeapGrowth(base, used, bytes, what) {
+  if (used.heap === null) return;
+  assert.ok(used.heap - base.heap < bytes, `JS heap grew ${used.heap - base.heap} bytes${what}`);
+}
+
+/** The page's console lines and errors seen so far. */
+const pageConsole = async () => (engine === 'chromium' ? consoleLines : page.evaluate(() => window.consoleLines));
 
 // --- 1. Chaos ------------------------------------------------------------
 
@@ -113,8 +149,16 @@ describe('hostile input', () => {
       ours: await window.record('wasm', url, { timeout: 800 }),
     }), `${origin(sse)}/sse/badutf8`);
     const expected = `message rs=1 data=${JSON.stringify('a\uFFFD\uFFFDb\u0000c\n\uFFFD\n\uFFFD!')} id="" true`;
-    assert.ok(r.native.includes(expected), JSON.stringify(r.native));
-    assert.deepEqual(r.ours, r.native);
+    if (engine === 'firefox') {
+      // Firefox's native class departs from the specification here (it
+      // drops the NUL and the line of a truncated sequence); ours must
+      // follow the specification, as Chromium's and WebKit's natives do.
+      assert.ok(!r.native.includes(expected), `Firefox now decodes as specified: ${JSON.stringify(r.native)}`);
+      assert.ok(r.ours.includes(expected), JSON.stringify(r.ours));
+    } else {
+      assert.ok(r.native.includes(expected), JSON.stringify(r.native));
+      assert.deepEqual(r.ours, r.native);
+    }
   });
 
   test('a line that never ends: the limit trips, says which, bounds memory, and closes', { timeout: 60_000 }, async () => {
@@ -143,11 +187,11 @@ describe('hostile input', () => {
     const reqs = await requests('endless');
     assert.equal(reqs.length, 1, 'a limit error is final: no reconnect');
     assert.equal(reqs[0].clientClosed, true, 'the request was aborted');
-    console.log(`endless line, limit ${limit}: server sent ${reqs[0].sent} bytes; WASM memory +${used.wasm - base.wasm}, JS heap +${used.heap - base.heap}`);
+    console.log(`endless line, limit ${limit}: server sent ${reqs[0].sent} bytes; WASM memory +${used.wasm - base.wasm}, JS heap ${heapGrowth(base, used)}`);
     // The line buffer is bounded by the limit: WebAssembly memory grew by
     // at most a few times the limit, whatever the server kept sending.
     assert.ok(used.wasm - base.wasm <= 4 * limit, `WASM memory grew ${used.wasm - base.wasm} bytes`);
-    assert.ok(used.heap - base.heap < 2 << 20, `JS heap grew ${used.heap - base.heap} bytes`);
+    assertHeapGrowth(base, used, 2 << 20, '');
   });
 
   test('a 200 with text/html, and one with no content type, fail for good as native does', { timeout: 20_000 }, async () => {
@@ -209,8 +253,8 @@ describe('hostile input', () => {
     const base = await memory();
     assert.deepEqual(await run(), ['after']);
     const used = await memory();
-    console.log(`200,000 heartbeats: JS heap +${used.heap - base.heap} bytes, WASM memory +${used.wasm - base.wasm}`);
-    assert.ok(used.heap - base.heap < 512 << 10, `JS heap grew ${used.heap - base.heap} bytes`);
+    console.log(`200,000 heartbeats: JS heap ${heapGrowth(base, used)}, WASM memory +${used.wasm - base.wasm}`);
+    assertHeapGrowth(base, used, 512 << 10, '');
     assert.equal(used.wasm, base.wasm, 'WebAssembly memory grew');
   });
 
@@ -320,8 +364,8 @@ describe('lifecycle', () => {
     assert.equal(reqs.filter((r) => !r.clientClosed).length, 0, 'responses still open on the server');
     assert.equal(reqs.length, 550, 'one request per cycle that opened (half of 1,100)');
     const heapPerCycle = (used.heap - base.heap) / 1000;
-    console.log(`1,000 cycles: JS heap ${used.heap - base.heap} bytes (${heapPerCycle.toFixed(0)} per cycle), WASM memory ${used.wasm - base.wasm} bytes`);
-    assert.ok(heapPerCycle < 200, `the JS heap grew ${heapPerCycle} bytes per cycle`);
+    console.log(`1,000 cycles: JS heap ${used.heap === null ? 'not measured' : `${used.heap - base.heap} bytes (${heapPerCycle.toFixed(0)} per cycle)`}, WASM memory ${used.wasm - base.wasm} bytes`);
+    assertHeapGrowth(base, used, 200 * 1000, ' (200 bytes per cycle allowed)');
     assert.ok(used.wasm - base.wasm <= 64 << 10, `WebAssembly memory grew ${used.wasm - base.wasm} bytes`);
     await page.evaluate(() => window.shared.abort());
   });
@@ -514,7 +558,7 @@ describe('security', () => {
   test('error messages, error objects and console output never contain header values', { timeout: 30_000 }, async () => {
     await script('leak-401', [{ status: 401, headers: {}, chunks: [] }]);
     await script('leak-type', [{ headers: { 'content-type': 'text/plain' }, chunks: [] }]);
-    consoleLines.length = 0;
+    const consoleBefore = (await pageConsole()).length;
     const r = await inPage(async (esw, url) => {
       const at = (key) => url.replace(/\/sse\/.*/, `/sse/${key}`);
       const secret = { Authorization: 'Bearer SECRET-TOKEN-1', 'X-Api-Key': 'SECRET-KEY-2' };
@@ -535,7 +579,7 @@ describe('security', () => {
       await one(at('leak-bad-name'), { headers: { ...secret, 'Bad Name': 'SECRET-VALUE-4' } });
       return errors;
     }, 'leak');
-    const text = JSON.stringify(r) + consoleLines.join('\n');
+    const text = JSON.stringify(r) + (await pageConsole()).slice(consoleBefore).join('\n');
     // Each error is the one expected (with maxAttempts 1, a retried error
     // is followed by retries-exhausted).
     assert.deepEqual(

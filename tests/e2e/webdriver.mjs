@@ -82,17 +82,25 @@ async function command(base, method, path, body) {
   return json.value;
 }
 
-/** The script run by `execute/async`: calls the serialized function with
- * its argument and reports its (awaited) value or its error. */
+/** The script run by `execute/async`. It calls the serialized function
+ * with its argument in the page's own realm, through a <script> element:
+ * Firefox runs WebDriver scripts in a sandbox with its own globals, where
+ * `instanceof Error` or `window.EventSource` would not be the page's. The
+ * (awaited) result comes back as JSON in an event. */
 const RUNNER = `
   const done = arguments[arguments.length - 1];
   const [source, arg] = arguments;
-  Promise.resolve()
-    .then(() => new Function('return (' + source + ')')()(arg))
-    .then(
-      (value) => done({ ok: true, value: value === undefined ? null : value }),
-      (e) => done({ ok: false, error: String((e && e.stack) || e) }),
-    );
+  const id = 'webdriver-result-' + Math.random().toString(36).slice(2);
+  document.documentElement.addEventListener(id, (e) => done(JSON.parse(e.detail)), { once: true });
+  const script = document.createElement('script');
+  script.textContent = '(async () => {' +
+    'let r;' +
+    'try { const v = await (' + source + ')(' + JSON.stringify(arg) + '); r = { ok: true, value: v === undefined ? null : v }; }' +
+    'catch (e) { r = { ok: false, error: String((e && e.stack) || e) }; }' +
+    'document.documentElement.dispatchEvent(new CustomEvent(' + JSON.stringify(id) + ', { detail: JSON.stringify(r) }));' +
+    '})();';
+  document.head.append(script);
+  script.remove();
 `;
 
 export async function openWebDriverPage(engine, url) {
@@ -125,7 +133,10 @@ export async function openWebDriverPage(engine, url) {
       await sleep(100);
     }
     session = (await command(base, 'POST', '/session', { capabilities: { alwaysMatch: spec.capabilities } })).sessionId;
-    await command(base, 'POST', `/session/${session}/timeouts`, { script: 300_000, pageLoad: 60_000 });
+    // No script timeout (the tests set their own): WebKitWebDriver times a
+    // script with the page's own setTimeout, which the lifecycle test
+    // would count as a timer left behind.
+    await command(base, 'POST', `/session/${session}/timeouts`, { script: null, pageLoad: 60_000 });
     await command(base, 'POST', `/session/${session}/url`, { url });
   } catch (e) {
     await stopDriver();

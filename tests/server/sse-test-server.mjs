@@ -13,7 +13,12 @@
 //                             preflight (OPTIONS) gets 405 with no CORS
 //                             headers;
 //                           none: no CORS headers at all (the browser must
-//                             refuse every cross-origin request).
+//                             refuse every cross-origin request). It does
+//                             send `Cross-Origin-Resource-Policy:
+//                             cross-origin`, which lets a cross-origin-
+//                             isolated page (COEP require-corp, as
+//                             wasm-bindgen-test serves its pages) see that
+//                             the server answered a no-cors request.
 //   ANY  /sse/<key>       records the request, serves the next response.
 //   GET  /requests/<key>  the recorded requests, as JSON.
 //   GET  /preflights/<key>  the CORS preflights (OPTIONS) of /sse/<key>.
@@ -50,7 +55,11 @@ const CORS_MODES = ['full', 'native', 'none'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cors(req, res, mode = 'full') {
-  if (mode === 'none' || (mode === 'native' && req.method === 'OPTIONS')) return;
+  if (mode === 'none') {
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    return;
+  }
+  if (mode === 'native' && req.method === 'OPTIONS') return;
   if (mode === 'native') {
     res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
     res.setHeader('Access-Control-Allow-Credentials', 'true');
