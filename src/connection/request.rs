@@ -71,15 +71,14 @@ pub fn last_event_id_header(id: &str) -> String {
 
 /// `url` with the query parameter `name=value` (form-encoded), replacing
 /// any parameter of that name, before the fragment if there is one.
+///
+/// Splits with `split_once` rather than by index: slicing a `str` by index
+/// links its panic message formatting into the WebAssembly (several KB).
 fn with_query_param(url: &str, name: &str, value: &str) -> String {
-    let (rest, fragment) = match url.find('#') {
-        Some(i) => url.split_at(i),
-        None => (url, ""),
-    };
-    let (path, query) = match rest.find('?') {
-        Some(i) => (&rest[..i], &rest[i + 1..]),
-        None => (rest, ""),
-    };
+    let (rest, fragment) = url
+        .split_once('#')
+        .map_or((url, None), |(a, b)| (a, Some(b)));
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let mut encoded_name = String::new();
     form_encode(name, &mut encoded_name);
     let mut out = String::with_capacity(url.len() + name.len() + value.len() + 2);
@@ -98,7 +97,10 @@ fn with_query_param(url: &str, name: &str, value: &str) -> String {
     out.push_str(&encoded_name);
     out.push('=');
     form_encode(value, &mut out);
-    out.push_str(fragment);
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
     out
 }
 
