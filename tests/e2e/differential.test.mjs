@@ -266,9 +266,9 @@ describe(`differential in ${engine}: native EventSource vs eventsource-wasm`, { 
         if (departure.ours) assert.notDeepEqual(nativeIds, departure.ids, `${engine} now sends these IDs right: remove the departure`);
       } else if (spec === 'redirect-cross') {
         // Compared at the redirect's target (below): Chromium's native class
-        // reconnects to the URL it was redirected to, WebKit's and ours to
-        // the one given (see the README), so the first server's counts
-        // differ in Chromium.
+        // reconnects to the URL it was redirected to, Firefox's, WebKit's
+        // and ours to the one given (see the README), so the first server's
+        // counts differ in Chromium.
       } else if (spec.probed) {
         // Native: one request. Ours: the request, the no-cors probe (which
         // sends no Accept header of ours), the request again.

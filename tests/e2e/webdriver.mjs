@@ -133,10 +133,12 @@ export async function openWebDriverPage(engine, url) {
       await sleep(100);
     }
     session = (await command(base, 'POST', '/session', { capabilities: { alwaysMatch: spec.capabilities } })).sessionId;
-    // No script timeout (the tests set their own): WebKitWebDriver times a
-    // script with the page's own setTimeout, which the lifecycle test
-    // would count as a timer left behind.
-    await command(base, 'POST', `/session/${session}/timeouts`, { script: null, pageLoad: 60_000 });
+    // WebKitWebDriver times a script with the page's own setTimeout, which
+    // the lifecycle test would count as a timer left behind: no script
+    // timeout there (the tests set their own). geckodriver answers every
+    // async script at once with null when it has none.
+    const script = engine === 'webkit' ? null : 300_000;
+    await command(base, 'POST', `/session/${session}/timeouts`, { script, pageLoad: 60_000 });
     await command(base, 'POST', `/session/${session}/url`, { url });
   } catch (e) {
     await stopDriver();
