@@ -161,7 +161,12 @@ describe('hostile input', () => {
     }
   });
 
-  test('a line that never ends: the limit trips, says which, bounds memory, and closes', { timeout: 60_000 }, async () => {
+  // Not in WebKit: WebKitGTK keeps reading an aborted response for seconds
+  // (70-140 MB from this loopback server, which writes as fast as it can),
+  // and on a loaded 2-core machine that stalled the page for the tests
+  // after it. The limit itself is engine-independent (the same WebAssembly).
+  const slowAbort = engine === 'webkit' && 'WebKitGTK reads on after an abort; see the comment above';
+  test('a line that never ends: the limit trips, says which, bounds memory, and closes', { timeout: 60_000, skip: slowAbort }, async () => {
     const limit = 2 << 20;
     await script('endless', [{ chunks: [{ text: 'data: before\n\n' }, { text: 'data: ' }, { text: 'x'.repeat(65536), repeat: 'forever' }] }]);
     const base = await memory();
