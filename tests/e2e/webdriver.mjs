@@ -48,11 +48,6 @@ const ENGINES = {
   },
 };
 
-/** The engines this machine can run, by name (`chromium` always). */
-export function availableEngines() {
-  return ['chromium', ...Object.keys(ENGINES)];
-}
-
 export const isWebDriverEngine = (engine) => engine in ENGINES;
 
 function freePort() {
