@@ -35,7 +35,15 @@ const withSource = (make, listen) => (url, n, _sample, onData) =>
       resolve();
     };
     const count = counting(n, done);
-    listen(source, onData ? (data) => { onData(data); count(); } : count);
+    listen(
+      source,
+      onData
+        ? (data) => {
+            onData(data);
+            count();
+          }
+        : count,
+    );
     source.onerror = (e) => {
       if (source.readyState === 2) reject(new Error(`closed: ${e?.error?.message ?? e?.message ?? 'error'}`));
     };
@@ -69,13 +77,28 @@ class OriginMessageEvent extends MessageEvent {
 }
 
 export const clients = {
-  native: withSource((url) => new EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
-  'eventsource-wasm (addEventListener)': withSource((url) => new esw.EventSource(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
-  'eventsource-wasm (typed on)': withSource((url) => new esw.EventSource(url), (s, f) => s.on('tick', f, { decode: (d) => d })),
+  native: withSource(
+    (url) => new EventSource(url),
+    (s, f) => s.addEventListener('tick', (e) => f(e.data)),
+  ),
+  'eventsource-wasm (addEventListener)': withSource(
+    (url) => new esw.EventSource(url),
+    (s, f) => s.addEventListener('tick', (e) => f(e.data)),
+  ),
+  'eventsource-wasm (typed on)': withSource(
+    (url) => new esw.EventSource(url),
+    (s, f) => s.on('tick', f, { decode: (d) => d }),
+  ),
   /** This crate's Rust `EventSource` (bench/rust-client), listener in Rust. */
   'eventsource-wasm (Rust API)': (url, n, _sample, onData) => rust.run(url, n, onData),
-  eventsource: withSource((url) => new EventSourceLib(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
-  'event-source-polyfill': withSource((url) => new EventSourcePolyfill(url), (s, f) => s.addEventListener('tick', (e) => f(e.data))),
+  eventsource: withSource(
+    (url) => new EventSourceLib(url),
+    (s, f) => s.addEventListener('tick', (e) => f(e.data)),
+  ),
+  'event-source-polyfill': withSource(
+    (url) => new EventSourcePolyfill(url),
+    (s, f) => s.addEventListener('tick', (e) => f(e.data)),
+  ),
   '@microsoft/fetch-event-source': (url, n, _sample, onData) =>
     new Promise((resolve, reject) => {
       const ctrl = new AbortController();
@@ -118,12 +141,16 @@ export const clients = {
    * dispatch `n` of them, data prepared beforehand. They are the events an
    * EventSource must make (data, origin, lastEventId), and the listener
    * reads `data`, as every client's listener here does. */
-  'ceiling: MessageEvent dispatch': dispatchLoop((data, origin, lastEventId) => new MessageEvent('tick', { data, origin, lastEventId })),
+  'ceiling: MessageEvent dispatch': dispatchLoop(
+    (data, origin, lastEventId) => new MessageEvent('tick', { data, origin, lastEventId }),
+  ),
   /** The same loop with events built as this package builds them: a
    * MessageEvent subclass whose `origin` is a getter (in Chromium an
    * `origin` given in the init dictionary costs about 1 µs per event). The
    * like-for-like limit for this package's addEventListener path. */
-  'ceiling: MessageEvent subclass dispatch': dispatchLoop((data, origin, lastEventId) => new OriginMessageEvent('tick', { data, lastEventId }, origin)),
+  'ceiling: MessageEvent subclass dispatch': dispatchLoop(
+    (data, origin, lastEventId) => new OriginMessageEvent('tick', { data, lastEventId }, origin),
+  ),
 };
 
 /** Parser only, in the page: feed `bytes` in 64 KiB chunks. */
@@ -138,7 +165,8 @@ export const parsers = {
     let events = 0;
     const parser = createParser({ onEvent: () => events++ });
     const decoder = new TextDecoder();
-    for (let i = 0; i < bytes.length; i += 65536) parser.feed(decoder.decode(bytes.subarray(i, i + 65536), { stream: true }));
+    for (let i = 0; i < bytes.length; i += 65536)
+      parser.feed(decoder.decode(bytes.subarray(i, i + 65536), { stream: true }));
     return events;
   },
 };

@@ -28,7 +28,9 @@ try {
         try {
           await Promise.race([
             clients[client](url, scenario.n, sample),
-            sleep(plan.timeout).then(() => { throw new Error('timeout'); }),
+            sleep(plan.timeout).then(() => {
+              throw new Error('timeout');
+            }),
           ]);
         } catch (e) {
           error = String(e?.message ?? e);
@@ -65,7 +67,11 @@ try {
         return performance.memory.usedJSHeapSize;
       };
       const linear = (client) => {
-        const family = client.includes('Rust') ? memories['eventsource-wasm (Rust API)'] : client.startsWith('eventsource-wasm') ? memories['eventsource-wasm'] : null;
+        const family = client.includes('Rust')
+          ? memories['eventsource-wasm (Rust API)']
+          : client.startsWith('eventsource-wasm')
+            ? memories['eventsource-wasm']
+            : null;
         return family ? family.buffer.byteLength : null;
       };
       for (const client of order) {
@@ -84,7 +90,9 @@ try {
                 wasm.push(linear(client));
               }
             }),
-            sleep(plan.timeout).then(() => { throw new Error('timeout'); }),
+            sleep(plan.timeout).then(() => {
+              throw new Error('timeout');
+            }),
           ]);
         } catch (e) {
           error = String(e?.message ?? e);
@@ -121,7 +129,8 @@ try {
       totals[parser].events += events;
       totals[parser].bytes += bytes.length;
     }
-    for (const parser of parserNames) await post('/result', { round, scenario: 'parser', client: parser, ...totals[parser] });
+    for (const parser of parserNames)
+      await post('/result', { round, scenario: 'parser', client: parser, ...totals[parser] });
   }
   await post('/done', { userAgent: navigator.userAgent });
 } catch (e) {

@@ -42,10 +42,24 @@ const ALL_CLIENTS = [
   'ceiling: MessageEvent dispatch',
   'ceiling: MessageEvent subclass dispatch',
 ];
-const CLIENTS = only && arg('--clients', null) ? ALL_CLIENTS.filter((c) => arg('--clients').split(',').some((k) => c.includes(k))) : ALL_CLIENTS;
+const CLIENTS =
+  only && arg('--clients', null)
+    ? ALL_CLIENTS.filter((c) =>
+        arg('--clients')
+          .split(',')
+          .some((k) => c.includes(k)),
+      )
+    : ALL_CLIENTS;
 const scenarios = [
   { name: 'small', n: quick ? 20_000 : 200_000, unit: 'events/s', title: 'Small events, large writes' },
-  { name: 'big', n: quick ? 200 : 2000, unit: 'MB/s', bytesPerEvent: 65536, title: '64 KiB events (16 data lines)', skip: ['ceiling: MessageEvent dispatch', 'ceiling: MessageEvent subclass dispatch'] },
+  {
+    name: 'big',
+    n: quick ? 200 : 2000,
+    unit: 'MB/s',
+    bytesPerEvent: 65536,
+    title: '64 KiB events (16 data lines)',
+    skip: ['ceiling: MessageEvent dispatch', 'ceiling: MessageEvent subclass dispatch'],
+  },
   { name: 'tiny', n: quick ? 2000 : 20_000, unit: 'events/s', title: 'Small events in 1–7 byte writes' },
 ].filter((s) => wanted(s.name));
 const MEMORY_CLIENTS = CLIENTS.filter((c) => !c.startsWith('ceiling'));
@@ -76,15 +90,32 @@ await build({
   logLevel: 'error',
 });
 // The Rust API client (bench/rust-client), served from /rust/.
-execFileSync('wasm-pack', ['--log-level', 'warn', 'build', '--release', '--target', 'web', '--no-pack', '--out-dir', '../../target/bench/rust', 'bench/rust-client'], {
-  stdio: 'inherit',
-  env: { ...process.env, PATH: `${root}/node_modules/.bin:${os.homedir()}/.cargo/bin:${process.env.PATH}` },
-});
+execFileSync(
+  'wasm-pack',
+  [
+    '--log-level',
+    'warn',
+    'build',
+    '--release',
+    '--target',
+    'web',
+    '--no-pack',
+    '--out-dir',
+    '../../target/bench/rust',
+    'bench/rust-client',
+  ],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${root}/node_modules/.bin:${os.homedir()}/.cargo/bin:${process.env.PATH}` },
+  },
+);
 
 // 2. Serve, launch Chromium on the page, collect.
 const results = [];
 let finish;
-const done = new Promise((resolve) => { finish = resolve; });
+const done = new Promise((resolve) => {
+  finish = resolve;
+});
 const server = await startBenchServer({
   root,
   plan,
@@ -95,13 +126,26 @@ const server = await startBenchServer({
   onDone: finish,
 });
 const profile = mkdtempSync(join(tmpdir(), 'esw-bench-'));
-const chromium = spawn('/usr/bin/chromium', [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
-  '--js-flags=--expose-gc', '--enable-precise-memory-info', `--user-data-dir=${profile}`,
-  `http://127.0.0.1:${server.address().port}/`,
-], { stdio: 'ignore' });
+const chromium = spawn(
+  '/usr/bin/chromium',
+  [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-renderer-backgrounding',
+    '--disable-background-timer-throttling',
+    '--js-flags=--expose-gc',
+    '--enable-precise-memory-info',
+    `--user-data-dir=${profile}`,
+    `http://127.0.0.1:${server.address().port}/`,
+  ],
+  { stdio: 'ignore' },
+);
 const outcome = await done;
 await new Promise((resolve) => {
   chromium.once('exit', resolve);
@@ -126,7 +170,8 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+const fmt = (n, d = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–';
 const rate = (s, r) => (s.unit === 'MB/s' ? (s.n * s.bytesPerEvent) / 1e6 / (r.ms / 1000) : s.n / (r.ms / 1000));
 const byRound = (scenario, client) => {
   const m = new Map();
@@ -145,15 +190,25 @@ for (const s of scenarios) {
     const runs = byRound(s.name, client);
     const errors = results.filter((r) => r.scenario === s.name && r.client === client && r.error).map((r) => r.error);
     const rates = [...runs.values()].map((r) => rate(s, r));
-    const ratio = (base) => median([...runs].filter(([round]) => base.has(round)).map(([round, r]) => base.get(round).ms / r.ms));
+    const ratio = (base) =>
+      median([...runs].filter(([round]) => base.has(round)).map(([round, r]) => base.get(round).ms / r.ms));
     const row = { client, median: median(rates), vsNative: ratio(native), vsCeiling: ratio(ceiling), errors };
     rows.push(row);
     summary[`${s.name}:${client}`] = row;
   }
-  const fastestLib = Math.max(...rows.filter((r) => ['eventsource', '@microsoft/fetch-event-source', 'event-source-polyfill'].includes(r.client)).map((r) => r.median));
+  const fastestLib = Math.max(
+    ...rows
+      .filter((r) => ['eventsource', '@microsoft/fetch-event-source', 'event-source-polyfill'].includes(r.client))
+      .map((r) => r.median),
+  );
   sections.push(
     `### ${s.title} (${fmt(s.n)} events)\n\n| client | median ${s.unit} | × native | × ${ceilingName.replace('ceiling: ', '')} ceiling | × fastest JS library |\n|---|---:|---:|---:|---:|\n` +
-      rows.map((r) => `| ${r.client} | ${fmt(r.median)} | ${fmt(r.vsNative, 2)} | ${fmt(r.vsCeiling, 2)} | ${fmt(fastestLib > 0 ? r.median / fastestLib : NaN, 2)} |${r.errors.length ? ` ${r.errors.length} failed: ${r.errors[0]}` : ''}`).join('\n'),
+      rows
+        .map(
+          (r) =>
+            `| ${r.client} | ${fmt(r.median)} | ${fmt(r.vsNative, 2)} | ${fmt(r.vsCeiling, 2)} | ${fmt(fastestLib > 0 ? r.median / fastestLib : NaN, 2)} |${r.errors.length ? ` ${r.errors.length} failed: ${r.errors[0]}` : ''}`,
+        )
+        .join('\n'),
   );
   // The class builds its events as the subclass ceiling does: its ratio to
   // that ceiling is what everything but building the events costs it.
@@ -161,23 +216,35 @@ for (const s of scenarios) {
   const ours = byRound(s.name, 'eventsource-wasm (addEventListener)');
   if (s.name === 'small' && same.size && ours.size) {
     const like = median([...ours].filter(([round]) => same.has(round)).map(([round, r]) => same.get(round).ms / r.ms));
-    sections[sections.length - 1] += `\n\nLike for like: eventsource-wasm (addEventListener) ÷ ceiling: MessageEvent subclass dispatch = **${fmt(like, 2)}** (median of per-round ratios).`;
+    sections[sections.length - 1] +=
+      `\n\nLike for like: eventsource-wasm (addEventListener) ÷ ceiling: MessageEvent subclass dispatch = **${fmt(like, 2)}** (median of per-round ratios).`;
   }
 }
 // Parser only.
 const parserRows = [...new Set(results.filter((r) => r.scenario === 'parser').map((r) => r.client))].map((client) => {
   const runs = results.filter((r) => r.scenario === 'parser' && r.client === client);
-  return { client, mbs: median(runs.map((r) => r.bytes / 1e6 / (r.ms / 1000))), eps: median(runs.map((r) => r.events / (r.ms / 1000))), runs };
+  return {
+    client,
+    mbs: median(runs.map((r) => r.bytes / 1e6 / (r.ms / 1000))),
+    eps: median(runs.map((r) => r.events / (r.ms / 1000))),
+    runs,
+  };
 });
 const parserRatio = (() => {
   const [ours, theirs] = parserRows;
   if (!ours || !theirs) return NaN;
   return median(ours.runs.map((r, i) => theirs.runs[i].ms / r.ms));
 })();
-if (plan.parserBytes) sections.push(
-  `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks; each parser twice per round, A B B A)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
-    parserRows.map((r, i) => `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`).join('\n'),
-);
+if (plan.parserBytes)
+  sections.push(
+    `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks; each parser twice per round, A B B A)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
+      parserRows
+        .map(
+          (r, i) =>
+            `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`,
+        )
+        .join('\n'),
+  );
 
 // Latency: p50 and p99 over all events of all rounds, and the per-round
 // ratio of p50 to native's.
@@ -187,32 +254,40 @@ const pct = (xs, p) => {
 };
 const latency = (client) => results.filter((r) => r.scenario === 'latency' && r.client === client && !r.error);
 const nativeP50 = new Map(latency('native').map((r) => [r.round, pct(r.delays, 50)]));
-if (plan.latency) sections.push(
-  `### Latency: one event every 20 ms for ${fmt(plan.latency.n * 0.02)} s, server write to listener (ms)\n\n| client | p50 | p99 | p50 ÷ native p50 |\n|---|---:|---:|---:|\n` +
-    LATENCY_CLIENTS.map((client) => {
-      const runs = latency(client);
-      const all = runs.flatMap((r) => r.delays);
-      const ratio = median(runs.filter((r) => nativeP50.has(r.round)).map((r) => pct(r.delays, 50) / nativeP50.get(r.round)));
-      return `| ${client} | ${fmt(pct(all, 50), 2)} | ${fmt(pct(all, 99), 2)} | ${fmt(ratio, 2)} |`;
-    }).join('\n'),
-);
+if (plan.latency)
+  sections.push(
+    `### Latency: one event every 20 ms for ${fmt(plan.latency.n * 0.02)} s, server write to listener (ms)\n\n| client | p50 | p99 | p50 ÷ native p50 |\n|---|---:|---:|---:|\n` +
+      LATENCY_CLIENTS.map((client) => {
+        const runs = latency(client);
+        const all = runs.flatMap((r) => r.delays);
+        const ratio = median(
+          runs.filter((r) => nativeP50.has(r.round)).map((r) => pct(r.delays, 50) / nativeP50.get(r.round)),
+        );
+        return `| ${client} | ${fmt(pct(all, 50), 2)} | ${fmt(pct(all, 99), 2)} | ${fmt(ratio, 2)} |`;
+      }).join('\n'),
+  );
 
 // Memory: medians over rounds, in MB (1e6 bytes).
-const memory = (client) => results.filter((r) => r.scenario === 'memory' && r.client === client && !r.error && r.samples.length);
+const memory = (client) =>
+  results.filter((r) => r.scenario === 'memory' && r.client === client && !r.error && r.samples.length);
 const mb = (bytes) => fmt(bytes / 1e6, 2);
 const signed = (bytes) => `${bytes >= 0 ? '+' : '−'}${mb(Math.abs(bytes))}`;
-if (plan.memory) sections.push(
-  `### Memory: one stream of ${fmt(plan.memory.n)} small events (MB; JS heap after a full GC)\n\n` +
-    `Columns: the heap before opening; at ${fmt(plan.memory.n / 5)} events, against before; from there to the last event (the heap sampled every ${fmt(plan.memory.n / 5)} events: last minus first, and the widest spread); after \`close()\` once steady, against before, and when it was (the first of two samples 500 ms apart that agree within 16 KB); and WebAssembly linear memory, its size at the end and its growth over the stream. Medians over rounds.\n\n` +
-    '| client | before | at first sample | first → last | spread | after close | steady after | WASM memory | WASM growth |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n' +
-    MEMORY_CLIENTS.map((client) => {
-      const runs = memory(client);
-      if (!runs.length) return `| ${client} | – | – | – | – | – | – | – | – |`;
-      const m = (f) => median(runs.map(f));
-      const wasm = runs[0].wasm.at(-1) !== null;
-      return `| ${client} | ${mb(m((r) => r.before))} | ${signed(m((r) => r.samples[0] - r.before))} | ${signed(m((r) => r.samples.at(-1) - r.samples[0]))} | ${mb(m((r) => Math.max(...r.samples) - Math.min(...r.samples)))} | ${signed(m((r) => r.after - r.before))} | ${fmt(m((r) => r.settledAfter / 1000), 1)} s | ${wasm ? mb(m((r) => r.wasm.at(-1))) : '–'} | ${wasm ? signed(m((r) => r.wasm.at(-1) - r.wasm[0])) : '–'} |`;
-    }).join('\n'),
-);
+if (plan.memory)
+  sections.push(
+    `### Memory: one stream of ${fmt(plan.memory.n)} small events (MB; JS heap after a full GC)\n\n` +
+      `Columns: the heap before opening; at ${fmt(plan.memory.n / 5)} events, against before; from there to the last event (the heap sampled every ${fmt(plan.memory.n / 5)} events: last minus first, and the widest spread); after \`close()\` once steady, against before, and when it was (the first of two samples 500 ms apart that agree within 16 KB); and WebAssembly linear memory, its size at the end and its growth over the stream. Medians over rounds.\n\n` +
+      '| client | before | at first sample | first → last | spread | after close | steady after | WASM memory | WASM growth |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n' +
+      MEMORY_CLIENTS.map((client) => {
+        const runs = memory(client);
+        if (!runs.length) return `| ${client} | – | – | – | – | – | – | – | – |`;
+        const m = (f) => median(runs.map(f));
+        const wasm = runs[0].wasm.at(-1) !== null;
+        return `| ${client} | ${mb(m((r) => r.before))} | ${signed(m((r) => r.samples[0] - r.before))} | ${signed(m((r) => r.samples.at(-1) - r.samples[0]))} | ${mb(m((r) => Math.max(...r.samples) - Math.min(...r.samples)))} | ${signed(m((r) => r.after - r.before))} | ${fmt(
+          m((r) => r.settledAfter / 1000),
+          1,
+        )} s | ${wasm ? mb(m((r) => r.wasm.at(-1))) : '–'} | ${wasm ? signed(m((r) => r.wasm.at(-1) - r.wasm[0])) : '–'} |`;
+      }).join('\n'),
+  );
 
 if (only) {
   // A partial run: show it, keep the published figures as they are.
@@ -222,7 +297,15 @@ if (only) {
 
 // 4. Sizes: each client bundled and minified on its own, gzip -9.
 async function sizeOf(contents) {
-  const out = await build({ stdin: { contents, resolveDir: root }, bundle: true, minify: true, format: 'esm', write: false, logLevel: 'error', external: ['/pkg/*'] });
+  const out = await build({
+    stdin: { contents, resolveDir: root },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'error',
+    external: ['/pkg/*'],
+  });
   const js = out.outputFiles[0].contents;
   return [js.length, gzipSync(js, { level: 9 }).length];
 }
@@ -236,7 +319,8 @@ for (const [name, src] of sizes) sizeRows.push([name, ...(await sizeOf(src))]);
 const ours = await packageSize();
 sizeRows.unshift(['eventsource-wasm (JS + WASM)', ours.js[0] + ours.wasm[0], ours.js[1] + ours.wasm[1]]);
 sections.push(
-  `### Size (minified; gzip -9)\n\n| client | bytes | gzip -9 |\n|---|---:|---:|\n` + sizeRows.map(([n, a, b]) => `| ${n} | ${fmt(a)} | ${fmt(b)} |`).join('\n'),
+  `### Size (minified; gzip -9)\n\n| client | bytes | gzip -9 |\n|---|---:|---:|\n` +
+    sizeRows.map(([n, a, b]) => `| ${n} | ${fmt(a)} | ${fmt(b)} |`).join('\n'),
 );
 
 // 5. Chart: small events, median events/s per client.
@@ -245,7 +329,13 @@ const max = Math.max(...chartRows.map(([, v]) => v));
 const bar = (i, [name, v]) => {
   const w = Math.round((v / max) * 420);
   const y = 30 + i * 28;
-  const color = name.startsWith('eventsource-wasm') ? '#2563eb' : name.startsWith('ceiling') ? '#9ca3af' : name === 'native' ? '#16a34a' : '#f59e0b';
+  const color = name.startsWith('eventsource-wasm')
+    ? '#2563eb'
+    : name.startsWith('ceiling')
+      ? '#9ca3af'
+      : name === 'native'
+        ? '#16a34a'
+        : '#f59e0b';
   return `<text x="250" y="${y + 14}" text-anchor="end" font-size="12">${name}</text><rect x="260" y="${y}" width="${w}" height="20" fill="${color}"/><text x="${266 + w}" y="${y + 14}" font-size="11">${fmt(v / 1e6, 2)} M/s</text>`;
 };
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="${50 + chartRows.length * 28}" font-family="system-ui, sans-serif">

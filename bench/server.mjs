@@ -84,9 +84,12 @@ export function startBenchServer({ root, plan, onResult, onDone }) {
       for (let at = 0; at < bytes; at += one.length) one.copy(out, at, 0, Math.min(one.length, bytes - at));
       return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(out);
     }
-    const file = path === '/' ? join(root, 'bench/page.html')
-      : path.startsWith('/pkg/') ? join(root, 'dist/package', path.slice(5))
-      : join(root, 'target/bench', path);
+    const file =
+      path === '/'
+        ? join(root, 'bench/page.html')
+        : path.startsWith('/pkg/')
+          ? join(root, 'dist/package', path.slice(5))
+          : join(root, 'target/bench', path);
     try {
       const data = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(data);

@@ -10,7 +10,8 @@
 mod app {
     use std::time::Duration;
 
-    use eventsource_wasm::wasm::{EventSource, Notice, RetryPolicy};
+    use eventsource_wasm::connection::{Notice, RetryPolicy};
+    use eventsource_wasm::wasm::EventSource;
     use futures::StreamExt;
     use serde::Deserialize;
 
@@ -33,10 +34,7 @@ mod app {
             .method("POST")
             .header("Content-Type", "application/json")
             .body(r#"{"detail":"full"}"#)
-            .retry(RetryPolicy {
-                max_attempts: Some(10),
-                ..RetryPolicy::default()
-            })
+            .retry(RetryPolicy::default().max_attempts(Some(10)))
             .retry_statuses([429, 502, 503, 504])
             .idle_timeout(Duration::from_secs(45))
             .build();

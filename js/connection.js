@@ -1,31 +1,18 @@
 // The connection for the EventSource class: fetch(), the body reader and
 // the timer live here; every decision (when to connect, what an answer
 // means, how long to wait, what the bytes say) is made by the Rust core
-// (SseCore, src/wasm/exports.rs), the same state machine the Rust API uses.
-import { SseCore } from './wasm/eventsource_wasm.js';
-
-const IO_FETCH = 1;
-const IO_ABORT = 2;
-const IO_PROBE = 3;
-// Kinds of the fetch errors the core is told about.
-const E_NETWORK = 0;
-const E_HEADERS = 1;
-const E_INVALID = 2;
+// (SseCore, src/wasm/exports), the same state machine the Rust API uses.
+import { FetchFailure, IoKind, NoticeKind, SseCore } from './wasm/eventsource_wasm.js';
 
 const now = () => performance.now();
+/** @param {unknown} e */
 const messageOf = (e) => (e instanceof Error ? e.message : String(e));
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
-
-/** `Retry-After` as a delay in ms: delay-seconds or an HTTP date. */
-function retryAfterMs(value) {
-  if (value == null) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
 
 /** Header pairs from a Headers, an array of pairs or a plain object. */
+/**
+ * @param {unknown} value
+ * @returns {[string, string][]}
+ */
 function headerPairs(value) {
   const bad = () => new TypeError('headers must be a Headers, an array of [name, value] pairs or an object');
   let entries;
@@ -41,6 +28,10 @@ function headerPairs(value) {
 
 /** Sets each pair on `headers`; returns the name of the first one the
  * browser refuses, or null. Only the name: the value may be a secret. */
+/**
+ * @param {Headers} headers
+ * @param {[string, string][]} pairs
+ */
 function setAll(headers, pairs) {
   for (const [name, value] of pairs) {
     try {
@@ -53,9 +44,11 @@ function setAll(headers, pairs) {
 }
 
 /**
- * One source's connection. `sink.messages(text, lengths)` and
- * `sink.notice(kind, a, b)` receive what the core says (kinds as in
- * SseCore.drain). Throws a TypeError for malformed static headers.
+ * One source's connection. `sink.messages(text, lengths, chunk)` and
+ * `sink.notice(kind, a, b)` receive what the core says (`NoticeKind`s, as
+ * SseCore.drain gives them); `sink.closed()` is called when the core has
+ * closed for good and everything it said was handed over. Throws a
+ * TypeError for malformed static headers.
  */
 export class Connection {
   #core;
@@ -64,10 +57,24 @@ export class Connection {
   #sink;
   #staticHeaders;
   /** The AbortController of the request in flight. */
+  /** @type {AbortController | null} */
   #request = null;
-  #timer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #timer = undefined;
   #timerAt = -1;
+  /** The body chunk being fed to the core, while it is. */
+  /** @type {{ bytes: Uint8Array, text: string | null } | null} */
+  #chunk = null;
 
+  /**
+   * @param {string} url
+   * @param {import('./index.js').EventSourceInit} init
+   * @param {{
+   *   messages: (text: string, lengths: Uint32Array, chunk: { bytes: Uint8Array, text: string | null } | null) => void,
+   *   notice: (kind: NoticeKind, a: any, b: any) => void,
+   *   closed: () => void,
+   * }} sink
+   */
   constructor(url, init, sink) {
     this.#url = url;
     this.#init = init;
@@ -75,20 +82,18 @@ export class Connection {
     const h = init.headers;
     this.#staticHeaders = typeof h === 'function' || h == null ? [] : headerPairs(h);
     if (init.fetch !== undefined && typeof init.fetch !== 'function') throw new TypeError('fetch must be a function');
-    const r = init.retry ?? {};
-    const statuses = Array.isArray(init.retryStatuses) ? init.retryStatuses.filter((s) => typeof s === 'number') : [];
-    this.#core = new SseCore(
-      num(r.initialDelay), num(r.minDelay), num(r.maxDelay), num(r.factor), num(r.jitter),
-      num(r.maxAttempts), num(r.healthyAfter),
-      new Uint16Array(statuses),
-      init.endEvent === undefined ? 'end' : init.endEvent === null ? undefined : String(init.endEvent),
-      num(init.idleTimeout), num(init.maxLineLength), num(init.maxEventLength),
-      init.lastEventId == null ? '' : String(init.lastEventId),
-      init.lastEventIdParam == null ? undefined : String(init.lastEventIdParam),
-      url,
-      Math.random(),
-      now(),
-    );
+    // What the core reads (`CoreOptions`, src/wasm/exports/core.rs): the
+    // rules, and the request's method; the body stays here.
+    const str = (v) => (v == null ? v : String(v));
+    const options = {
+      ...init,
+      endEvent: str(init.endEvent),
+      lastEventId: str(init.lastEventId),
+      lastEventIdParam: str(init.lastEventIdParam),
+      method: str(init.method),
+      hasBody: init.body != null,
+    };
+    this.#core = new SseCore(options, url, Math.random(), now());
   }
 
   /** Makes the first request. Separate from the constructor so that the
@@ -117,9 +122,11 @@ export class Connection {
     if (!core) return;
     for (;;) {
       const io = core.poll_io();
-      if (io === IO_FETCH) this.#start(core.fetchUrl, core.fetchLastEventId);
-      else if (io === IO_PROBE) this.#probe();
-      else if (io === IO_ABORT) this.#abort();
+      if (io === IoKind.Fetch) {
+        const [method, url, headers, lastEventId] = core.request;
+        this.#start(method, url, headers, lastEventId);
+      } else if (io === IoKind.Probe) this.#probe();
+      else if (io === IoKind.Abort) this.#abort();
       else break;
     }
     // The timer is re-armed only for an earlier deadline: with an idle
@@ -128,24 +135,30 @@ export class Connection {
     const at = core.readyState === 2 ? -1 : core.timeout();
     if (at < 0) {
       clearTimeout(this.#timer);
-      this.#timer = null;
-    } else if (this.#timer === null || at < this.#timerAt) {
+      this.#timer = undefined;
+    } else if (this.#timer === undefined || at < this.#timerAt) {
       clearTimeout(this.#timer);
       this.#timerAt = at;
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        this.#step((c) => c.on_timer(now()));
-      }, Math.max(0, at - now()));
+      this.#timer = setTimeout(
+        () => {
+          this.#timer = undefined;
+          this.#step((c) => c.on_timer(now()));
+        },
+        Math.max(0, at - now()),
+      );
     }
     const said = core.drain();
     for (let i = 0; i < said.length; i += 3) {
       if (!this.#core) return; // closed by a listener
-      if (said[i] === 5) this.#sink.messages(said[i + 1], said[i + 2]);
+      if (said[i] === NoticeKind.Messages) this.#sink.messages(said[i + 1], said[i + 2], this.#chunk);
       else this.#sink.notice(said[i], said[i + 1], said[i + 2]);
     }
+    // Closed with nothing said (the end event): after its listeners ran.
+    if (this.#core?.readyState === 2) this.#sink.closed();
   }
 
   /** Feeds the core one input (unless closed meanwhile), then pumps. */
+  /** @param {(core: SseCore) => void} input */
   #step(input) {
     if (!this.#core) return;
     input(this.#core);
@@ -189,7 +202,14 @@ export class Connection {
     }
   }
 
-  async #start(url, lastEventId) {
+  /** Makes the request the core described (`SseCore.request`). */
+  /**
+   * @param {string} method
+   * @param {string} url
+   * @param {[string, string][]} protocolHeaders
+   * @param {string | undefined} lastEventId
+   */
+  async #start(method, url, protocolHeaders, lastEventId) {
     this.#abort();
     const controller = new AbortController();
     this.#request = controller;
@@ -199,6 +219,7 @@ export class Connection {
     // the pump is still using).
     await null;
     if (!current()) return;
+    /** @param {FetchFailure} kind @param {unknown} e */
     const fail = (kind, e) => {
       if (current()) {
         this.#request = null;
@@ -207,12 +228,11 @@ export class Connection {
     };
     // Headers: the fixed ones, the static ones, then the callback's (run
     // before every request, so a token can be refreshed), then Last-Event-ID.
-    const invalid = (name) => fail(E_INVALID, `invalid name or value for the header ${JSON.stringify(name)}`);
-    // Only CORS-safelisted headers of our own, so that a plain
-    // cross-origin request is not preflighted, as the native class's is
-    // not. `cache: 'no-store'` keeps caches out (and makes the browser send
-    // `Cache-Control: no-cache` itself, without a preflight).
-    const headers = new Headers({ Accept: 'text/event-stream' });
+    const invalid = (name) =>
+      fail(FetchFailure.InvalidRequest, `invalid name or value for the header ${JSON.stringify(name)}`);
+    // The core's head (src/connection/request.rs, `RequestHead`): its
+    // headers first, the caller's, then Last-Event-ID.
+    const headers = new Headers(protocolHeaders);
     let refused = setAll(headers, this.#staticHeaders);
     if (refused !== null) return invalid(refused);
     const headersFn = this.#init.headers;
@@ -221,7 +241,7 @@ export class Connection {
       try {
         fresh = headerPairs(await headersFn());
       } catch (e) {
-        return fail(E_HEADERS, e);
+        return fail(FetchFailure.Headers, e);
       }
       if (!current()) return; // closed while the callback ran
     }
@@ -231,7 +251,7 @@ export class Connection {
     let request;
     try {
       request = new Request(url, {
-        method: this.#init.method ?? 'GET',
+        method,
         headers,
         body: this.#init.body ?? undefined,
         mode: 'cors',
@@ -240,18 +260,19 @@ export class Connection {
         signal: controller.signal,
       });
     } catch (e) {
-      return fail(E_INVALID, e);
+      return fail(FetchFailure.InvalidRequest, e);
     }
     let response;
     try {
       response = await (this.#init.fetch ?? fetch)(request);
       if (!(response instanceof Response)) throw new TypeError('fetch() did not resolve to a Response');
     } catch (e) {
-      return fail(E_NETWORK, e);
+      return fail(FetchFailure.Network, e);
     }
     if (!current()) return;
     this.#responseUrl = response.url;
-    this.#step((c) => c.on_response(now(), response.status, response.headers.get('content-type') ?? undefined, retryAfterMs(response.headers.get('retry-after'))));
+    const header = (name) => response.headers.get(name) ?? undefined;
+    this.#step((c) => c.on_response(now(), response.status, header('content-type'), header('retry-after'), Date.now()));
     if (!current()) return;
     if (this.#core.readyState !== 1) {
       // Not opened: the body is not wanted.
@@ -269,14 +290,22 @@ export class Connection {
       try {
         read = await reader.read();
       } catch (e) {
-        return fail(E_NETWORK, e);
+        return fail(FetchFailure.Network, e);
       }
       if (!current()) return;
       if (read.done) {
         this.#request = null;
         return this.#step((c) => c.on_eof(now()));
       }
-      if (read.value.length) this.#step((c) => c.on_chunk(now(), read.value));
+      if (read.value.length) {
+        // The events of a chunk may point into it (js/batch.js).
+        this.#chunk = { bytes: read.value, text: null };
+        try {
+          this.#step((c) => c.on_chunk(now(), read.value));
+        } finally {
+          this.#chunk = null;
+        }
+      }
     }
   }
 

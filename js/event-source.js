@@ -1,23 +1,17 @@
 // The browser-shaped EventSource, over the WebAssembly connection.
 //
 // Everything DOM-shaped lives here: EventTarget, on* handlers, MessageEvent.
-// Parsing and every connection decision live in Rust (src/wasm/exports.rs,
+// Parsing and every connection decision live in Rust (src/wasm/exports,
 // SseCore); js/connection.js carries them out with fetch() and a timer.
-import initWasm from './wasm/eventsource_wasm.js';
+import initWasm, { NoticeKind } from './wasm/eventsource_wasm.js';
 import { Connection } from './connection.js';
+import { readBatch, setMemory } from './batch.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-// Notice kinds from SseCore.drain (src/wasm/exports.rs).
-const N_OPEN = 0;
-const N_COMMENT = 1;
-const N_ERROR = 2;
-const N_RECONNECTING = 3;
-/** In a run of events' lengths (src/wasm/exports.rs, `MessageBatch`): the
- * same type (or ID) as the previous event's, with no text. */
-export const SAME = 0xffffffff;
 
+/** @type {Promise<unknown> | null} */
 let wasmReady = null;
 let loaded = false;
 
@@ -29,32 +23,46 @@ export const wasmLoaded = () => loaded;
  * call it yourself to load early, or to pass the module's URL or bytes when
  * your bundler cannot resolve `new URL('…_bg.wasm', import.meta.url)`.
  */
+/**
+ * @param {Parameters<typeof import('./index.js').init>[0]} [moduleOrPath]
+ * @returns {Promise<unknown>}
+ */
 export function init(moduleOrPath) {
   wasmReady ??= initWasm(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath }).then((exports) => {
+    setMemory(exports.memory);
     loaded = true;
     return exports;
   });
   return wasmReady;
 }
 
+/** @param {unknown} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+
+/** @param {unknown} error */
 const report = (error) => {
   if (typeof globalThis.reportError === 'function') globalThis.reportError(error);
-  else setTimeout(() => { throw error; });
+  else
+    setTimeout(() => {
+      throw error;
+    });
 };
 
 /** What went wrong, with whether and when a reconnect follows. */
 export class SseError extends Error {
   constructor(detail, reconnectIn) {
     super(detail.message);
-    this.name = 'SseError';
+    this.name = /** @type {const} */ ('SseError');
     /** @type {string} */
+    /** @type {import('./index.js').SseErrorType} */
     this.type = detail.type;
-    if (detail.status !== undefined) this.status = detail.status;
-    if (detail.contentType !== undefined) this.contentType = detail.contentType;
-    if (detail.limit !== undefined) this.limit = detail.limit;
-    if (detail.timeout !== undefined) this.timeout = detail.timeout;
-    if (detail.attempts !== undefined) this.attempts = detail.attempts;
-    if (detail.cause !== undefined) this.cause = new SseError(detail.cause);
+    for (const key of ['status', 'contentType', 'limit', 'timeout', 'attempts']) {
+      if (detail[key] !== undefined) this[key] = detail[key];
+    }
+    if (detail.cause !== undefined) {
+      /** @type {SseError | undefined} */
+      this.cause = new SseError(detail.cause);
+    }
     this.willReconnect = reconnectIn !== undefined;
     this.reconnectIn = reconnectIn ?? null;
   }
@@ -83,7 +91,7 @@ export class ReconnectEvent extends Event {
 export class DecodeError extends Error {
   constructor(eventType, data, cause) {
     super(`the data of a "${eventType}" event did not decode: ${cause?.message ?? cause}`);
-    this.name = 'DecodeError';
+    this.name = /** @type {const} */ ('DecodeError');
     this.eventType = eventType;
     this.data = data;
     this.cause = cause;
@@ -109,13 +117,18 @@ const HANDLERS = ['open', 'message', 'error'];
  * reads as it should. The subclass is made from the `MessageEvent` in
  * place at dispatch (and kept while that stays the same).
  */
+/** @type {typeof MessageEvent | null} */
 let messageEventBase = null;
-let SseMessageEvent = null;
+/** @type {new (type: string, init: MessageEventInit, origin: string) => globalThis.MessageEvent} */
+let SseMessageEvent;
 function messageEventClass() {
   if (globalThis.MessageEvent !== messageEventBase) {
     messageEventBase = globalThis.MessageEvent;
-    SseMessageEvent = class MessageEvent extends messageEventBase {
+    /** @type {new (type: string, init: MessageEventInit) => globalThis.MessageEvent} */
+    const base = messageEventBase;
+    SseMessageEvent = class MessageEvent extends base {
       #origin;
+      /** @param {string} type @param {MessageEventInit} init @param {string} origin */
       constructor(type, init, origin) {
         super(type, init);
         this.#origin = origin;
@@ -130,20 +143,25 @@ function messageEventClass() {
 }
 
 export class EventSource extends EventTarget {
+  /** @type {string} */
   #url;
+  /** @type {boolean} */
   #withCredentials;
+  /** @type {import('./index.js').EventSourceInit} */
   #init;
+  /** @type {0 | 1 | 2} */
   #readyState = CONNECTING;
+  /** @type {Connection | null} */
   #conn = null;
   #origin = '';
   #lastEventId = '';
   /** The abort signal given, and our listener on it, until closed. */
+  /** @type {AbortSignal | null} */
   #signal = null;
-  #onAbort = null;
-  /** The type of the last event received (see #onMessages). */
+  /** @type {() => void} */
+  #onAbort = () => {};
+  /** The type of the last event received (see js/batch.js). */
   #lastType = '';
-  /** The event type that ends the stream, or null (`endEvent` option). */
-  #endEvent = 'end';
   #handlers = { open: null, message: null, error: null };
   /** type -> Map(listener -> capture flags): DOM listeners, counted so that
    * MessageEvents are only created for types somebody listens to. */
@@ -151,6 +169,10 @@ export class EventSource extends EventTarget {
   /** type -> Set of typed listener records. */
   #typed = new Map();
 
+  /**
+   * @param {string | URL} url
+   * @param {import('./index.js').EventSourceInit} [options]
+   */
   constructor(url, options = {}) {
     super();
     const base = globalThis.document?.baseURI ?? globalThis.location?.href;
@@ -163,8 +185,6 @@ export class EventSource extends EventTarget {
     this.#url = parsed.href;
     this.#init = options ?? {};
     this.#withCredentials = Boolean(this.#init.withCredentials);
-    const end = this.#init.endEvent;
-    this.#endEvent = end === undefined ? 'end' : end === null ? null : String(end);
     this.#lastEventId = this.#init.lastEventId ?? '';
     const signal = this.#init.signal;
     if (signal) {
@@ -180,15 +200,24 @@ export class EventSource extends EventTarget {
     }
     init().then(
       () => this.#connect(),
-      (error) => this.#fail({ type: 'invalid-request', message: `could not load eventsource-wasm: ${error?.message ?? error}` }),
+      (error) =>
+        this.#fail({ type: 'invalid-request', message: `could not load eventsource-wasm: ${messageOf(error)}` }),
     );
   }
 
-  get url() { return this.#url; }
-  get withCredentials() { return this.#withCredentials; }
-  get readyState() { return this.#readyState; }
+  get url() {
+    return this.#url;
+  }
+  get withCredentials() {
+    return this.#withCredentials;
+  }
+  get readyState() {
+    return this.#readyState;
+  }
   /** The last event ID (an extension: the native class has none). */
-  get lastEventId() { return this.#lastEventId; }
+  get lastEventId() {
+    return this.#lastEventId;
+  }
 
   close() {
     if (this.#readyState === CLOSED && !this.#conn) return;
@@ -208,7 +237,7 @@ export class EventSource extends EventTarget {
   removeEventListener(type, listener, options) {
     super.removeEventListener(type, listener, options);
     const byListener = this.#dom.get(type);
-    if (!byListener || !byListener.has(listener)) return;
+    if (!byListener?.has(listener)) return;
     const capture = typeof options === 'boolean' ? options : Boolean(options?.capture);
     const flags = byListener.get(listener) & ~(capture ? 2 : 1);
     if (flags) byListener.set(listener, flags);
@@ -240,38 +269,29 @@ export class EventSource extends EventTarget {
     };
     try {
       this.#conn = new Connection(this.#url, options, {
-        messages: (text, lengths) => this.#onMessages(text, lengths),
+        messages: (text, lengths, chunk) => {
+          this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, this.#deliver);
+        },
         notice: (kind, a, b) => this.#onNotice(kind, a, b),
+        // The core closed without an error: the end event, delivered
+        // above, ended the stream.
+        closed: () => {
+          this.#readyState = CLOSED;
+          this.#release();
+        },
       });
       this.#conn.start();
     } catch (error) {
-      this.#fail({ type: 'invalid-request', message: error?.message ?? String(error) });
+      this.#fail({ type: 'invalid-request', message: messageOf(error) });
     }
   }
 
-  /** A run of events from WebAssembly: `text` holds each event's type,
-   * data and last event ID in turn, the type and the ID only where they
-   * differ from the previous event's (`SAME` in `lengths` otherwise);
-   * `lengths` their lengths. */
-  #onMessages(text, lengths) {
-    let at = 0;
-    let type = this.#lastType;
-    // A batch's first event always carries its ID.
-    let lastEventId = '';
-    for (let i = 0; i < lengths.length; i += 3) {
-      const n = lengths[i];
-      // Most streams repeat one event type: keep the string from the last
-      // event, which the browser has already converted for the
-      // MessageEvent's type (a fresh slice would be converted again).
-      if (n !== SAME) {
-        if (n === type.length && text.startsWith(type, at)) at += n;
-        else type = this.#lastType = text.slice(at, (at += n));
-      }
-      const data = text.slice(at, (at += lengths[i + 1]));
-      if (lengths[i + 2] !== SAME) lastEventId = text.slice(at, (at += lengths[i + 2]));
-      this.#onMessage(type, data, lastEventId);
-    }
-  }
+  /** Delivers one event of a run from WebAssembly (js/batch.js); true
+   * once the source is closed (nothing more is delivered). */
+  #deliver = (type, data, lastEventId) => {
+    this.#onMessage(type, data, lastEventId);
+    return this.#readyState === CLOSED;
+  };
 
   #onMessage(type, data, lastEventId) {
     // close() from a listener stops delivery at once, even of events that
@@ -287,17 +307,7 @@ export class EventSource extends EventTarget {
       const MessageEventClass = messageEventClass();
       this.dispatchEvent(new MessageEventClass(type, { data, lastEventId }, this.#origin));
     }
-    // The end event closes the source once its listeners have seen it
-    // (while OPEN). The connection itself closed when it parsed the event,
-    // possibly before earlier events of the same chunk were delivered, so
-    // its state is not consulted here.
-    if (type === this.#endEvent) {
-      this.#readyState = CLOSED;
-      this.#release();
-    }
   }
-
-
 
   #callTyped(record, type, data, meta) {
     let value;
@@ -306,7 +316,11 @@ export class EventSource extends EventTarget {
     } catch (cause) {
       const error = new DecodeError(type, data, cause);
       if (record.onError) {
-        try { record.onError(error); } catch (e) { report(e); }
+        try {
+          record.onError(error);
+        } catch (e) {
+          report(e);
+        }
       } else {
         this.dispatchEvent(new DecodeErrorEvent(error));
       }
@@ -322,20 +336,28 @@ export class EventSource extends EventTarget {
   #onNotice(kind, a, b) {
     if (this.#readyState === CLOSED) return;
     switch (kind) {
-      case N_OPEN:
-        try { this.#origin = new URL(this.#conn?.responseUrl || this.#url).origin; } catch { this.#origin = new URL(this.#url).origin; }
+      case NoticeKind.Open:
+        try {
+          this.#origin = new URL(this.#conn?.responseUrl || this.#url).origin;
+        } catch {
+          this.#origin = new URL(this.#url).origin;
+        }
         this.#readyState = OPEN;
         this.dispatchEvent(new Event('open'));
         break;
-      case N_COMMENT:
+      case NoticeKind.Comment:
         if (this.#init.onComment) {
-          try { this.#init.onComment(a); } catch (e) { report(e); }
+          try {
+            this.#init.onComment(a);
+          } catch (e) {
+            report(e);
+          }
         }
         break;
-      case N_ERROR:
+      case NoticeKind.Error:
         this.#fail(a, b);
         break;
-      case N_RECONNECTING:
+      case NoticeKind.Reconnecting:
         this.dispatchEvent(new ReconnectEvent(a, b));
         break;
     }
@@ -367,10 +389,12 @@ export class EventSource extends EventTarget {
     // listener is added the first time a handler is set, and calls whatever
     // handler is current.
     for (const type of HANDLERS) {
-      Object.defineProperty(this.prototype, `on${type}`, {
+      Object.defineProperty(EventSource.prototype, `on${type}`, {
         configurable: true,
         enumerable: true,
-        get() { return this.#handlers[type]; },
+        get() {
+          return this.#handlers[type];
+        },
         set(value) {
           this.#handlers[type] = typeof value === 'function' || (value && typeof value === 'object') ? value : null;
           if (this.#handlers[type] && !this.#handlerListeners.has(type)) {
@@ -383,9 +407,13 @@ export class EventSource extends EventTarget {
         },
       });
     }
-    for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSED', CLOSED]]) {
-      Object.defineProperty(this, name, { value, enumerable: true });
-      Object.defineProperty(this.prototype, name, { value, enumerable: true });
+    for (const [name, value] of [
+      ['CONNECTING', CONNECTING],
+      ['OPEN', OPEN],
+      ['CLOSED', CLOSED],
+    ]) {
+      Object.defineProperty(EventSource, name, { value, enumerable: true });
+      Object.defineProperty(EventSource.prototype, name, { value, enumerable: true });
     }
   }
 

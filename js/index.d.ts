@@ -216,7 +216,10 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
   ): void;
   addEventListener(
     type: string,
-    listener: ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown) | EventListenerOrEventListenerObject | null,
+    listener:
+      | ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown)
+      | EventListenerOrEventListenerObject
+      | null,
     options?: boolean | AddEventListenerOptions,
   ): void;
   removeEventListener<K extends keyof EventSourceEventMap>(
@@ -226,7 +229,10 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
   ): void;
   removeEventListener(
     type: string,
-    listener: ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown) | EventListenerOrEventListenerObject | null,
+    listener:
+      | ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown)
+      | EventListenerOrEventListenerObject
+      | null,
     options?: boolean | EventListenerOptions,
   ): void;
 }
@@ -281,4 +287,6 @@ export interface EventStreamParser {
 export function createParser(options?: ParserOptions): EventStreamParser;
 
 /** Loads the WebAssembly module early, or from a given URL or bytes. */
-export function init(moduleOrPath?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<unknown>;
+export function init(
+  moduleOrPath?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
+): Promise<unknown>;

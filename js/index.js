@@ -1,5 +1,11 @@
 // eventsource-wasm: the EventSource you wanted, over fetch().
 export {
-  EventSource, SseError, SseErrorEvent, ReconnectEvent, DecodeError, DecodeErrorEvent, init,
+  EventSource,
+  SseError,
+  SseErrorEvent,
+  ReconnectEvent,
+  DecodeError,
+  DecodeErrorEvent,
+  init,
 } from './event-source.js';
 export { createParser } from './parser.js';

@@ -5,5 +5,6 @@
 import { EventSource } from './event-source.js';
 
 export const NativeEventSource = globalThis.EventSource;
-globalThis.EventSource = EventSource;
+// Our class has the native one's statics too (defined at run time).
+globalThis.EventSource = /** @type {typeof globalThis.EventSource} */ (/** @type {unknown} */ (EventSource));
 export { EventSource };

@@ -9,7 +9,7 @@ const INITIAL = { data: {}, readyState: EventSource.CONNECTING, error: null, rec
  * render does not reconnect. */
 function connectionKey(url, options) {
   const { headers, fetch, decode, signal, onComment, onEvent, ...rest } = options ?? {};
-  return JSON.stringify([String(url), rest, typeof headers === 'function' ? 'fn' : headers ?? null]);
+  return JSON.stringify([String(url), rest, typeof headers === 'function' ? 'fn' : (headers ?? null)]);
 }
 
 export function useEventSource(url, options = {}) {

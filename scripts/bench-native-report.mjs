@@ -14,14 +14,15 @@ const labels = {
   big: '64 KiB events (16 data lines), 64 KiB chunks',
   'tiny-chunks': 'small events, 1–7 byte chunks',
 };
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const rows = [];
 for (const [group, { bytes, events }] of Object.entries(inputs)) {
   const ours = median(group, 'eventsource-wasm');
   const theirs = median(group, 'eventsource-stream');
-  const mbs = (ns) => bytes / ns * 1e3; // bytes per ns → MB/s
-  const eps = (ns) => events / ns * 1e9;
+  const mbs = (ns) => (bytes / ns) * 1e3; // bytes per ns → MB/s
+  const eps = (ns) => (events / ns) * 1e9;
   rows.push(
     `| ${labels[group] ?? group} | ${fmt(mbs(ours))} MB/s | ${fmt(eps(ours) / 1e6, 2)} M/s | ` +
       `${fmt(mbs(theirs))} MB/s | ${fmt(eps(theirs) / 1e6, 2)} M/s | **${fmt(theirs / ours, 1)}×** |`,

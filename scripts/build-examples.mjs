@@ -19,7 +19,18 @@ run('npm', ['run', '--silent', 'build'], react);
 const env = { ...process.env, PATH: `${root}/node_modules/.bin:${process.env.PATH}` };
 execFileSync(
   'wasm-pack',
-  ['--log-level', 'warn', 'build', 'examples/rust-frontend', '--release', '--target', 'web', '--no-pack', '--out-dir', 'dist/pkg'],
+  [
+    '--log-level',
+    'warn',
+    'build',
+    'examples/rust-frontend',
+    '--release',
+    '--target',
+    'web',
+    '--no-pack',
+    '--out-dir',
+    'dist/pkg',
+  ],
   { cwd: root, stdio: 'inherit', env },
 );
 cpSync(`${root}/examples/rust-frontend/index.html`, `${root}/examples/rust-frontend/dist/index.html`);

@@ -15,7 +15,18 @@ const version = readFileSync('Cargo.toml', 'utf8').match(/^version = "([^"]+)"/m
 const out = 'dist/package';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(`${out}/wasm`, { recursive: true });
-for (const file of ['index.js', 'index.d.ts', 'event-source.js', 'connection.js', 'parser.js', 'polyfill.js', 'polyfill.d.ts', 'react.js', 'react.d.ts']) {
+for (const file of [
+  'index.js',
+  'index.d.ts',
+  'event-source.js',
+  'connection.js',
+  'parser.js',
+  'batch.js',
+  'polyfill.js',
+  'polyfill.d.ts',
+  'react.js',
+  'react.d.ts',
+]) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }
 for (const file of ['eventsource_wasm.js', 'eventsource_wasm_bg.wasm', 'eventsource_wasm.d.ts']) {
@@ -30,7 +41,10 @@ const readme = readFileSync('README.md', 'utf8');
 const start = readme.indexOf('## JavaScript and TypeScript');
 const end = readme.indexOf('\n## ', start + 1);
 if (start < 0 || end < 0) throw new Error('README.md has no "JavaScript and TypeScript" section');
-const jsDocs = readme.slice(readme.indexOf('\n', start) + 1, end).trim().replace(/^### /gm, '## ');
+const jsDocs = readme
+  .slice(readme.indexOf('\n', start) + 1, end)
+  .trim()
+  .replace(/^### /gm, '## ');
 const template = readFileSync('pkg-template/README.md', 'utf8');
 writeFileSync(`${out}/README.md`, template.replace(/<!-- JS-DOCS:[^>]*-->/, jsDocs));
 console.log(`built ${out} (eventsource-wasm ${version})`);

@@ -15,7 +15,9 @@ const server = spawn(`${root}/target/release/eventsource-wasm-demo-server`, {
 server.stdout.on('data', (chunk) => {
   const match = String(chunk).match(/listening (http:\/\/\S+)/);
   if (match) {
-    console.log(`\neventsource-wasm demo:\n  React example   ${match[1]}/react/\n  Rust (Leptos)   ${match[1]}/rust/\n(Ctrl-C stops it)\n`);
+    console.log(
+      `\neventsource-wasm demo:\n  React example   ${match[1]}/react/\n  Rust (Leptos)   ${match[1]}/rust/\n(Ctrl-C stops it)\n`,
+    );
   }
 });
 const stop = () => server.kill('SIGINT');

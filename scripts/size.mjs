@@ -29,7 +29,11 @@ export async function packageSize() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { js, wasm } = await packageSize();
   const fmt = (n) => n.toLocaleString('en-US');
-  const rows = [['JavaScript (minified)', ...js], ['WebAssembly', ...wasm], ['total', js[0] + wasm[0], js[1] + wasm[1]]];
+  const rows = [
+    ['JavaScript (minified)', ...js],
+    ['WebAssembly', ...wasm],
+    ['total', js[0] + wasm[0], js[1] + wasm[1]],
+  ];
   console.log('| part | bytes | gzip -9 |\n|---|---:|---:|');
   for (const [name, raw, zipped] of rows) console.log(`| ${name} | ${fmt(raw)} | ${fmt(zipped)} |`);
 }

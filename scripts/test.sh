@@ -15,12 +15,20 @@ cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-demo-server --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-rust-frontend --target wasm32-unknown-unknown --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features talc --quiet -- -D warnings
+# The JavaScript and JSON: formatted and linted by Biome (biome.json).
+biome ci .
 
 section "native Rust: unit, vectors, property tests, doc examples"
 cargo test --quiet
 
 section "build the WebAssembly and npm packages, the examples and the demo server"
 node scripts/build-examples.mjs
+
+section "type-check the JavaScript against its declarations (tsc --checkJs)"
+# Needs the built package: js/ imports the module wasm-bindgen generated,
+# whose types are in dist/package/wasm (tsconfig.json).
+tsc -p .
 
 section "WebAssembly in headless Chromium (wasm-pack test)"
 # The scriptable SSE server the browser tests talk to, and the interop

@@ -3,15 +3,29 @@
 //! Server-Sent Events for the browser over `fetch()`, with a spec-exact
 //! `text/event-stream` parser at its core.
 //!
-//! The crate has two layers:
+//! The crate has three modules, and each type has one path:
 //!
 //! - [`parser`]: a pure Rust streaming parser (no clock, no I/O, no
 //!   JavaScript), used natively for tests, fuzzing and benchmarks, and inside
 //!   WebAssembly by every front of the library.
 //! - [`connection`]: the `EventSource` state machine (readyState,
-//!   reconnects with backoff, the end event, idle timeout), also pure: time
-//!   and randomness are inputs.
-//! - `wasm` (on `wasm32` only): the thin boundary that JavaScript sees.
+//!   reconnects with backoff, the end event, idle timeout, the request's
+//!   head, `Retry-After`), also pure: time and randomness are inputs. Its
+//!   module docs state the contract both drivers follow.
+//! - `wasm` (on `wasm32` only): the Rust API (`wasm::EventSource`)
+//!   and the thin boundary that JavaScript sees.
+//!
+//! [`Error`] and [`DecodeError`] sit at the root, since every module uses
+//! them.
+//!
+//! Option structs ([`Config`](parser::Config),
+//! [`Options`](connection::Options), [`RetryPolicy`](connection::RetryPolicy))
+//! and the enums that can grow ([`Error`], [`ParseError`](parser::ParseError),
+//! [`Notice`](connection::Notice)) are `#[non_exhaustive]`: options are set
+//! with chainable setters named after their fields. What the specification
+//! fixes ([`ReadyState`](connection::ReadyState), [`Item`](parser::Item),
+//! [`Event`](parser::Event)) and what a driver must handle completely
+//! ([`Io`](connection::Io)) are not.
 //!
 //! # Example: parse a byte stream natively
 //!
@@ -49,13 +63,30 @@
 
 #![doc(test(attr(deny(warnings))))]
 
+/// Chainable setters named after the fields they set, for the option
+/// structs (which are `#[non_exhaustive]`, so that options can be added
+/// without breaking anyone).
+macro_rules! setters {
+    ($ty:ident { $($field:ident: $t:ty),* $(,)? }) => {
+        impl $ty {
+            $(
+                #[doc = concat!("Sets [`", stringify!($ty), "::", stringify!($field), "`].")]
+                #[must_use]
+                pub fn $field(mut self, value: $t) -> Self {
+                    self.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+pub(crate) use setters;
+
 pub mod connection;
-pub mod error;
+mod error;
 pub mod parser;
 
-pub use connection::{ReadyState, RetryPolicy};
-pub use error::{DecodeError, Error, ParseError};
-pub use parser::{Config, Event, EventRef, Item, ItemRef, Parser};
+pub use error::{DecodeError, Error};
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -64,3 +95,14 @@ pub mod wasm;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
+
+// The npm package's allocator (scripts/build-wasm.sh turns the feature on):
+// Talc, which is smaller than the default dlmalloc in WebAssembly. A crate
+// that depends on this one keeps its own allocator.
+#[cfg(all(
+    feature = "talc",
+    target_arch = "wasm32",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -4,10 +4,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use eventsource_wasm::connection::{
-    is_event_stream, parse_retry_after_seconds, Connection, Io, Notice, Options, ReadyState,
-    RetryPolicy, PROBE_TIMEOUT_MS,
+    Connection, Io, Notice, Options, ReadyState, RetryPolicy, PROBE_TIMEOUT_MS,
 };
-use eventsource_wasm::{Error, ParseError};
+use eventsource_wasm::parser::ParseError;
+use eventsource_wasm::Error;
 
 const SSE: Option<&str> = Some("text/event-stream");
 
@@ -90,10 +90,7 @@ fn starts_connecting_with_one_request() {
 
 #[test]
 fn initial_last_event_id_is_sent_on_the_first_request() {
-    let options = Options {
-        last_event_id: "41".into(),
-        ..Options::default()
-    };
+    let options = Options::default().last_event_id("41".into());
     let mut conn = Connection::new(options, 1, 0);
     assert_eq!(conn.poll_io(), fetch("41"));
     assert_eq!(conn.last_event_id(), "41");
@@ -149,10 +146,7 @@ fn wrong_or_missing_content_type_fails_for_good() {
 
 #[test]
 fn listed_statuses_are_retried_honouring_retry_after() {
-    let options = Options {
-        retry_statuses: vec![429, 503],
-        ..Options::default()
-    };
+    let options = Options::default().retry_statuses(vec![429, 503]);
     let mut conn = Connection::new(options, 1, 0);
     conn.poll_io();
     conn.on_response(100, 503, Some("text/plain"), Some(10_000));
@@ -273,10 +267,7 @@ fn retry_zero_is_raised_to_the_floor() {
 /// Fails `n` consecutive attempts (network errors before any response) and
 /// returns the delays announced.
 fn consecutive_failures(seed: u64, policy: RetryPolicy, n: usize) -> Vec<u64> {
-    let options = Options {
-        retry: policy,
-        ..Options::default()
-    };
+    let options = Options::default().retry(policy);
     let mut conn = Connection::new(options, seed, 0);
     let mut now = 0;
     let mut delays = Vec::new();
@@ -305,10 +296,7 @@ fn consecutive_failures(seed: u64, policy: RetryPolicy, n: usize) -> Vec<u64> {
 
 #[test]
 fn backoff_grows_exponentially_up_to_the_maximum() {
-    let policy = RetryPolicy {
-        jitter: 0.0,
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().jitter(0.0);
     assert_eq!(
         consecutive_failures(1, policy, 7),
         vec![3000, 6000, 12_000, 24_000, 30_000, 30_000, 30_000]
@@ -335,13 +323,7 @@ fn backoff_is_jittered_between_base_and_ceiling() {
 
 #[test]
 fn max_attempts_then_closed_with_retries_exhausted() {
-    let options = Options {
-        retry: RetryPolicy {
-            max_attempts: Some(2),
-            ..RetryPolicy::default()
-        },
-        ..Options::default()
-    };
+    let options = Options::default().retry(RetryPolicy::default().max_attempts(Some(2)));
     let mut conn = Connection::new(options, 1, 0);
     let net = || Error::Network {
         message: "down".into(),
@@ -369,14 +351,8 @@ fn max_attempts_then_closed_with_retries_exhausted() {
 
 #[test]
 fn a_connection_that_delivered_an_event_resets_the_backoff() {
-    let policy = RetryPolicy {
-        jitter: 0.0,
-        ..RetryPolicy::default()
-    };
-    let options = Options {
-        retry: policy,
-        ..Options::default()
-    };
+    let policy = RetryPolicy::default().jitter(0.0);
+    let options = Options::default().retry(policy);
     let mut conn = Connection::new(options, 1, 0);
     let mut now = 0;
     // Three failed attempts: 3 s, 6 s, 12 s.
@@ -428,13 +404,7 @@ fn a_connection_that_delivered_an_event_resets_the_backoff() {
 
 #[test]
 fn a_connection_open_long_enough_resets_the_backoff() {
-    let options = Options {
-        retry: RetryPolicy {
-            jitter: 0.0,
-            ..RetryPolicy::default()
-        },
-        ..Options::default()
-    };
+    let options = Options::default().retry(RetryPolicy::default().jitter(0.0));
     let mut conn = Connection::new(options, 1, 0);
     conn.poll_io();
     network_failure(
@@ -494,18 +464,12 @@ fn end_event_is_delivered_then_the_source_closes_for_good() {
 
 #[test]
 fn end_event_name_is_configurable_and_can_be_switched_off() {
-    let mut conn = open(Options {
-        end_event: Some("done".into()),
-        ..Options::default()
-    });
+    let mut conn = open(Options::default().end_event(Some("done".into())));
     conn.on_chunk(10, b"event: end\ndata: x\n\nevent: done\ndata: y\n\n");
     assert_eq!(notices(&mut conn).len(), 2);
     assert_eq!(conn.ready_state(), ReadyState::Closed);
 
-    let mut conn = open(Options {
-        end_event: None,
-        ..Options::default()
-    });
+    let mut conn = open(Options::default().end_event(None));
     conn.on_chunk(10, b"event: end\ndata: x\n\n");
     assert_eq!(notices(&mut conn).len(), 1);
     assert_eq!(conn.ready_state(), ReadyState::Open);
@@ -515,10 +479,7 @@ fn end_event_name_is_configurable_and_can_be_switched_off() {
 
 #[test]
 fn idle_timeout_reconnects_when_nothing_arrives() {
-    let mut conn = open(Options {
-        idle_timeout_ms: Some(1000),
-        ..Options::default()
-    });
+    let mut conn = open(Options::default().idle_timeout_ms(Some(1000)));
     assert_eq!(conn.timeout(), Some(1000));
     conn.on_chunk(600, b": ping\n"); // a heartbeat counts
     assert_eq!(conn.timeout(), Some(1600));
@@ -539,14 +500,7 @@ fn idle_timeout_reconnects_when_nothing_arrives() {
 
 #[test]
 fn idle_timeout_also_covers_a_response_that_never_comes() {
-    let mut conn = Connection::new(
-        Options {
-            idle_timeout_ms: Some(500),
-            ..Options::default()
-        },
-        1,
-        100,
-    );
+    let mut conn = Connection::new(Options::default().idle_timeout_ms(Some(500)), 1, 100);
     conn.poll_io();
     assert_eq!(conn.timeout(), Some(600));
     conn.on_timer(600);
@@ -601,10 +555,9 @@ fn close_during_backoff_stays_closed() {
 
 #[test]
 fn limit_exceeded_closes_with_the_limit_error() {
-    let mut conn = open(Options {
-        limits: eventsource_wasm::parser::Config::default().max_line_len(16),
-        ..Options::default()
-    });
+    let mut conn = open(
+        Options::default().limits(eventsource_wasm::parser::Config::default().max_line_len(16)),
+    );
     conn.on_chunk(10, b"data: ok\n\ndata: this line is too long\n\n");
     assert_eq!(conn.poll_io(), Some(Io::Abort));
     let n = notices(&mut conn);
@@ -673,14 +626,14 @@ fn on_chunk_with_lends_events_and_comments_in_order_and_queues_the_rest() {
                 ItemRef::Event(e) => format!("{}:{}:{}", e.event_type, e.data, e.last_event_id),
                 ItemRef::Comment(c) => format!("#{c}"),
                 ItemRef::Retry(ms) => format!("retry {ms}"),
-            })
+            });
+            std::ops::ControlFlow::Continue(())
         });
         seen
     };
-    let mut conn = open(Options {
-        limits: eventsource_wasm::parser::Config::default().max_line_len(16),
-        ..Options::default()
-    });
+    let mut conn = open(
+        Options::default().limits(eventsource_wasm::parser::Config::default().max_line_len(16)),
+    );
     // Retry is the connection's own; events and comments keep their order.
     let seen = lent(
         &mut conn,
@@ -733,31 +686,6 @@ fn on_chunk_queues_its_notices_after_those_already_queued() {
 }
 
 // --- Helpers ------------------------------------------------------------------------
-
-#[test]
-fn retry_after_seconds_parsing() {
-    assert_eq!(parse_retry_after_seconds("120"), Some(120_000));
-    assert_eq!(parse_retry_after_seconds(" 5 "), Some(5000));
-    assert_eq!(parse_retry_after_seconds("0"), Some(0));
-    assert_eq!(parse_retry_after_seconds("-1"), None);
-    assert_eq!(parse_retry_after_seconds("1.5"), None);
-    assert_eq!(
-        parse_retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"),
-        None
-    );
-    assert_eq!(
-        parse_retry_after_seconds("99999999999999999999999"),
-        Some(u64::MAX)
-    );
-}
-
-#[test]
-fn event_stream_content_type_matching() {
-    assert!(is_event_stream("text/event-stream;charset=utf-8"));
-    assert!(!is_event_stream("text/event-streams"));
-    assert!(!is_event_stream("text/plain; x=text/event-stream"));
-    assert!(!is_event_stream(""));
-}
 
 // --- Telling a CORS refusal from a network failure --------------------------
 
@@ -877,21 +805,135 @@ fn close_while_probing_aborts_the_probe() {
 }
 
 #[test]
-fn the_request_target_carries_the_last_event_id_as_configured() {
+fn the_request_head_carries_the_last_event_id_as_configured() {
     let conn = Connection::new(Options::default(), 1, 0);
-    let t = conn.request_target("http://x/s", "é");
+    let t = conn.request_head("http://x/s", "é");
     assert_eq!(t.url, "http://x/s");
     assert_eq!(t.last_event_id_header.as_deref(), Some("\u{c3}\u{a9}"));
     let conn = Connection::new(
-        Options {
-            last_event_id_param: Some("lastEventId".into()),
-            ..Options::default()
-        },
+        Options::default().last_event_id_param(Some("lastEventId".into())),
         1,
         0,
     );
-    let t = conn.request_target("http://x/s", "é");
+    let t = conn.request_head("http://x/s", "é");
     assert_eq!(t.url, "http://x/s?lastEventId=%C3%A9");
     assert_eq!(t.last_event_id_header, None);
-    assert_eq!(conn.request_target("http://x/s", "").url, "http://x/s");
+    assert_eq!(conn.request_head("http://x/s", "").url, "http://x/s");
+}
+
+#[test]
+fn retry_after_dates_in_the_three_http_forms() {
+    use eventsource_wasm::connection::retry_after_ms;
+    // 1994-11-06 08:49:37 UTC, and a clock ten seconds before it.
+    let at = 784_111_777_000;
+    let now = at - 10_000;
+    for value in [
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994",
+        "  Sun, 06 Nov 1994 08:49:37 GMT ",
+    ] {
+        assert_eq!(retry_after_ms(value, now), Some(10_000), "{value}");
+    }
+    // Seconds, as before; a date in the past is no wait at all.
+    assert_eq!(retry_after_ms(" 120 ", now), Some(120_000));
+    assert_eq!(
+        retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", at + 5_000),
+        Some(0)
+    );
+    // Leap years and the turn of the year.
+    assert_eq!(
+        retry_after_ms("Thu, 29 Feb 2024 00:00:00 GMT", 0),
+        Some(1_709_164_800_000)
+    );
+    assert_eq!(
+        retry_after_ms("Fri, 01 Jan 2027 00:00:01 GMT", 1_798_761_600_000),
+        Some(1_000)
+    );
+    // A two-digit year is the latest at most 50 years ahead of the clock.
+    let in_2026 = 1_780_000_000_000;
+    // 2076-01-01 is 38,716 days after 1970-01-01; 2080 would be more than
+    // 50 years ahead, so `80` is 1980, long past.
+    assert_eq!(
+        retry_after_ms("Wed, 01-Jan-76 00:00:00 GMT", in_2026),
+        Some(38_716 * 86_400_000 - in_2026)
+    );
+    assert_eq!(
+        retry_after_ms("Tue, 01-Jan-80 00:00:00 GMT", in_2026),
+        Some(0)
+    );
+    for bad in [
+        "",
+        "soon",
+        "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sun, 6 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Foo 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 24:00:00 GMT",
+        "Sun, 32 Nov 1994 08:49:37 GMT",
+        "1994-11-06T08:49:37Z",
+        "-5",
+    ] {
+        assert_eq!(retry_after_ms(bad, now), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn a_request_that_is_not_resendable_is_not_sent_again_to_confirm_cors() {
+    for options in [
+        Options::default().method("POST".into()),
+        Options::default().has_body(true),
+    ] {
+        assert!(!options.resendable());
+        let mut conn = Connection::new(options, 1, 0);
+        assert_eq!(conn.poll_io(), fetch(""));
+        conn.on_fetch_error(10, net("Failed to fetch"));
+        assert_eq!(ios(&mut conn), vec![Io::Probe]);
+        // The server answers: that is taken as the refusal, with no second
+        // request (it might be a paid one).
+        conn.on_probe(20, true);
+        assert_eq!(ios(&mut conn), vec![]);
+        assert_eq!(fatal(&mut conn), Error::Cors);
+    }
+    assert!(Options::default().method("get".into()).resendable());
+}
+
+#[test]
+fn a_sink_that_stops_closes_the_source_at_that_event() {
+    use eventsource_wasm::parser::ItemRef;
+    use std::ops::ControlFlow;
+    let mut conn = open(Options::default());
+    let mut seen = Vec::new();
+    // The listener of event 2 closes the source: 3 is parsed no further,
+    // and the last event ID is 2's, so a source reopened from it misses
+    // nothing.
+    conn.on_chunk_with(
+        10,
+        b"id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n",
+        |item| {
+            if let ItemRef::Event(e) = item {
+                seen.push(e.data.to_string());
+                if e.data == "b" {
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    );
+    assert_eq!(seen, ["a", "b"]);
+    assert_eq!(conn.last_event_id(), "2");
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+    assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    assert!(notices(&mut conn).is_empty(), "closing is silent");
+    assert_eq!(conn.timeout(), None);
+}
+
+#[test]
+fn the_end_event_stops_the_parse_there() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"id: 1\nevent: end\ndata: bye\n\nid: 2\ndata: late\n\n");
+    assert!(matches!(&notices(&mut conn)[..], [Notice::Message(e)] if e.data == "bye"));
+    // What follows the end event in the same chunk is not read: the last
+    // event ID is the end event's.
+    assert_eq!(conn.last_event_id(), "1");
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
 }

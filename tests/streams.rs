@@ -38,7 +38,7 @@ fn each_stream_may_open_with_a_bom_and_last_event_id_carries_over() {
     assert_eq!(items.len(), 2);
     assert_eq!(
         items[1],
-        Item::Event(eventsource_wasm::Event {
+        Item::Event(eventsource_wasm::parser::Event {
             event_type: "message".into(),
             data: "b".into(),
             last_event_id: "1".into(),
@@ -114,11 +114,11 @@ fn set_last_event_id_seeds_events_and_reset_clears_it() {
 }
 
 #[test]
-fn feed_with_hands_items_out_without_queueing() {
+fn feed_ref_hands_items_out_without_queueing() {
     let mut parser = Parser::new();
     let mut seen = Vec::new();
     parser
-        .feed_with(b"data: a\n\nretry: 5\n", |item| seen.push(item))
+        .feed_ref(b"data: a\n\nretry: 5\n", |item| seen.push(item.to_owned()))
         .unwrap();
     assert_eq!(seen.len(), 2);
     assert_eq!(parser.next_item(), None);

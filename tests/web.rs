@@ -65,7 +65,7 @@ fn long_lines_use_memchr_and_limits_hold() {
         parser.feed(chunk).unwrap();
     }
     assert!(
-        matches!(parser.next_item(), Some(eventsource_wasm::Item::Event(e)) if e.data.len() == 100_000)
+        matches!(parser.next_item(), Some(eventsource_wasm::parser::Item::Event(e)) if e.data.len() == 100_000)
     );
 
     let mut parser = Parser::with_config(Config::default().max_line_len(1000));

@@ -123,11 +123,7 @@ fn messages(notices: &[Notice]) -> Vec<(String, String, String)> {
 }
 
 fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        initial_delay_ms: 50,
-        min_delay_ms: 10,
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default().initial_delay_ms(50).min_delay_ms(10)
 }
 
 const END: &str = r#"{"text":"event: end\ndata: bye\n\n"}"#;
@@ -284,11 +280,7 @@ async fn backoff_grows_and_is_jittered() {
     let open = || {
         EventSource::builder(url("backoff"))
             .retry_statuses([503])
-            .retry(RetryPolicy {
-                initial_delay_ms: 40,
-                min_delay_ms: 10,
-                ..RetryPolicy::default()
-            })
+            .retry(RetryPolicy::default().initial_delay_ms(40).min_delay_ms(10))
             .build()
     };
     let announced = |s: &[Notice]| -> Vec<(u64, u32)> {
@@ -440,10 +432,7 @@ async fn close_during_backoff_stays_closed() {
     script("closewait", r#"[{"status":503}]"#).await;
     let source = EventSource::builder(url("closewait"))
         .retry_statuses([503])
-        .retry(RetryPolicy {
-            initial_delay_ms: 300,
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().initial_delay_ms(300))
         .build();
     let mut stream = source.stream();
     until(&mut stream, 3000, |s| {
@@ -677,12 +666,12 @@ async fn chaos_every_event_exactly_once_in_order() {
     for seed in chaos_seeds() {
         let key = format!("rust-chaos-{seed}");
         let source = EventSource::builder(format!("{}/chaos/{key}?seed={seed}&n={N}", server()))
-            .retry(RetryPolicy {
-                initial_delay_ms: 5,
-                min_delay_ms: 5,
-                max_delay_ms: 20,
-                ..RetryPolicy::default()
-            })
+            .retry(
+                RetryPolicy::default()
+                    .initial_delay_ms(5)
+                    .min_delay_ms(5)
+                    .max_delay_ms(20),
+            )
             .retry_statuses([503])
             .idle_timeout(Duration::from_millis(250))
             .build();

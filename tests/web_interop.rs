@@ -7,7 +7,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use eventsource_wasm::connection::Notice;
-use eventsource_wasm::wasm::{EventSource, RetryPolicy};
+use eventsource_wasm::connection::RetryPolicy;
+use eventsource_wasm::wasm::EventSource;
 use futures::StreamExt;
 use serde::Deserialize;
 use wasm_bindgen_test::*;
@@ -27,10 +28,7 @@ async fn check(url: Option<&str>) {
     };
     let source = EventSource::builder(url)
         .header("Authorization", "Bearer interop")
-        .retry(RetryPolicy {
-            min_delay_ms: 50,
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().min_delay_ms(50))
         .build();
     let notices = source.stream();
     let nums: Vec<Num> = source

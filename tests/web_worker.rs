@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use eventsource_wasm::connection::Notice;
-use eventsource_wasm::wasm::{EventSource, RetryPolicy};
+use eventsource_wasm::connection::RetryPolicy;
+use eventsource_wasm::wasm::EventSource;
 use futures::StreamExt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -49,11 +50,7 @@ async fn connects_reconnects_and_ends_inside_a_worker() {
         .unwrap();
     let source = EventSource::builder(format!("{}/sse/worker", server()))
         .header("Authorization", "Bearer in-a-worker")
-        .retry(RetryPolicy {
-            initial_delay_ms: 50,
-            min_delay_ms: 10,
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().initial_delay_ms(50).min_delay_ms(10))
         .build();
     let notices: Vec<Notice> = source.stream().collect().await;
     let data: Vec<String> = notices

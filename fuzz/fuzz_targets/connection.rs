@@ -18,7 +18,9 @@
 #![no_main]
 
 use eventsource_wasm::connection::{Connection, Io, Notice, Options, ReadyState, RetryPolicy};
-use eventsource_wasm::parser::{Config, Item, ItemRef, Parser};
+use std::ops::ControlFlow;
+
+use eventsource_wasm::parser::{Config, ItemRef, Parser};
 use eventsource_wasm::Error;
 use libfuzzer_sys::fuzz_target;
 
@@ -59,8 +61,8 @@ struct Model {
     open: bool,
     closed: bool,
     end_event: Option<String>,
-    expected: Vec<eventsource_wasm::Event>,
-    delivered: Vec<eventsource_wasm::Event>,
+    expected: Vec<eventsource_wasm::parser::Event>,
+    delivered: Vec<eventsource_wasm::parser::Event>,
     policy: RetryPolicy,
     /// The largest delay a reconnect may ask for right now.
     retry_after: Option<u64>,
@@ -131,6 +133,7 @@ impl Model {
                         assert!(attempt <= max, "attempt {attempt} > {max}");
                     }
                 }
+                other => panic!("a notice the model does not know: {other:?}"),
             }
         }
         assert!(pending_delay.is_none(), "a reconnect was not announced");
@@ -148,32 +151,28 @@ impl Model {
 
 fuzz_target!(|data: &[u8]| {
     let mut input = Input(data);
-    let policy = RetryPolicy {
-        initial_delay_ms: u64::from(input.u16()),
-        min_delay_ms: u64::from(input.byte()) * 4,
-        max_delay_ms: u64::from(input.u16()),
-        factor: f64::from(input.byte()) / 32.0,
-        jitter: f64::from(input.byte()) / 200.0,
-        max_attempts: match input.byte() {
+    let policy = RetryPolicy::default()
+        .initial_delay_ms(u64::from(input.u16()))
+        .min_delay_ms(u64::from(input.byte()) * 4)
+        .max_delay_ms(u64::from(input.u16()))
+        .factor(f64::from(input.byte()) / 32.0)
+        .jitter(f64::from(input.byte()) / 200.0)
+        .max_attempts(match input.byte() {
             0..=127 => None,
             n => Some(u32::from(n & 7)),
-        },
-        healthy_after_ms: u64::from(input.u16()),
-    };
+        })
+        .healthy_after_ms(u64::from(input.u16()));
     let limits = Config::default()
         .max_line_len(usize::from(input.byte()) * 4 + 1)
         .max_event_len(usize::from(input.byte()) * 16 + 1);
     let end_event = (input.byte() & 1 == 0).then(|| "end".to_owned());
     let idle = input.byte();
-    let options = Options {
-        retry: policy.clone(),
-        retry_statuses: vec![429, 503],
-        end_event: end_event.clone(),
-        idle_timeout_ms: (idle != 0).then_some(u64::from(idle) * 10),
-        limits,
-        last_event_id: String::new(),
-        last_event_id_param: None,
-    };
+    let options = Options::default()
+        .retry(policy.clone())
+        .retry_statuses(vec![429, 503])
+        .end_event(end_event.clone())
+        .idle_timeout_ms((idle != 0).then_some(u64::from(idle) * 10))
+        .limits(limits);
     let parser = Parser::with_config(limits);
     let mut m = Model {
         conn: Connection::new(options, u64::from(input.u16()), 0),
@@ -221,42 +220,68 @@ fuzz_target!(|data: &[u8]| {
                     m.conn.on_response(m.now, status, content_type, retry_after);
                 }
             }
-            // A body chunk, through `on_chunk` (1) or `on_chunk_with` (2).
+            // A body chunk, through `on_chunk` (1) or `on_chunk_with` (2),
+            // whose sink may stop after its k-th event (a listener closing
+            // the source).
             op @ (1 | 2) => {
                 let n = usize::from(input.byte() % 64);
+                let stop_after = if op == 2 {
+                    usize::from(input.byte() % 4)
+                } else {
+                    0
+                };
                 let bytes = input.bytes(n);
                 if m.conn.ready_state() == ReadyState::Open {
-                    let mut ended = false;
+                    // What the connection must deliver: the model parser's
+                    // events up to the end event, or to the k-th one.
+                    let mut events = Vec::new();
                     let end = m.end_event.clone();
-                    let expected = &mut m.expected;
-                    let result = m.parser.feed_with(bytes, |item| {
-                        if ended {
-                            return;
-                        }
-                        if let Item::Event(e) = item {
-                            ended = end.as_deref() == Some(e.event_type.as_str());
-                            expected.push(e);
+                    let result = m.parser.feed_ref(bytes, |item| {
+                        if let ItemRef::Event(e) = item {
+                            events.push(e.to_owned());
                         }
                     });
-                    if ended || result.is_err() {
+                    let ended = events
+                        .iter()
+                        .position(|e| end.as_deref() == Some(e.event_type.as_str()));
+                    let stopped =
+                        (stop_after > 0 && stop_after <= events.len()).then_some(stop_after);
+                    let cut = match (ended, stopped) {
+                        (Some(e), Some(s)) => Some((e + 1).min(s)),
+                        (Some(e), None) => Some(e + 1),
+                        (None, s) => s,
+                    };
+                    if let Some(cut) = cut {
+                        events.truncate(cut);
+                        // The parse stops there: the last event ID is that
+                        // event's, and the connection closes silently.
+                        let id = events[cut - 1].last_event_id.clone();
+                        m.parser.set_last_event_id(&id);
                         m.parser.finish();
                         m.in_flight = false;
-                        if ended {
-                            // A clean close announces nothing.
-                            m.closed = true;
-                            m.open = false;
-                        }
+                        m.closed = true;
+                        m.open = false;
+                    } else if result.is_err() {
+                        m.parser.finish();
+                        m.in_flight = false;
                     }
+                    m.expected.extend(events);
                 }
                 if op == 1 {
                     m.conn.on_chunk(m.now, bytes);
                 } else {
                     // Nothing is queued: every step ends with `drain`.
                     let delivered = &mut m.delivered;
+                    let mut seen = 0;
                     m.conn.on_chunk_with(m.now, bytes, |item| {
                         if let ItemRef::Event(e) = item {
                             delivered.push(e.to_owned());
+                            seen += 1;
+                            if seen == stop_after {
+                                return ControlFlow::Break(());
+                            }
                         }
+                        ControlFlow::Continue(())
                     });
                 }
             }

@@ -35,25 +35,50 @@
 //! Any other probe result (it fails, or the response is not opaque, as for
 //! a same-origin server) continues as a network failure: wait and retry.
 //!
-//! The adapter (the wasm layer, or a test) feeds in what happened through
-//! the `on_*` methods, each with the current time in milliseconds from any
-//! fixed origin, then carries out what the machine asks:
+//! # The driver contract
 //!
-//! - [`poll_io`](Connection::poll_io): start a request, or abort the one in
-//!   flight;
-//! - [`timeout`](Connection::timeout): when to call
-//!   [`on_timer`](Connection::on_timer) next (one timer is enough);
-//! - [`poll_notice`](Connection::poll_notice): what to tell the user (open,
-//!   events, comments, errors, scheduled reconnects).
+//! Every rule is decided here; a driver only carries out I/O and one timer.
+//! There are two drivers, and they follow the same contract: the Rust API
+//! (`src/wasm/driver.rs` with `src/wasm/fetch.rs`) and the JavaScript class
+//! (`js/connection.js`, through the `SseCore` export in
+//! `src/wasm/exports/core.rs`). Times are milliseconds from any fixed
+//! origin, passed in as `now`.
 //!
-//! An adapter that copies events somewhere anyway (the JavaScript exports
-//! copy them into one string per chunk) can feed chunks through
-//! [`on_chunk_with`](Connection::on_chunk_with) instead of
-//! [`on_chunk`](Connection::on_chunk): it lends each event as it is parsed
-//! rather than queueing an owned copy.
+//! 1. Make the connection with the [`Options`] (including the request's
+//!    [`method`](Options::method) and whether it [has a body](Options::has_body);
+//!    the driver keeps the body and the caller's headers).
+//! 2. After every input, carry out what [`poll_io`](Connection::poll_io)
+//!    asks, in order:
+//!    - [`Io::Fetch`]: send the request [`request_head`](Connection::request_head)
+//!      describes: its method and URL; `Accept:` [`ACCEPT`], then the
+//!      caller's headers, then `Last-Event-ID` if it has one; `mode: 'cors'`,
+//!      `cache: 'no-store'`, the caller's credentials mode and body. No
+//!      other header of the driver's own.
+//!    - [`Io::Probe`]: a `no-cors` GET of the source's URL (see below).
+//!    - [`Io::Abort`]: abort the request or probe in flight.
+//! 3. Arm one timer for [`timeout`](Connection::timeout) (re-arming only for
+//!    an earlier deadline is enough: a timer that fires early is harmless).
+//! 4. Hand what [`poll_notice`](Connection::poll_notice) says to the user
+//!    (open, events, comments, errors, scheduled reconnects). A driver that
+//!    copies events anyway feeds chunks through
+//!    [`on_chunk_with`](Connection::on_chunk_with), which lends each event
+//!    as it is parsed instead of queueing an owned copy; its sink returns
+//!    [`ControlFlow::Break`] when a listener closed the source, and the
+//!    connection stops right there.
+//!
+//! The inputs: [`on_response`](Connection::on_response) (the status, the
+//! `Content-Type`, and the `Retry-After` header turned into a delay by
+//! [`retry_after_ms`] with the wall clock), [`on_chunk`](Connection::on_chunk)
+//! or `on_chunk_with`, [`on_eof`](Connection::on_eof),
+//! [`on_fetch_error`](Connection::on_fetch_error),
+//! [`on_probe`](Connection::on_probe), [`on_timer`](Connection::on_timer)
+//! and [`close`](Connection::close).
+//!
+//! Which requests may be sent again without anyone asking is
+//! [`Options::resendable`]: a GET without a body.
 //!
 //! Inputs that do not fit the current state (a chunk after `close()`, say)
-//! are ignored: an adapter may race with itself and that must be harmless.
+//! are ignored: a driver may race with itself and that must be harmless.
 //!
 //! # Example
 //!
@@ -80,10 +105,11 @@ mod request;
 mod retry;
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 
-pub use self::request::{last_event_id_header, RequestTarget};
+pub use self::request::{RequestHead, ACCEPT};
 use self::retry::Rng;
-pub use self::retry::{parse_retry_after_seconds, RetryPolicy};
+pub use self::retry::{retry_after_ms, RetryPolicy};
 use crate::error::Error;
 use crate::parser::{Config, Event, ItemRef, Parser};
 
@@ -100,6 +126,9 @@ pub enum ReadyState {
 }
 
 /// What the connection needs from the adapter's network side.
+///
+/// Not `#[non_exhaustive]`, on purpose: a driver must carry out every kind,
+/// and a new one should fail to compile rather than be ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Io {
     /// Start a request. Send `Last-Event-ID` with this value unless it is
@@ -125,6 +154,7 @@ pub const PROBE_TIMEOUT_MS: u64 = 5_000;
 
 /// What the connection has to tell its user, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Notice {
     /// The response was accepted: the source is open.
     Open,
@@ -150,8 +180,20 @@ pub enum Notice {
     },
 }
 
-/// How a connection behaves; everything has a default.
+/// How a connection behaves; everything has a default, and each field has
+/// a setter of its name:
+///
+/// ```
+/// use eventsource_wasm::connection::{Options, RetryPolicy};
+///
+/// let options = Options::default()
+///     .retry(RetryPolicy::default().max_attempts(Some(3)))
+///     .retry_statuses(vec![429, 503])
+///     .end_event(None);
+/// assert_eq!(options.method, "GET");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Options {
     /// Reconnect delays and how many attempts.
     pub retry: RetryPolicy,
@@ -173,8 +215,35 @@ pub struct Options {
     /// The last event ID to start from (sent on the first request).
     pub last_event_id: String,
     /// Send the last event ID as this query parameter instead of the
-    /// `Last-Event-ID` header (see [`RequestTarget`]). `None` by default.
+    /// `Last-Event-ID` header (see [`RequestHead`]). `None` by default.
     pub last_event_id_param: Option<String>,
+    /// The request's HTTP method: `GET` by default.
+    pub method: String,
+    /// Whether the request has a body (the driver holds the body itself).
+    pub has_body: bool,
+}
+
+crate::setters!(Options {
+    retry: RetryPolicy,
+    retry_statuses: Vec<u16>,
+    end_event: Option<String>,
+    idle_timeout_ms: Option<u64>,
+    limits: Config,
+    last_event_id: String,
+    last_event_id_param: Option<String>,
+    method: String,
+    has_body: bool,
+});
+
+impl Options {
+    /// Whether the request may be sent again without anyone asking: a GET
+    /// without a body, like every request of the browser's `EventSource`.
+    /// Any other request may cost its sender (an LLM answer generated and
+    /// paid twice), so the core does not send it again to confirm a CORS
+    /// refusal (see the [module docs](self)).
+    pub fn resendable(&self) -> bool {
+        self.method.eq_ignore_ascii_case("GET") && !self.has_body
+    }
 }
 
 impl Default for Options {
@@ -187,6 +256,8 @@ impl Default for Options {
             limits: Config::default(),
             last_event_id: String::new(),
             last_event_id_param: None,
+            method: "GET".to_owned(),
+            has_body: false,
         }
     }
 }
@@ -224,8 +295,8 @@ pub struct Connection {
     failures: u32,
     /// When the idle timeout fires, while a request is in flight.
     idle_deadline: Option<u64>,
-    /// The failure a probe is finding out about.
-    probed: Option<Error>,
+    /// The message of the network failure a probe is finding out about.
+    probed: String,
     /// A probe found the server answering after a failed request: the
     /// request in flight is the second try, and if it fails too before any
     /// response, the failure is CORS.
@@ -249,7 +320,7 @@ impl Connection {
             server_retry_ms: None,
             failures: 0,
             idle_deadline: None,
-            probed: None,
+            probed: String::new(),
             cors_suspected: false,
             rng: Rng::new(seed),
             io: VecDeque::new(),
@@ -285,11 +356,12 @@ impl Connection {
         &self.options
     }
 
-    /// The URL and `Last-Event-ID` header of the request an
-    /// [`Io::Fetch`] asks for, to the source's `url` (see
-    /// [`RequestTarget`]; [`Options::last_event_id_param`] applies).
-    pub fn request_target<'a>(&self, url: &'a str, last_event_id: &str) -> RequestTarget<'a> {
-        RequestTarget::new(
+    /// The head of the request an [`Io::Fetch`] asks for, to the source's
+    /// `url` (see [`RequestHead`]; [`Options::method`] and
+    /// [`Options::last_event_id_param`] apply).
+    pub fn request_head<'a>(&'a self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
+        RequestHead::new(
+            &self.options.method,
             url,
             last_event_id,
             self.options.last_event_id_param.as_deref(),
@@ -318,7 +390,7 @@ impl Connection {
 
     /// The response's head arrived. `content_type` is the `Content-Type`
     /// header, `retry_after_ms` the `Retry-After` header converted to a
-    /// delay (see [`parse_retry_after_seconds`]).
+    /// delay by [`retry_after_ms`].
     ///
     /// 200 with `text/event-stream` (any parameters, any case) opens. A
     /// status in [`Options::retry_statuses`] reconnects after at least
@@ -363,23 +435,38 @@ impl Connection {
         // The chunk's notices follow those already queued, and precede
         // those it causes after its events (an error, or closing).
         let mut notices = std::mem::take(&mut self.notices);
-        self.on_chunk_with(now, bytes, |item| match item {
-            ItemRef::Event(event) => notices.push_back(Notice::Message(event.to_owned())),
-            ItemRef::Comment(text) => notices.push_back(Notice::Comment(text.into_owned())),
-            ItemRef::Retry(_) => {}
+        self.on_chunk_with(now, bytes, |item| {
+            match item {
+                ItemRef::Event(event) => notices.push_back(Notice::Message(event.to_owned())),
+                ItemRef::Comment(text) => notices.push_back(Notice::Comment(text.into_owned())),
+                ItemRef::Retry(_) => {}
+            }
+            ControlFlow::Continue(())
         });
         notices.append(&mut self.notices);
         self.notices = notices;
     }
 
     /// Like [`on_chunk`](Self::on_chunk), but hands the chunk's events and
-    /// comments to `sink` as they are parsed, borrowed from the parser
-    /// (see [`Parser::feed_ref`]), instead of queueing them as notices: no
+    /// comments to `sink` as they are parsed, borrowed (see
+    /// [`Parser::feed_ref`]), instead of queueing them as notices: no
     /// allocation per event. `retry` fields are the connection's business
     /// and never reach `sink`. Take the notices queued before the call
     /// first: the sink's items come after them. What the chunk causes after
     /// its events (an error, or closing) is queued as usual.
-    pub fn on_chunk_with(&mut self, now: u64, bytes: &[u8], mut sink: impl FnMut(ItemRef<'_>)) {
+    ///
+    /// The sink returns [`ControlFlow::Break`] when its user closed the
+    /// source while handling an item (a listener called `close()`): nothing
+    /// more of the chunk reaches it, the connection closes silently (as
+    /// [`close`](Self::close) does), and the last event ID stays the one of
+    /// the last event handed over, so that a source reopened from it misses
+    /// nothing.
+    pub fn on_chunk_with(
+        &mut self,
+        now: u64,
+        bytes: &[u8],
+        mut sink: impl FnMut(ItemRef<'_>) -> ControlFlow<()>,
+    ) {
         let Inner::Open { since, mut healthy } = self.inner else {
             return;
         };
@@ -387,22 +474,34 @@ impl Connection {
         let end_event = self.options.end_event.as_deref();
         let server_retry = &mut self.server_retry_ms;
         let mut ended = false;
-        let result = self.parser.feed_ref(bytes, |item| {
-            if ended {
-                return;
-            }
-            match item {
+        let mut stopped = false;
+        let result = self.parser.feed_until(bytes, &mut |item| {
+            let flow = match item {
                 ItemRef::Event(event) => {
                     healthy = true;
                     ended = end_event == Some(&*event.event_type);
-                    sink(ItemRef::Event(event));
+                    sink(ItemRef::Event(event))
                 }
-                ItemRef::Retry(ms) => *server_retry = Some(ms),
+                ItemRef::Retry(ms) => {
+                    *server_retry = Some(ms);
+                    ControlFlow::Continue(())
+                }
                 comment => sink(comment),
+            };
+            stopped = flow.is_break();
+            // Nothing after the end event either.
+            if ended {
+                ControlFlow::Break(())
+            } else {
+                flow
             }
         });
         self.inner = Inner::Open { since, healthy };
-        if ended {
+        if stopped {
+            // The parser stopped where the sink did: its last event ID is
+            // the one of the last event handed over.
+            self.close();
+        } else if ended {
             // The end event was delivered: close, never reconnect.
             self.io.push_back(Io::Abort);
             self.shut();
@@ -434,12 +533,12 @@ impl Connection {
                 self.cors_suspected = false;
                 self.fail(Error::Cors);
             }
-            (Inner::Connecting, e @ Error::Network { .. }) => {
+            (Inner::Connecting, Error::Network { message }) => {
                 self.inner = Inner::Probing {
                     until: now.saturating_add(PROBE_TIMEOUT_MS),
                 };
                 self.idle_deadline = None;
-                self.probed = Some(e);
+                self.probed = message;
                 self.io.push_back(Io::Probe);
             }
             (Inner::Connecting | Inner::Open { .. }, e) => self.reconnect(now, e, None),
@@ -451,14 +550,19 @@ impl Connection {
     /// its response was opaque (the server answered; CORS withheld the
     /// failed request's response). Then the request is sent once more at
     /// once; otherwise the failure is a network failure: wait and retry.
+    #[inline(never)]
     pub fn on_probe(&mut self, now: u64, refused: bool) {
         let Inner::Probing { .. } = self.inner else {
             return;
         };
-        let error = self.probed.take().unwrap_or(Error::Network {
-            message: String::new(),
-        });
-        if refused {
+        let error = Error::Network {
+            message: std::mem::take(&mut self.probed),
+        };
+        if refused && !self.options.resendable() {
+            // Not sent twice: one failure and a server that answers is
+            // taken as the refusal.
+            self.fail(Error::Cors);
+        } else if refused {
             self.cors_suspected = true;
             self.start_request(now);
         } else {
@@ -490,6 +594,7 @@ impl Connection {
     /// Closes for good, at any moment (a request in flight is aborted, a
     /// reconnect wait is cancelled). Nothing is announced, as in the
     /// browser. Calling it again does nothing.
+    #[inline(never)]
     pub fn close(&mut self) {
         if matches!(
             self.inner,
@@ -500,6 +605,7 @@ impl Connection {
         self.shut();
     }
 
+    #[inline(never)]
     fn start_request(&mut self, now: u64) {
         self.inner = Inner::Connecting;
         self.touch(now);
@@ -509,6 +615,7 @@ impl Connection {
     }
 
     /// Bytes (or a new request) arrived: push the idle deadline back.
+    #[inline(never)]
     fn touch(&mut self, now: u64) {
         self.idle_deadline = self.options.idle_timeout_ms.map(|t| now.saturating_add(t));
     }
@@ -561,6 +668,7 @@ impl Connection {
     }
 
     /// Closes for good and says why.
+    #[inline(never)]
     fn fail(&mut self, error: Error) {
         self.shut();
         self.notices.push_back(Notice::Error {
@@ -569,10 +677,11 @@ impl Connection {
         });
     }
 
+    #[inline(never)]
     fn shut(&mut self) {
         self.inner = Inner::Closed;
         self.idle_deadline = None;
-        self.probed = None;
+        self.probed.clear();
         self.parser.finish();
     }
 }
@@ -580,7 +689,21 @@ impl Connection {
 /// Whether a `Content-Type` value's MIME type essence is
 /// `text/event-stream` (parameters such as `charset` do not matter: the
 /// stream is UTF-8 regardless).
-pub fn is_event_stream(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim();
+pub(crate) fn is_event_stream(content_type: &str) -> bool {
+    let essence = request::split_once_byte(content_type, b';').map_or(content_type, |(e, _)| e);
+    let essence = essence.trim_ascii();
     essence.eq_ignore_ascii_case("text/event-stream")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_event_stream;
+
+    #[test]
+    fn event_stream_content_type_matching() {
+        assert!(is_event_stream("text/event-stream;charset=utf-8"));
+        assert!(!is_event_stream("text/event-streams"));
+        assert!(!is_event_stream("text/plain; x=text/event-stream"));
+        assert!(!is_event_stream(""));
+    }
 }

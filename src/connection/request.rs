@@ -1,9 +1,20 @@
-//! Where a request goes and how it carries the last event ID: the rules
-//! both drivers (the Rust API and the JavaScript class) follow.
+//! What a request looks like: the rules both drivers (the Rust API and the
+//! JavaScript class) follow.
 
 use std::borrow::Cow;
 
-/// The URL of one request and the `Last-Event-ID` header it sends.
+/// The `Accept` header every request sends (before the caller's own
+/// headers, which may replace it).
+pub const ACCEPT: &str = "text/event-stream";
+
+/// The head of one request: its method, its URL, and the `Last-Event-ID`
+/// header it sends (set after the caller's own headers).
+///
+/// Besides these, a driver sends every request with `Accept:` [`ACCEPT`],
+/// `mode: 'cors'` and `cache: 'no-store'` (which makes the browser send
+/// `Cache-Control: no-cache` itself, without a preflight), and adds no
+/// other header of its own: those two are CORS-safelisted, so a plain
+/// cross-origin request is not preflighted, as the native class's is not.
 ///
 /// By default the last event ID goes in the `Last-Event-ID` header, as the
 /// browser's `EventSource` sends it. That header is not CORS-safelisted, so
@@ -12,43 +23,48 @@ use std::borrow::Cow;
 /// preflights, a query parameter can carry the ID instead.
 ///
 /// ```
-/// use eventsource_wasm::connection::RequestTarget;
+/// use eventsource_wasm::connection::RequestHead;
 ///
-/// let t = RequestTarget::new("https://api.test/feed?x=1#top", "café-7", None);
+/// let t = RequestHead::new("GET", "https://api.test/feed?x=1#top", "café-7", None);
 /// assert_eq!(t.url, "https://api.test/feed?x=1#top");
 /// assert_eq!(t.last_event_id_header.as_deref(), Some("caf\u{c3}\u{a9}-7"));
 ///
-/// let t = RequestTarget::new("https://api.test/feed?x=1#top", "café 7", Some("lastEventId"));
+/// let t = RequestHead::new("GET", "https://api.test/feed?x=1#top", "café 7", Some("lastEventId"));
 /// assert_eq!(t.url, "https://api.test/feed?x=1&lastEventId=caf%C3%A9+7#top");
 /// assert_eq!(t.last_event_id_header, None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestTarget<'a> {
+#[non_exhaustive]
+pub struct RequestHead<'a> {
+    /// The HTTP method.
+    pub method: &'a str,
     /// The URL to request.
     pub url: Cow<'a, str>,
     /// The `Last-Event-ID` header value to send, if any, already encoded
-    /// for `Headers` (see [`last_event_id_header`]).
+    /// for `Headers`: the ID's UTF-8 bytes, one character (U+0000 to
+    /// U+00FF) per byte, which is how the browser's `EventSource` sends an
+    /// ID that is not ISO-8859-1.
     pub last_event_id_header: Option<String>,
 }
 
-impl<'a> RequestTarget<'a> {
-    /// The target of a request to `url` resuming from `last_event_id`
-    /// (nothing is added when it is empty), in the query parameter `param`
-    /// if given (replacing any the URL already has), else in the header.
-    pub fn new(url: &'a str, last_event_id: &str, param: Option<&str>) -> Self {
-        match (last_event_id.is_empty(), param) {
-            (true, _) => RequestTarget {
-                url: Cow::Borrowed(url),
-                last_event_id_header: None,
-            },
-            (false, Some(name)) => RequestTarget {
-                url: Cow::Owned(with_query_param(url, name, last_event_id)),
-                last_event_id_header: None,
-            },
-            (false, None) => RequestTarget {
-                url: Cow::Borrowed(url),
-                last_event_id_header: Some(last_event_id_header(last_event_id)),
-            },
+impl<'a> RequestHead<'a> {
+    /// The head of a `method` request to `url` resuming from
+    /// `last_event_id` (nothing is added when it is empty), in the query
+    /// parameter `param` if given (replacing any the URL already has), else
+    /// in the header.
+    pub fn new(method: &'a str, url: &'a str, last_event_id: &str, param: Option<&str>) -> Self {
+        let (url, last_event_id_header) = match (last_event_id.is_empty(), param) {
+            (true, _) => (Cow::Borrowed(url), None),
+            (false, Some(name)) => (Cow::Owned(with_query_param(url, name, last_event_id)), None),
+            (false, None) => (
+                Cow::Borrowed(url),
+                Some(last_event_id_header(last_event_id)),
+            ),
+        };
+        RequestHead {
+            method,
+            url,
+            last_event_id_header,
         }
     }
 }
@@ -62,7 +78,7 @@ impl<'a> RequestTarget<'a> {
 /// `Headers` one character per byte sends exactly those bytes. (IDs never
 /// hold CR, LF or NUL: the parser ends lines at the first two and ignores
 /// IDs with the third.)
-pub fn last_event_id_header(id: &str) -> String {
+pub(crate) fn last_event_id_header(id: &str) -> String {
     if id.is_ascii() {
         return id.to_owned();
     }
@@ -72,21 +88,22 @@ pub fn last_event_id_header(id: &str) -> String {
 /// `url` with the query parameter `name=value` (form-encoded), replacing
 /// any parameter of that name, before the fragment if there is one.
 ///
-/// Splits with `split_once` rather than by index: slicing a `str` by index
-/// links its panic message formatting into the WebAssembly (several KB).
+/// Splits with [`split_once_byte`]: slicing a `str` by index links its
+/// panic message formatting into the WebAssembly (several KB), and the
+/// `char` patterns of `split_once` their searcher (about 1 KB).
 fn with_query_param(url: &str, name: &str, value: &str) -> String {
-    let (rest, fragment) = url
-        .split_once('#')
-        .map_or((url, None), |(a, b)| (a, Some(b)));
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (rest, fragment) = split_once_byte(url, b'#').map_or((url, None), |(a, b)| (a, Some(b)));
+    let (path, mut query) = split_once_byte(rest, b'?').unwrap_or((rest, ""));
     let mut encoded_name = String::new();
     form_encode(name, &mut encoded_name);
     let mut out = String::with_capacity(url.len() + name.len() + value.len() + 2);
     out.push_str(path);
     let mut sep = '?';
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let key = pair.split('=').next().unwrap_or("");
-        if key == encoded_name || key == name {
+    while !query.is_empty() {
+        let (pair, next) = split_once_byte(query, b'&').unwrap_or((query, ""));
+        query = next;
+        let key = split_once_byte(pair, b'=').map_or(pair, |(key, _)| key);
+        if pair.is_empty() || key == encoded_name || key == name {
             continue;
         }
         out.push(sep);
@@ -102,6 +119,13 @@ fn with_query_param(url: &str, name: &str, value: &str) -> String {
         out.push_str(fragment);
     }
     out
+}
+
+/// `text` split around the first `byte` (an ASCII byte, so both sides are
+/// whole characters), if it has one.
+pub(crate) fn split_once_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
 }
 
 /// The `application/x-www-form-urlencoded` byte serializer (what
@@ -143,7 +167,7 @@ mod tests {
 
     #[test]
     fn no_id_leaves_the_request_alone() {
-        let t = RequestTarget::new("http://a/b?c", "", Some("id"));
+        let t = RequestHead::new("GET", "http://a/b?c", "", Some("id"));
         assert_eq!(t.url, "http://a/b?c");
         assert!(matches!(t.url, Cow::Borrowed(_)));
         assert_eq!(t.last_event_id_header, None);
@@ -152,7 +176,7 @@ mod tests {
     #[test]
     fn the_query_parameter_is_added_replaced_and_encoded() {
         let param = |url: &str, id: &str| {
-            RequestTarget::new(url, id, Some("last id"))
+            RequestHead::new("GET", url, id, Some("last id"))
                 .url
                 .into_owned()
         };

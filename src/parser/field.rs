@@ -3,6 +3,7 @@
 //! <https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation>
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use super::{Config, EventRef, ItemRef};
 use crate::error::ParseError;
@@ -23,6 +24,86 @@ pub(crate) struct EventBuilder {
     id_pending: bool,
     /// The last event ID string, as of the latest dispatch.
     last_event_id: String,
+    /// How many more blocks the fast path leaves to the general one.
+    fast_skip: u8,
+}
+
+/// After a block the fast path could not take, how many blocks it leaves
+/// to the general path before trying again.
+const FAST_SKIP: u8 = 8;
+
+/// Where the fields of a simple block lie, relative to its start.
+#[derive(Debug, Default)]
+struct SimpleBlock {
+    /// The block's length, its blank line included.
+    len: usize,
+    event_type: Option<(usize, usize)>,
+    data: Option<(usize, usize)>,
+    id: Option<(usize, usize)>,
+}
+
+/// Why [`scan_block`] did not take a block.
+#[derive(Debug)]
+enum Unsimple {
+    /// The block does not end in these bytes.
+    Incomplete,
+    /// It is not a simple block.
+    Shape,
+}
+
+/// Reads one simple block (see [`EventBuilder::whole_blocks`]) from the
+/// start of `bytes`, by the same rules as `process_line`.
+fn scan_block(bytes: &[u8], config: &Config) -> Result<SimpleBlock, Unsimple> {
+    let mut block = SimpleBlock::default();
+    let mut at = 0;
+    loop {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let len = super::line::find_line_end(rest).ok_or(Unsimple::Incomplete)?;
+        let end = at + len;
+        if rest.get(len) != Some(&b'\n') || len > config.max_line_len {
+            return Err(Unsimple::Shape);
+        }
+        let line = rest.get(..len).unwrap_or_default();
+        if line.is_empty() {
+            block.len = end + 1;
+            return Ok(block);
+        }
+        let head = line.get(..len.min(6)).unwrap_or_default();
+        let (name, value) = match head.iter().position(|&b| b == b':') {
+            Some(colon) => {
+                let space = usize::from(line.get(colon + 1) == Some(&b' '));
+                (
+                    line.get(..colon).unwrap_or_default(),
+                    (at + colon + 1 + space, end),
+                )
+            }
+            None if len < 6 => (line, (end, end)),
+            None => {
+                at = end + 1;
+                continue;
+            }
+        };
+        match *name {
+            [b'd', b'a', b't', b'a'] => {
+                if block.data.is_some() || value.1 - value.0 + 1 > config.max_event_len {
+                    return Err(Unsimple::Shape);
+                }
+                block.data = Some(value);
+            }
+            [b'e', b'v', b'e', b'n', b't'] => block.event_type = Some(value),
+            [b'i', b'd'] => {
+                let id = bytes.get(value.0..value.1).unwrap_or_default();
+                if memchr::memchr(0, id).is_none() {
+                    block.id = Some(value);
+                }
+            }
+            // A comment (empty name), or a `retry` field: items of their
+            // own, in order with the events.
+            [] | [b'r', b'e', b't', b'r', b'y'] => return Err(Unsimple::Shape),
+            _ => {}
+        }
+        at = end + 1;
+    }
 }
 
 impl EventBuilder {
@@ -53,12 +134,85 @@ impl EventBuilder {
         self.id_pending = false;
     }
 
+    /// The fast path: reads whole blocks from `rest` (the rest of the
+    /// chunk being fed, at a line start) while each is one simple event,
+    /// and dispatches them straight from the chunk, without copying their
+    /// fields. Returns the bytes taken; whatever it does not take goes
+    /// through [`process_line`](Self::process_line), which applies every
+    /// rule. The two agree on every input: the property tests and the fuzz
+    /// targets compare chunkings that take either path.
+    ///
+    /// A simple event: LF line ends, no comment or `retry` line, at most one
+    /// `data` line, valid UTF-8, within the limits, and it ends in `rest`.
+    /// After a block that is not simple, the next few are left to the
+    /// general path, so that a stream of such blocks is not scanned twice.
+    pub(crate) fn whole_blocks(
+        &mut self,
+        rest: &[u8],
+        config: &Config,
+        emit: &mut impl FnMut(ItemRef<'_>) -> ControlFlow<()>,
+    ) -> usize {
+        if !self.at_block_start() {
+            return 0;
+        }
+        if self.fast_skip > 0 {
+            self.fast_skip -= 1;
+            return 0;
+        }
+        let mut taken = 0;
+        while let Some(bytes) = rest.get(taken..) {
+            let block = match scan_block(bytes, config) {
+                Ok(block) => block,
+                Err(Unsimple::Incomplete) => break,
+                Err(Unsimple::Shape) => {
+                    self.fast_skip = FAST_SKIP;
+                    break;
+                }
+            };
+            // One check of the whole block; its fields then lie at
+            // character boundaries (they are cut at ASCII bytes).
+            let Ok(text) = std::str::from_utf8(bytes.get(..block.len).unwrap_or_default()) else {
+                self.fast_skip = FAST_SKIP;
+                break;
+            };
+            let field = |(start, end): (usize, usize)| text.get(start..end).unwrap_or_default();
+            // Dispatch: the ID first (even with no event), then the event.
+            let id = block.id.map(field);
+            if let Some(id) = id {
+                self.last_event_id.clear();
+                self.last_event_id.push_str(id);
+            }
+            if let Some(data) = block.data {
+                let event_type = match block.event_type.map(field) {
+                    None | Some("") => "message",
+                    Some(name) => name,
+                };
+                let flow = emit(ItemRef::Event(EventRef {
+                    event_type: Cow::Borrowed(event_type),
+                    data: Cow::Borrowed(field(data)),
+                    // From the chunk too, when the block has it.
+                    last_event_id: id.unwrap_or(&self.last_event_id),
+                }));
+                if flow.is_break() {
+                    return taken + block.len;
+                }
+            }
+            taken += block.len;
+        }
+        taken
+    }
+
+    /// Whether no field of a block has been read since the last dispatch.
+    fn at_block_start(&self) -> bool {
+        self.data.is_empty() && self.event_type.is_empty() && !self.id_pending
+    }
+
     /// Interprets one line (terminator removed).
     pub(crate) fn process_line(
         &mut self,
         line: &[u8],
         config: &Config,
-        emit: &mut impl FnMut(ItemRef<'_>),
+        emit: &mut impl FnMut(ItemRef<'_>) -> ControlFlow<()>,
     ) -> Result<(), ParseError> {
         // "If the line is empty (a blank line): Dispatch the event."
         let Some(&first) = line.first() else {
@@ -69,7 +223,7 @@ impl EventBuilder {
         // line." We still report it, so that heartbeats can be observed.
         if first == b':' {
             let text = strip_one_space(&line[1..]);
-            emit(ItemRef::Comment(String::from_utf8_lossy(text)));
+            let _ = emit(ItemRef::Comment(String::from_utf8_lossy(text)));
             return Ok(());
         }
         // "If the line contains a U+003A COLON character: collect the
@@ -95,7 +249,7 @@ impl EventBuilder {
         name: &[u8],
         value: &[u8],
         config: &Config,
-        emit: &mut impl FnMut(ItemRef<'_>),
+        emit: &mut impl FnMut(ItemRef<'_>) -> ControlFlow<()>,
     ) -> Result<(), ParseError> {
         // The names are spelled out byte by byte: a byte-string pattern
         // compiles to a `memcmp` call, which WebAssembly does not inline.
@@ -137,7 +291,7 @@ impl EventBuilder {
                 let ms = value.iter().fold(0u64, |acc, &d| {
                     acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
                 });
-                emit(ItemRef::Retry(ms));
+                let _ = emit(ItemRef::Retry(ms));
             }
             // "Otherwise: The field is ignored." (So is an `id` with NUL and
             // a `retry` that is not all digits, by the guards above.)
@@ -147,7 +301,7 @@ impl EventBuilder {
     }
 
     /// "When the user agent is required to dispatch the event":
-    fn dispatch(&mut self, emit: &mut impl FnMut(ItemRef<'_>)) {
+    fn dispatch(&mut self, emit: &mut impl FnMut(ItemRef<'_>) -> ControlFlow<()>) {
         // 1. "Set the last event ID string of the event source to the value
         //    of the last event ID buffer." Even when no event follows: an
         //    id-only block still moves the last event ID.
@@ -172,7 +326,7 @@ impl EventBuilder {
         } else {
             decode(&self.event_type)
         };
-        emit(ItemRef::Event(EventRef {
+        let _ = emit(ItemRef::Event(EventRef {
             event_type,
             data: decode(&self.data),
             last_event_id: &self.last_event_id,

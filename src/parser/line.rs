@@ -12,6 +12,31 @@ use crate::error::ParseError;
 /// The UTF-8 byte order mark, `U+FEFF`.
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
+/// What [`LineSplitter::split`] hands lines to.
+pub(crate) trait Lines {
+    /// One line, its terminator removed. An error stops the split.
+    fn line(&mut self, line: &[u8]) -> Result<(), ParseError>;
+
+    /// Offered the rest of the chunk at the start of each line that begins
+    /// in it, before that line: may take whole lines, each with its LF, and
+    /// interpret them itself (the parser's fast path does, with whole
+    /// events). Returns how many bytes it took.
+    fn blocks(&mut self, rest: &[u8]) -> usize;
+}
+
+/// Hands on the lines only (for bytes that are not in the chunk).
+struct NoBlocks<'a, L>(&'a mut L);
+
+impl<L: Lines> Lines for NoBlocks<'_, L> {
+    fn line(&mut self, line: &[u8]) -> Result<(), ParseError> {
+        self.0.line(line)
+    }
+
+    fn blocks(&mut self, _: &[u8]) -> usize {
+        0
+    }
+}
+
 /// Splits a byte stream, fed in arbitrary chunks, into lines.
 ///
 /// Holds at most one unfinished line, never more than the line limit.
@@ -51,21 +76,21 @@ impl LineSplitter {
         self.partial.len()
     }
 
-    /// Feeds one chunk, calling `on_line` with every line it completes (the
+    /// Feeds one chunk, handing `lines` every line it completes (the
     /// terminator removed), in order.
     ///
     /// A line longer than `max_line` bytes stops the split with
     /// [`ParseError::LineTooLong`] as soon as its length is known to exceed
     /// the limit: the lines before it have all been handed out, and nothing
-    /// of it is kept. `on_line` may stop the split with an error too.
+    /// of it is kept. `lines` may stop the split with an error too.
     pub(crate) fn split(
         &mut self,
         chunk: &[u8],
         max_line: usize,
-        on_line: &mut impl FnMut(&[u8]) -> Result<(), ParseError>,
+        lines: &mut impl Lines,
     ) -> Result<(), ParseError> {
         let Some(seen) = self.bom_seen else {
-            return self.split_lines(chunk, max_line, on_line);
+            return self.split_lines(chunk, max_line, lines);
         };
         // "One leading U+FEFF BYTE ORDER MARK character must be ignored if
         // any are present" (WHATWG HTML, 9.2.5). The decoder drops it at the
@@ -79,7 +104,7 @@ impl LineSplitter {
         }
         if seen == BOM.len() {
             self.bom_seen = None;
-            return self.split_lines(&chunk[taken..], max_line, on_line);
+            return self.split_lines(&chunk[taken..], max_line, lines);
         }
         if taken == chunk.len() {
             // Still a possible BOM (this includes an empty chunk).
@@ -89,15 +114,15 @@ impl LineSplitter {
         // Not a BOM after all: what looked like its start is ordinary
         // (invalid UTF-8) text at the beginning of the first line.
         self.bom_seen = None;
-        self.split_lines(&BOM[..seen], max_line, on_line)?;
-        self.split_lines(&chunk[taken..], max_line, on_line)
+        self.split_lines(&BOM[..seen], max_line, &mut NoBlocks(lines))?;
+        self.split_lines(&chunk[taken..], max_line, lines)
     }
 
     fn split_lines(
         &mut self,
         chunk: &[u8],
         max_line: usize,
-        on_line: &mut impl FnMut(&[u8]) -> Result<(), ParseError>,
+        lines: &mut impl Lines,
     ) -> Result<(), ParseError> {
         let mut rest = chunk;
         if self.skip_lf && !rest.is_empty() {
@@ -107,13 +132,20 @@ impl LineSplitter {
                 rest = &rest[1..];
             }
         }
-        while let Some(end) = find_line_end(rest) {
+        loop {
+            if self.partial.is_empty() {
+                let taken = lines.blocks(rest);
+                rest = rest.get(taken..).unwrap_or_default();
+            }
+            let Some(end) = find_line_end(rest) else {
+                break;
+            };
             if self.partial.is_empty() {
                 let line = &rest[..end];
                 if line.len() > max_line {
                     return Err(ParseError::LineTooLong { limit: max_line });
                 }
-                on_line(line)?;
+                lines.line(line)?;
             } else {
                 if self.partial.len() + end > max_line {
                     self.partial = Vec::new();
@@ -121,7 +153,7 @@ impl LineSplitter {
                 }
                 super::append_within(&mut self.partial, &rest[..end], max_line);
                 let line = std::mem::take(&mut self.partial);
-                let result = on_line(&line);
+                let result = lines.line(&line);
                 // Hand the allocation back for the next unfinished line.
                 self.partial = line;
                 self.partial.clear();
@@ -162,7 +194,7 @@ impl LineSplitter {
 /// half the rate of the `u64` loop, so there the loop runs to the end. The
 /// fuzz targets build that same path, since it is the one browsers run.
 #[inline(always)]
-fn find_line_end(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
     if cfg!(any(
         fuzzing,
         all(target_arch = "wasm32", not(target_feature = "simd128"))

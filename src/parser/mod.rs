@@ -30,7 +30,7 @@
 //! bounds them too ([`Parser::buffered`] gives the exact bound). Items that
 //! [`feed`](Parser::feed) completes wait in a queue until taken with
 //! [`next_item`](Parser::next_item): drain it after every feed, or use
-//! [`feed_with`](Parser::feed_with), which queues nothing.
+//! [`feed_ref`](Parser::feed_ref), which queues nothing.
 //!
 //! # Time
 //!
@@ -61,6 +61,7 @@ mod field;
 mod line;
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 
 pub use self::event::{Event, EventRef, Item, ItemRef};
 use self::field::EventBuilder;
@@ -170,31 +171,19 @@ impl Parser {
     /// until [`finish`](Parser::finish) (a new stream) or
     /// [`reset`](Parser::reset).
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), ParseError> {
-        // Take the queue out for the duration, so that `feed_with` can
+        // Take the queue out for the duration, so that `feed_ref` can
         // borrow the parser; it goes back with its capacity.
         let mut queue = std::mem::take(&mut self.queue);
-        let result = self.feed_with(chunk, |item| queue.push_back(item));
+        let result = self.feed_ref(chunk, |item| queue.push_back(item.to_owned()));
         self.queue = queue;
         result
     }
 
-    /// Like [`feed`](Parser::feed), but hands each completed item to `emit`
-    /// at once instead of queueing it. Items already queued stay queued.
-    ///
-    /// # Errors
-    ///
-    /// As for [`feed`](Parser::feed).
-    pub fn feed_with(
-        &mut self,
-        chunk: &[u8],
-        mut emit: impl FnMut(Item),
-    ) -> Result<(), ParseError> {
-        self.feed_ref(chunk, |item| emit(item.to_owned()))
-    }
-
-    /// Like [`feed_with`](Parser::feed_with), but lends each item, borrowed
-    /// from the parser's buffers, instead of allocating it: the fastest way
+    /// Like [`feed`](Parser::feed), but lends each item to `emit` at once,
+    /// borrowed from the parser's buffers (or from `chunk` itself), instead
+    /// of queueing an owned copy: no allocation per event, the fastest way
     /// to copy events somewhere else (the WebAssembly exports use it).
+    /// Items already queued stay queued.
     ///
     /// # Errors
     ///
@@ -204,13 +193,37 @@ impl Parser {
         chunk: &[u8],
         mut emit: impl FnMut(ItemRef<'_>),
     ) -> Result<(), ParseError> {
+        self.feed_until(chunk, &mut |item| {
+            emit(item);
+            ControlFlow::Continue(())
+        })
+    }
+
+    /// Like [`feed_ref`](Parser::feed_ref), but `emit` may stop the parse:
+    /// after [`ControlFlow::Break`], the rest of the chunk is not
+    /// interpreted (the last event ID stays what it was at that item) and
+    /// the parser must be [`finish`](Parser::finish)ed before it is fed
+    /// again (the connection closes). The sink is behind a pointer so that
+    /// the parsing code is compiled once, not once per caller's closure: in
+    /// WebAssembly every copy is paid in download size, and an indirect
+    /// call per item costs next to nothing.
+    pub(crate) fn feed_until(
+        &mut self,
+        chunk: &[u8],
+        emit: &mut dyn FnMut(ItemRef<'_>) -> ControlFlow<()>,
+    ) -> Result<(), ParseError> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let (block, config) = (&mut self.block, &self.config);
-        let result = self.lines.split(chunk, config.max_line_len, &mut |line| {
-            block.process_line(line, config, &mut emit)
-        });
+        let mut reader = Reader {
+            block: &mut self.block,
+            config: &self.config,
+            emit,
+            stopped: false,
+        };
+        let result = self
+            .lines
+            .split(chunk, self.config.max_line_len, &mut reader);
         if let Err(e) = result {
             // Terminated: drop the half-read block; what was dispatched stays.
             self.block.discard_block();
@@ -231,6 +244,7 @@ impl Parser {
     /// items stay. The parser is then ready for the next stream of the same
     /// source (after a reconnect): a BOM may open it again, a limit error is
     /// cleared, and the last event ID is kept.
+    #[inline(never)]
     pub fn finish(&mut self) {
         self.lines.restart();
         self.block.discard_block();
@@ -253,6 +267,7 @@ impl Parser {
     }
 
     /// Sets the last event ID, e.g. to resume from a stored position.
+    #[inline(never)]
     pub fn set_last_event_id(&mut self, id: &str) {
         self.block.set_last_event_id(id);
     }
@@ -269,6 +284,40 @@ impl Parser {
     /// counted.
     pub fn buffered(&self) -> usize {
         self.lines.buffered() + self.block.buffered()
+    }
+}
+
+/// The lines of one chunk, to the block being read, until the sink stops.
+struct Reader<'a> {
+    block: &'a mut EventBuilder,
+    config: &'a Config,
+    emit: &'a mut dyn FnMut(ItemRef<'_>) -> ControlFlow<()>,
+    stopped: bool,
+}
+
+impl line::Lines for Reader<'_> {
+    fn line(&mut self, line: &[u8]) -> Result<(), ParseError> {
+        if self.stopped {
+            return Ok(());
+        }
+        let (emit, stopped) = (&mut self.emit, &mut self.stopped);
+        self.block.process_line(line, self.config, &mut |item| {
+            let flow = emit(item);
+            *stopped = flow.is_break();
+            flow
+        })
+    }
+
+    fn blocks(&mut self, rest: &[u8]) -> usize {
+        if self.stopped {
+            return rest.len();
+        }
+        let (emit, stopped) = (&mut self.emit, &mut self.stopped);
+        self.block.whole_blocks(rest, self.config, &mut |item| {
+            let flow = emit(item);
+            *stopped = flow.is_break();
+            flow
+        })
     }
 }
 

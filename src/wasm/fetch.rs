@@ -15,7 +15,7 @@ use web_sys::{
 };
 
 use super::sys;
-use crate::connection::parse_retry_after_seconds;
+use crate::connection::{RequestHead, ACCEPT};
 use crate::error::Error;
 
 /// Produces headers before every request (token refresh).
@@ -51,7 +51,6 @@ pub enum Body {
 /// Everything about the request that stays the same across reconnects.
 pub(crate) struct RequestSpec {
     pub(crate) url: String,
-    pub(crate) method: String,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) headers_fn: Option<HeadersFn>,
     pub(crate) body: Option<Body>,
@@ -65,7 +64,6 @@ impl std::fmt::Debug for RequestSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequestSpec")
             .field("url", &self.url)
-            .field("method", &self.method)
             .field(
                 "header_names",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -107,7 +105,8 @@ pub(crate) struct Head {
     pub(crate) url: String,
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
-    pub(crate) retry_after_ms: Option<u64>,
+    /// The `Retry-After` header, as received (the core reads it).
+    pub(crate) retry_after: Option<String>,
 }
 
 /// What reading the body gave.
@@ -146,16 +145,15 @@ pub(crate) enum Progress {
 }
 
 impl InFlight {
-    /// Starts a request to `url` (the headers callback runs first), with
-    /// `Last-Event-ID: last_event_id` unless it is `None` (see
-    /// `connection::RequestTarget`).
-    pub(crate) fn start(
-        spec: &Rc<RequestSpec>,
-        url: String,
-        last_event_id: Option<String>,
-    ) -> InFlight {
+    /// Starts the request the core described (the headers callback runs
+    /// first).
+    pub(crate) fn start(spec: &Rc<RequestSpec>, head: &RequestHead<'_>) -> InFlight {
         let spec = Rc::clone(spec);
-        Self::with_abort(|signal| Phase::Head(Box::pin(send(spec, url, last_event_id, signal))))
+        let (method, url) = (head.method.to_owned(), head.url.clone().into_owned());
+        let last_event_id = head.last_event_id_header.clone();
+        Self::with_abort(|signal| {
+            Phase::Head(Box::pin(send(spec, method, url, last_event_id, signal)))
+        })
     }
 
     /// Starts a CORS probe (`connection::Io::Probe`): a `no-cors` GET of
@@ -260,17 +258,8 @@ fn read_head(response: &Response) -> Head {
         url: response.url(),
         status: response.status(),
         content_type: get("content-type"),
-        retry_after_ms: get("retry-after").and_then(|v| retry_after_ms(&v)),
+        retry_after: get("retry-after"),
     }
-}
-
-/// `Retry-After` as a delay: delay-seconds, or an HTTP-date measured
-/// against the wall clock.
-fn retry_after_ms(value: &str) -> Option<u64> {
-    parse_retry_after_seconds(value).or_else(|| {
-        let at = js_sys::Date::parse(value);
-        (!at.is_nan()).then(|| (at - js_sys::Date::now()).max(0.0) as u64)
-    })
 }
 
 fn invalid_header(name: &str) -> Error {
@@ -324,6 +313,7 @@ async fn probe(spec: Rc<RequestSpec>, signal: AbortSignal) -> Result<Response, E
 
 async fn send(
     spec: Rc<RequestSpec>,
+    method: String,
     url: String,
     last_event_id: Option<String>,
     signal: AbortSignal,
@@ -332,11 +322,8 @@ async fn send(
         message: sys::message_of(&e),
     })?;
     let set = |name: &str, value: &str| headers.set(name, value).map_err(|_| invalid_header(name));
-    // Only CORS-safelisted headers of our own, so that a plain cross-origin
-    // request is not preflighted (the browser's EventSource never is).
-    // `RequestCache::NoStore` keeps caches out, and makes the browser send
-    // `Cache-Control: no-cache` itself, without a preflight.
-    set("Accept", "text/event-stream")?;
+    // The request head the core decided (`connection::RequestHead`).
+    set("Accept", ACCEPT)?;
     for (name, value) in &spec.headers {
         set(name, value)?;
     }
@@ -353,7 +340,7 @@ async fn send(
     }
 
     let init = RequestInit::new();
-    init.set_method(&spec.method);
+    init.set_method(&method);
     init.set_headers(&headers);
     init.set_mode(RequestMode::Cors);
     // What the browser's EventSource does: never answer from the cache.

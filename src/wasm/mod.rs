@@ -3,14 +3,26 @@
 //! [`EventSource`] is the Rust API for WebAssembly frontends (Leptos, Yew,
 //! Dioxus, plain wasm-bindgen). The `#[wasm_bindgen]` exports for
 //! JavaScript live in a private module; the JavaScript API is built on them.
+//!
+//! Each concern has its file: [`Builder`] (`builder.rs`), [`EventSource`]
+//! and its streams (`source.rs`), delivery to streams and listeners
+//! (`dispatch.rs`), the task that drives the connection core
+//! (`driver.rs`), one request (`fetch.rs`), a timer (`timer.rs`), raw
+//! bindings (`sys.rs`), and the exports for JavaScript (`exports/`).
+//! Notices, errors and the retry policy are the core's types:
+//! [`Notice`](crate::connection::Notice),
+//! [`RetryPolicy`](crate::connection::RetryPolicy),
+//! [`Error`](crate::Error).
 
-mod client;
+mod builder;
+mod dispatch;
+mod driver;
 mod exports;
 mod fetch;
+mod source;
 mod sys;
 mod timer;
 
-pub use self::client::{Builder, EventSource, EventStream, Subscription, TypedStream};
+pub use self::builder::Builder;
 pub use self::fetch::{Body, Credentials};
-pub use crate::connection::{Notice, ReadyState, RetryPolicy};
-pub use crate::error::{DecodeError, Error};
+pub use self::source::{EventSource, EventStream, Subscription, TypedStream};

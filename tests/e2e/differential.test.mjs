@@ -33,7 +33,10 @@ const cases = {
   'simple message': once(text('data: hello\n\n')),
   'multi-line data': once(text('data: a\ndata: b\ndata: c\n\n')),
   'named event': { script: once(text('event: tick\ndata: 1\n\n')), types: ['tick'] },
-  'named and unnamed interleaved': { script: once(text('event: tick\ndata: 1\n\ndata: 2\n\nevent: tock\ndata: 3\n\n')), types: ['tick', 'tock'] },
+  'named and unnamed interleaved': {
+    script: once(text('event: tick\ndata: 1\n\ndata: 2\n\nevent: tock\ndata: 3\n\n')),
+    types: ['tick', 'tock'],
+  },
   'event type "message" given explicitly': once(text('event: message\ndata: x\n\n')),
   'leading empty data line kept': once(text('data:\ndata: x\n\n')),
   'trailing empty data line kept': once(text('data: x\ndata:\n\n')),
@@ -61,7 +64,10 @@ const cases = {
   'unknown fields ignored': once(text('foo: bar\nDATA: no\ndata : no\ndata: yes\n\n')),
   'event type resets after dispatch': { script: once(text('event: tick\ndata: 1\n\ndata: 2\n\n')), types: ['tick'] },
   'empty event type is message': once(text('event:\ndata: x\n\n')),
-  'empty data dispatches nothing and resets type': { script: once(text('event: tick\n\ndata: x\n\n')), types: ['tick'] },
+  'empty data dispatches nothing and resets type': {
+    script: once(text('event: tick\n\ndata: x\n\n')),
+    types: ['tick'],
+  },
   'unfinished event discarded at end of stream': once(text('data: a\n\ndata: never')),
   'invalid retry ignored': once(text('retry: 1x\nretry: -5\ndata: a\n\n')),
   'clean end reconnects with Last-Event-ID': [
@@ -81,7 +87,9 @@ const cases = {
   'status 201 is not 200': [{ status: 201, chunks: text('data: x\n\n') }],
   'wrong content type': [{ headers: { 'content-type': 'text/plain' }, chunks: text('data: x\n\n') }],
   'missing content type': [{ headers: {}, chunks: text('data: x\n\n') }],
-  'content type with utf-8 charset': once(text('data: x\n\n'), { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }),
+  'content type with utf-8 charset': once(text('data: x\n\n'), {
+    headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+  }),
   'content type in other case': once(text('data: x\n\n'), { headers: { 'content-type': 'Text/Event-Stream' } }),
   'long line (200 KB)': once(text(`data: ${'x'.repeat(200_000)}\n\n`)),
   '200 events in one chunk': once(text(Array.from({ length: 200 }, (_, i) => `id: ${i}\ndata: ${i}\n\n`).join(''))),
@@ -102,24 +110,35 @@ const cases = {
   ],
   // Servers written for the native class, which never preflights.
   'plain cross-origin GET to a server that answers no preflight': {
-    script: once(text('data: x\n\n')), cors: 'native', noPreflight: true,
+    script: once(text('data: x\n\n')),
+    cors: 'native',
+    noPreflight: true,
   },
   'withCredentials to a server that answers no preflight': {
-    script: once(text('data: x\n\n')), cors: 'native', init: { withCredentials: true }, noPreflight: true,
+    script: once(text('data: x\n\n')),
+    cors: 'native',
+    init: { withCredentials: true },
+    noPreflight: true,
   },
   // A CORS refusal closes for good at once. Ours asks twice more before it
   // is sure (a no-cors probe, then the request again; see the README), so
   // only the requests differ.
   'CORS refusal closes': { script: [{ chunks: text('data: x\n\n') }], cors: 'none', probed: true },
   'CORS refusal with credentials closes': {
-    script: [{ chunks: text('data: x\n\n') }], cors: 'none', init: { withCredentials: true }, probed: true,
+    script: [{ chunks: text('data: x\n\n') }],
+    cors: 'none',
+    init: { withCredentials: true },
+    probed: true,
   },
   // The one documented departure: with fetch(), Last-Event-ID makes a
   // cross-origin reconnect preflighted. With `lastEventIdParam` the ID goes
   // in the URL instead and the stream resumes as the native one does.
   'reconnect to a server that answers no preflight, ID in the query': {
     script: [{ chunks: text('retry: 10\nid: 7\u00e9\ndata: a\n\n') }, { chunks: text('data: b\n\n') }, STOP],
-    cors: 'native', extra: { lastEventIdParam: 'lastEventId' }, idInQuery: 'lastEventId', noPreflight: true,
+    cors: 'native',
+    extra: { lastEventIdParam: 'lastEventId' },
+    idInQuery: 'lastEventId',
+    noPreflight: true,
   },
 };
 
@@ -131,9 +150,17 @@ const cases = {
 // known to send there instead. Each entry is listed in the README.
 const OPEN_A_ID1 = ['init rs=0', 'open rs=1', 'message rs=1 data="a" id="1" true'];
 const AFTER_RECONNECTS = [
-  'init rs=0', 'open rs=1', 'message rs=1 data="a" id="7" true', 'error rs=0',
-  'open rs=1', 'message rs=1 data="b" id="7" true', 'error rs=0',
-  'open rs=1', 'message rs=1 data="c" id="" true', 'error rs=0', 'error rs=2',
+  'init rs=0',
+  'open rs=1',
+  'message rs=1 data="a" id="7" true',
+  'error rs=0',
+  'open rs=1',
+  'message rs=1 data="b" id="7" true',
+  'error rs=0',
+  'open rs=1',
+  'message rs=1 data="c" id="" true',
+  'error rs=0',
+  'error rs=2',
 ];
 // WHATWG: `id` sets the last event ID buffer, which persists even when the
 // block dispatches nothing, and an empty `id` clears it.
@@ -201,12 +228,17 @@ const script = (key, responses, cors) => scriptOn(base(), key, responses, cors);
  * WebDriver session runs one script at a time, so the cases could not
  * overlap if each waited inside its own. */
 async function record(impl, url, options) {
-  const token = await page.evaluate(([i, u, o]) => {
-    const t = `r${Math.random().toString(36).slice(2)}`;
-    window.recorded ??= {};
-    window.record(i, u, o).then((log) => { window.recorded[t] = log; });
-    return t;
-  }, [impl, url, options]);
+  const token = await page.evaluate(
+    ([i, u, o]) => {
+      const t = `r${Math.random().toString(36).slice(2)}`;
+      window.recorded ??= {};
+      window.record(i, u, o).then((log) => {
+        window.recorded[t] = log;
+      });
+      return t;
+    },
+    [impl, url, options],
+  );
   await page.waitForFunction((t) => window.recorded[t] !== undefined, token, { timeout: 25_000, polling: 100 });
   return page.evaluate((t) => window.recorded[t], token);
 }
@@ -230,9 +262,11 @@ describe(`differential in ${engine}: native EventSource vs eventsource-wasm`, { 
     const id = `diff${n++}`;
     test(name, { timeout: 30_000 }, async () => {
       let responses = Array.isArray(spec) ? spec : spec.script;
-      const options = Array.isArray(spec) ? {} : { types: spec.types, closeAfter: spec.closeAfter, init: spec.init, extra: spec.extra };
+      const options = Array.isArray(spec)
+        ? {}
+        : { types: spec.types, closeAfter: spec.closeAfter, init: spec.init, extra: spec.extra };
       const keys = { native: `${id}n`, ours: `${id}o` };
-      for (const [impl, key] of Object.entries(keys)) {
+      for (const key of Object.values(keys)) {
         if (spec === 'redirect') {
           await script(`${key}r`, once(text('id: 3\ndata: after redirect\n\n')));
           responses = [{ status: 302, headers: { location: `/sse/${key}r` } }];
@@ -249,7 +283,11 @@ describe(`differential in ${engine}: native EventSource vs eventsource-wasm`, { 
       if (process.env.DIFF_VERBOSE) console.log(name, native);
       const departure = departures[engine]?.[name];
       if (departure?.log) {
-        assert.notDeepEqual(native, departure.log, `${engine}'s native class now follows the specification here: remove the departure`);
+        assert.notDeepEqual(
+          native,
+          departure.log,
+          `${engine}'s native class now follows the specification here: remove the departure`,
+        );
         assert.deepEqual(ours, departure.log);
       } else {
         assert.deepEqual(ours, native);
@@ -257,13 +295,18 @@ describe(`differential in ${engine}: native EventSource vs eventsource-wasm`, { 
       const suffix = spec === 'redirect' ? 'r' : '';
       if (spec === 'redirect-cross') {
         const ids = async (key) => (await requests(otherBase(), key)).map((r) => r.headers['last-event-id'] ?? null);
-        assert.deepEqual(await ids(`${keys.ours}r`), await ids(`${keys.native}r`), 'Last-Event-ID sent after the redirect');
+        assert.deepEqual(
+          await ids(`${keys.ours}r`),
+          await ids(`${keys.native}r`),
+          'Last-Event-ID sent after the redirect',
+        );
         assert.deepEqual(await preflights(otherBase(), `${keys.ours}r`), [], 'ours sent a preflight');
       }
       if (departure) {
         const nativeIds = await sentIds(keys.native);
         assert.deepEqual(await sentIds(keys.ours), departure.ids);
-        if (departure.ours) assert.notDeepEqual(nativeIds, departure.ids, `${engine} now sends these IDs right: remove the departure`);
+        if (departure.ours)
+          assert.notDeepEqual(nativeIds, departure.ids, `${engine} now sends these IDs right: remove the departure`);
       } else if (spec === 'redirect-cross') {
         // Compared at the redirect's target (below): Chromium's native class
         // reconnects to the URL it was redirected to, Firefox's, WebKit's
@@ -274,9 +317,17 @@ describe(`differential in ${engine}: native EventSource vs eventsource-wasm`, { 
         // sends no Accept header of ours), the request again.
         assert.equal((await requests(base(), keys.native)).length, 1);
         const accepts = (await requests(base(), keys.ours)).map((r) => r.headers.accept);
-        assert.deepEqual(accepts.map((a) => a === 'text/event-stream'), [true, false, true], `requests: ${accepts}`);
+        assert.deepEqual(
+          accepts.map((a) => a === 'text/event-stream'),
+          [true, false, true],
+          `requests: ${accepts}`,
+        );
       } else {
-        assert.deepEqual(await sentIds(keys.ours + suffix, spec.idInQuery), await sentIds(keys.native + suffix), 'Last-Event-ID sent');
+        assert.deepEqual(
+          await sentIds(keys.ours + suffix, spec.idInQuery),
+          await sentIds(keys.native + suffix),
+          'Last-Event-ID sent',
+        );
       }
       if (spec.noPreflight) {
         assert.deepEqual(await preflights(base(), keys.native), [], 'native sent a preflight');

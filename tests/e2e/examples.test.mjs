@@ -29,7 +29,9 @@ before(async () => {
   });
   browser = await launchChromium();
   page = await browser.context.newPage();
-  page.on('request', (r) => { if (r.url().endsWith('/api/chat') && r.method() === 'POST') chatRequests.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/chat') && r.method() === 'POST') chatRequests.push(r.url());
+  });
   await page.goto(`${origin}/react/`);
 });
 
@@ -85,7 +87,9 @@ test('the chat streams tokens and stops at the end event, with no reconnect', { 
 test('a 503 phase backs off and recovers, without gaps', { timeout: 40_000 }, async () => {
   const before = await count();
   await page.getByTestId('fail').click();
-  await waitFor(() => /^Reconnecting in \d+ s \(attempt \d+\)/.test(document.querySelector('[data-testid=status]')?.textContent));
+  await waitFor(() =>
+    /^Reconnecting in \d+ s \(attempt \d+\)/.test(document.querySelector('[data-testid=status]')?.textContent),
+  );
   const status = await text('status');
   await stateIs('open');
   await countAbove(before + 2);
@@ -95,7 +99,9 @@ test('a 503 phase backs off and recovers, without gaps', { timeout: 40_000 }, as
   assert.ok(status.length > 0);
 });
 
-test('the Rust (Leptos) frontend: typed events, token refresh, and resume after drops', { timeout: 60_000 }, async () => {
+test('the Rust (Leptos) frontend: typed events, token refresh, and resume after drops', {
+  timeout: 60_000,
+}, async () => {
   const rust = await browser.context.newPage();
   const errors = [];
   rust.on('pageerror', (e) => errors.push(e.message));

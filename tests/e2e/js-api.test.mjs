@@ -57,7 +57,9 @@ describe('the interface shared with the native EventSource', () => {
         readyState: es.readyState,
         handlers: [es.onopen, es.onmessage, es.onerror],
         isEventTarget: es instanceof EventTarget,
-        methods: ['close', 'addEventListener', 'removeEventListener', 'dispatchEvent'].every((m) => typeof es[m] === 'function'),
+        methods: ['close', 'addEventListener', 'removeEventListener', 'dispatchEvent'].every(
+          (m) => typeof es[m] === 'function',
+        ),
         nativeKeys: Object.keys(window.EventSource.prototype).filter((k) => !(k in es)),
       };
       let custom = 0;
@@ -91,8 +93,18 @@ describe('the interface shared with the native EventSource', () => {
     assert.equal(r.invalid, 'SyntaxError true');
   });
 
-  test('events are MessageEvents with data, origin and lastEventId; removeEventListener works', { timeout: 20_000 }, async () => {
-    await script('msg', [{ chunks: [{ text: 'id: 4\nevent: tick\ndata: one\n\n' }, { text: 'event: tick\ndata: two\n\n', delay: 100 }, END] }]);
+  test('events are MessageEvents with data, origin and lastEventId; removeEventListener works', {
+    timeout: 20_000,
+  }, async () => {
+    await script('msg', [
+      {
+        chunks: [
+          { text: 'id: 4\nevent: tick\ndata: one\n\n' },
+          { text: 'event: tick\ndata: two\n\n', delay: 100 },
+          END,
+        ],
+      },
+    ]);
     const r = await inPage(
       (esw, url) =>
         new Promise((resolve) => {
@@ -124,10 +136,20 @@ describe('the interface shared with the native EventSource', () => {
       (esw, url) =>
         new Promise((resolve) => {
           const reported = [];
-          window.addEventListener('error', (e) => { reported.push(e.message); e.preventDefault(); }, { once: true });
+          window.addEventListener(
+            'error',
+            (e) => {
+              reported.push(e.message);
+              e.preventDefault();
+            },
+            { once: true },
+          );
           const es = new esw.EventSource(url);
           const calls = [];
-          es.addEventListener('message', () => { calls.push(1); throw new Error('boom'); });
+          es.addEventListener('message', () => {
+            calls.push(1);
+            throw new Error('boom');
+          });
           es.addEventListener('message', () => calls.push(2));
           es.addEventListener('end', () => setTimeout(() => resolve({ calls, reported }), 50));
         }),
@@ -140,7 +162,9 @@ describe('the interface shared with the native EventSource', () => {
 });
 
 describe('extended options', () => {
-  test('a headers function is called before every connect; static headers, POST and body', { timeout: 20_000 }, async () => {
+  test('a headers function is called before every connect; static headers, POST and body', {
+    timeout: 20_000,
+  }, async () => {
     await script('hdr', [{ chunks: [{ text: 'retry: 10\ndata: a\n\n' }] }, { chunks: [END] }]);
     const calls = await inPage(
       (esw, url) =>
@@ -157,7 +181,10 @@ describe('extended options', () => {
     );
     assert.equal(calls, 2);
     const got = await requests('hdr');
-    assert.deepEqual(got.map((r) => r.headers.authorization), ['Bearer token-1', 'Bearer token-2']);
+    assert.deepEqual(
+      got.map((r) => r.headers.authorization),
+      ['Bearer token-1', 'Bearer token-2'],
+    );
     for (const r of got) {
       assert.equal(r.method, 'POST');
       assert.equal(r.body, '{"prompt":"hi"}');
@@ -204,15 +231,29 @@ describe('extended options', () => {
     assert.equal(r, 1, 'still open after `end` with endEvent: null');
   });
 
-  test('errors say what happened and whether a reconnect follows; reconnects are announced', { timeout: 20_000 }, async () => {
-    await script('backoff', [{ status: 503, headers: { 'retry-after': '0', 'content-type': 'text/plain' } }, { status: 503 }, { status: 401 }]);
+  test('errors say what happened and whether a reconnect follows; reconnects are announced', {
+    timeout: 20_000,
+  }, async () => {
+    await script('backoff', [
+      { status: 503, headers: { 'retry-after': '0', 'content-type': 'text/plain' } },
+      { status: 503 },
+      { status: 401 },
+    ]);
     const r = await inPage(
       (esw, url) =>
         new Promise((resolve) => {
           const es = new esw.EventSource(url, { retryStatuses: [503], retry: { initialDelay: 30, minDelay: 10 } });
           const log = [];
           es.onerror = (e) => {
-            log.push({ type: e.error.type, status: e.error.status, will: e.willReconnect, in: e.reconnectIn, rs: es.readyState, isError: e.error instanceof Error, name: e.error.name });
+            log.push({
+              type: e.error.type,
+              status: e.error.status,
+              will: e.willReconnect,
+              in: e.reconnectIn,
+              rs: es.readyState,
+              isError: e.error instanceof Error,
+              name: e.error.name,
+            });
             if (es.readyState === 2) resolve(log);
           };
           es.addEventListener('reconnecting', (e) => log.push({ reconnecting: e.attempt, delay: e.delay }));
@@ -220,31 +261,48 @@ describe('extended options', () => {
       'backoff',
     );
     assert.equal(r.length, 5, JSON.stringify(r));
-    assert.deepEqual(r[0], { type: 'http-status', status: 503, will: true, in: 30, rs: 0, isError: true, name: 'SseError' });
+    assert.deepEqual(r[0], {
+      type: 'http-status',
+      status: 503,
+      will: true,
+      in: 30,
+      rs: 0,
+      isError: true,
+      name: 'SseError',
+    });
     assert.deepEqual(r[1], { reconnecting: 1, delay: 30 });
     assert.equal(r[2].will, true);
     assert.equal(r[3].reconnecting, 2);
     assert.ok(r[3].delay >= 30 && r[3].delay <= 60, `jittered second delay ${r[3].delay}`);
-    assert.deepEqual(r[4], { type: 'http-status', status: 401, will: false, in: null, rs: 2, isError: true, name: 'SseError' });
+    assert.deepEqual(r[4], {
+      type: 'http-status',
+      status: 401,
+      will: false,
+      in: null,
+      rs: 2,
+      isError: true,
+      name: 'SseError',
+    });
   });
 
   test('a CORS refusal is a typed, final error; a network failure is retried', { timeout: 20_000 }, async () => {
     await scriptOn(base(), 'corsnone', [{ chunks: [{ text: 'data: x\n\n' }] }], 'none');
-    const r = await inPage(
-      async (esw, url) => {
-        const first = (u) =>
-          new Promise((resolve) => {
-            const es = new esw.EventSource(u, { retry: { initialDelay: 20, minDelay: 10 } });
-            es.onerror = (e) => {
-              es.close();
-              resolve([e.error.type, e.willReconnect, e.error.message]);
-            };
-          });
-        return [await first(url), await first('http://127.0.0.1:9/refused')]; // nothing listens on port 9
-      },
-      'corsnone',
-    );
-    assert.deepEqual(r[0], ['cors', false, 'the server answered, but its CORS headers do not allow this origin to read the response']);
+    const r = await inPage(async (esw, url) => {
+      const first = (u) =>
+        new Promise((resolve) => {
+          const es = new esw.EventSource(u, { retry: { initialDelay: 20, minDelay: 10 } });
+          es.onerror = (e) => {
+            es.close();
+            resolve([e.error.type, e.willReconnect, e.error.message]);
+          };
+        });
+      return [await first(url), await first('http://127.0.0.1:9/refused')]; // nothing listens on port 9
+    }, 'corsnone');
+    assert.deepEqual(r[0], [
+      'cors',
+      false,
+      'the server answered, but its CORS headers do not allow this origin to read the response',
+    ]);
     assert.deepEqual(r[1].slice(0, 2), ['network', true]);
   });
 
@@ -272,13 +330,27 @@ describe('extended options', () => {
   });
 
   test('typed listeners decode, report bad payloads, and create no MessageEvent', { timeout: 20_000 }, async () => {
-    await script('typed', [{ chunks: [{ text: 'event: user\ndata: {"name":"ada"}\n\nevent: user\ndata: oops\n\nevent: user\ndata: {"name":"bob"}\n\n' }, END] }]);
+    await script('typed', [
+      {
+        chunks: [
+          {
+            text: 'event: user\ndata: {"name":"ada"}\n\nevent: user\ndata: oops\n\nevent: user\ndata: {"name":"bob"}\n\n',
+          },
+          END,
+        ],
+      },
+    ]);
     const r = await inPage(
       (esw, url) =>
         new Promise((resolve) => {
           const Real = window.MessageEvent;
           let built = 0;
-          window.MessageEvent = class extends Real { constructor(...a) { super(...a); built++; } };
+          window.MessageEvent = class extends Real {
+            constructor(...a) {
+              super(...a);
+              built++;
+            }
+          };
           const es = new esw.EventSource(url);
           const users = [];
           const errors = [];
@@ -286,14 +358,21 @@ describe('extended options', () => {
           es.on('user', (u, meta) => users.push([u.name, meta.type]));
           es.on('user', (s) => upper.push(s), { decode: (s) => s.toUpperCase() });
           es.addEventListener('decodeerror', (e) => errors.push([e.error.eventType, e.error.data, e.error.name]));
-          es.on('end', () => {
-            window.MessageEvent = Real;
-            resolve({ users, errors, upper, built });
-          }, { decode: (s) => s });
+          es.on(
+            'end',
+            () => {
+              window.MessageEvent = Real;
+              resolve({ users, errors, upper, built });
+            },
+            { decode: (s) => s },
+          );
         }),
       'typed',
     );
-    assert.deepEqual(r.users, [['ada', 'user'], ['bob', 'user']]);
+    assert.deepEqual(r.users, [
+      ['ada', 'user'],
+      ['bob', 'user'],
+    ]);
     assert.deepEqual(r.errors, [['user', 'oops', 'DecodeError']]);
     assert.deepEqual(r.upper, ['{"NAME":"ADA"}', 'OOPS', '{"NAME":"BOB"}']);
     assert.equal(r.built, 0, 'no MessageEvent was built for typed listeners');
@@ -302,22 +381,21 @@ describe('extended options', () => {
   test('an abort signal closes the source; an aborted one never connects', { timeout: 20_000 }, async () => {
     await script('abort', [{ chunks: [{ text: 'data: a\n\n' }], end: 'hang' }]);
     await script('aborted', [{ chunks: [END] }]);
-    const r = await inPage(
-      async (esw, url) => {
-        const controller = new AbortController();
-        const es = new esw.EventSource(url, { signal: controller.signal });
-        const log = [];
-        es.onerror = (e) => log.push([e.error.type, es.readyState]);
-        await new Promise((resolve) => { es.onmessage = resolve; });
-        controller.abort();
-        const early = new esw.EventSource(url.replace('/abort', '/aborted'), { signal: AbortSignal.abort() });
-        const earlyLog = [];
-        early.onerror = (e) => earlyLog.push([e.error.type, early.readyState]);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return { log, earlyLog };
-      },
-      'abort',
-    );
+    const r = await inPage(async (esw, url) => {
+      const controller = new AbortController();
+      const es = new esw.EventSource(url, { signal: controller.signal });
+      const log = [];
+      es.onerror = (e) => log.push([e.error.type, es.readyState]);
+      await new Promise((resolve) => {
+        es.onmessage = resolve;
+      });
+      controller.abort();
+      const early = new esw.EventSource(url.replace('/abort', '/aborted'), { signal: AbortSignal.abort() });
+      const earlyLog = [];
+      early.onerror = (e) => earlyLog.push([e.error.type, early.readyState]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { log, earlyLog };
+    }, 'abort');
     assert.deepEqual(r.log, [['aborted', 2]]);
     assert.deepEqual(r.earlyLog, [['aborted', 2]]);
     assert.equal(await clientClosed('abort'), true);
@@ -332,7 +410,10 @@ describe('extended options', () => {
           const seen = [];
           const comments = [];
           const es = new esw.EventSource(url, {
-            fetch: (req) => { seen.push(req.headers.get('accept')); return fetch(req); },
+            fetch: (req) => {
+              seen.push(req.headers.get('accept'));
+              return fetch(req);
+            },
             idleTimeout: 300,
             retry: { initialDelay: 20, minDelay: 10 },
             onComment: (c) => comments.push(c),
@@ -362,8 +443,12 @@ describe('extended options', () => {
     assert.equal((await requests('resume'))[0].headers['last-event-id'], '41');
   });
 
-  test('buffer limits: a line over maxLineLength fails with its limit, after the events before it', { timeout: 20_000 }, async () => {
-    await script('limit', [{ chunks: [{ text: 'data: ok\n\n' }, { text: `data: ${'x'.repeat(5000)}\n\n` }], end: 'hang' }]);
+  test('buffer limits: a line over maxLineLength fails with its limit, after the events before it', {
+    timeout: 20_000,
+  }, async () => {
+    await script('limit', [
+      { chunks: [{ text: 'data: ok\n\n' }, { text: `data: ${'x'.repeat(5000)}\n\n` }], end: 'hang' },
+    ]);
     const r = await inPage(
       (esw, url) =>
         new Promise((resolve) => {
@@ -381,10 +466,17 @@ describe('extended options', () => {
     assert.equal(await clientClosed('limit'), true, 'the request was aborted');
   });
 
-  test('a charset other than UTF-8 is still read as UTF-8 (the spec; Chromium refuses it)', { timeout: 20_000 }, async () => {
-    await script('charset', [{ headers: { 'content-type': 'text/event-stream; charset=ISO-8859-1' }, chunks: [{ text: 'data: é\n\n' }, END] }]);
+  test('a charset other than UTF-8 is still read as UTF-8 (the spec; Chromium refuses it)', {
+    timeout: 20_000,
+  }, async () => {
+    await script('charset', [
+      { headers: { 'content-type': 'text/event-stream; charset=ISO-8859-1' }, chunks: [{ text: 'data: é\n\n' }, END] },
+    ]);
     const data = await inPage(
-      (esw, url) => new Promise((resolve) => { new esw.EventSource(url).onmessage = (e) => resolve(e.data); }),
+      (esw, url) =>
+        new Promise((resolve) => {
+          new esw.EventSource(url).onmessage = (e) => resolve(e.data);
+        }),
       'charset',
     );
     assert.equal(data, 'é');
@@ -400,8 +492,13 @@ describe('extended options', () => {
             const es = new EventSource(${JSON.stringify(url)}, { headers: { 'X-In': 'worker' } });
             es.onmessage = (e) => postMessage({ data: e.data, id: e.lastEventId, window: typeof window });
           `;
-          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
-          worker.onmessage = (e) => { worker.terminate(); resolve(e.data); };
+          const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), {
+            type: 'module',
+          });
+          worker.onmessage = (e) => {
+            worker.terminate();
+            resolve(e.data);
+          };
           worker.onerror = (e) => reject(new Error(e.message));
         }),
       `${base()}/sse/worker`,
@@ -419,7 +516,9 @@ describe('extended options', () => {
         onComment: (c) => out.push(['comment', c]),
         maxLineLength: 64,
       });
-      const bytes = new TextEncoder().encode('\ufeffid: 1\r\nevent: tick\r\ndata: h\u00e9\u{1f680}\r\n\r\n: hb\nretry: 500\n');
+      const bytes = new TextEncoder().encode(
+        '\ufeffid: 1\r\nevent: tick\r\ndata: h\u00e9\u{1f680}\r\n\r\n: hb\nretry: 500\n',
+      );
       for (const b of bytes) parser.feed(new Uint8Array([b])); // one byte at a time
       parser.feed('data: a\n');
       parser.feed('data:\n\n');
@@ -443,7 +542,9 @@ describe('extended options', () => {
     ]);
   });
 
-  test('createParser: many events in one chunk, types and IDs repeated or not, non-ASCII text', { timeout: 20_000 }, async () => {
+  test('createParser: many events in one chunk, types and IDs repeated or not, non-ASCII text', {
+    timeout: 20_000,
+  }, async () => {
     const r = await page.evaluate(() => {
       const out = [];
       const parser = window.esw.createParser({
@@ -471,6 +572,51 @@ describe('extended options', () => {
       ['tick', '7', ''],
       ['tick', 'x\u00e9y', '8'],
       ['message', 'ab\u00e9', '8'],
+    ]);
+  });
+
+  test('createParser: events read in place from byte chunks, around non-ASCII text, comments and a reused buffer', {
+    timeout: 20_000,
+  }, async () => {
+    const r = await page.evaluate(() => {
+      const out = [];
+      const parser = window.esw.createParser({
+        onEvent: (e) => out.push([e.type, e.data, e.lastEventId]),
+        onComment: (c) => out.push(['comment', c]),
+      });
+      const encode = (s) => new TextEncoder().encode(s);
+      // ASCII events (read in place), a comment (a second batch of the same
+      // chunk), a non-ASCII event (copied, and so is all that follows it in
+      // the chunk), a multi-line event, and a block cut by the chunk's end.
+      parser.feed(
+        encode(
+          'id: 1\nevent: tick\ndata: {"a":1}\n\nid: 2\nevent: tick\ndata: {"a":2}\n\n: hb\n' +
+            'event: tock\ndata: b\n\ndata: caf\u00e9\n\nid: 3\ndata: after\n\ndata: x\ndata: y\n\nid: 4\ndata: cu',
+        ),
+      );
+      // The same buffer, refilled: nothing of the previous chunk may show.
+      const buffer = new Uint8Array(64);
+      const fill = (s) => {
+        const bytes = encode(s);
+        buffer.fill(32);
+        buffer.set(bytes);
+        return buffer.subarray(0, bytes.length);
+      };
+      parser.feed(fill('t\n\nevent: one\ndata: first\n\n'));
+      parser.feed(fill('event: two\ndata: second\n\n'));
+      return out;
+    });
+    assert.deepEqual(r, [
+      ['tick', '{"a":1}', '1'],
+      ['tick', '{"a":2}', '2'],
+      ['comment', 'hb'],
+      ['tock', 'b', '2'],
+      ['message', 'caf\u00e9', '2'],
+      ['message', 'after', '3'],
+      ['message', 'x\ny', '3'],
+      ['message', 'cut', '4'],
+      ['one', 'first', '4'],
+      ['two', 'second', '4'],
     ]);
   });
 

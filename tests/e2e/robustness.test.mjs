@@ -77,7 +77,8 @@ async function memory() {
   return { heap, wasm };
 }
 
-const heapGrowth = (base, used) => (used.heap === null ? `not measured in ${engine}` : `+${used.heap - base.heap} bytes`);
+const heapGrowth = (base, used) =>
+  used.heap === null ? `not measured in ${engine}` : `+${used.heap - base.heap} bytes`;
 
 /** Asserts the JS heap grew less than `bytes` (where it can be measured). */
 function assertHeapGrowth(base, used, bytes, what) {
@@ -122,7 +123,8 @@ describe('chaos: cuts at any byte, 503s, stalls and silence', () => {
       const stats = await (await fetch(`${origin(sse)}/chaos-stats/${key}`)).json();
       const replay = `seed ${seed} (replay: CHAOS_SEEDS=${seed} node --test tests/e2e/robustness.test.mjs); server: ${JSON.stringify({ ...stats, resumedFrom: undefined })}`;
       assert.equal(r.final, undefined, `failed for good: ${r.final}; ${replay}`);
-      for (const fate of ['refused', 'silent', 'stalled', 'whole']) assert.ok(stats[fate] > 0, `${fate} never happened; ${replay}`);
+      for (const fate of ['refused', 'silent', 'stalled', 'whole'])
+        assert.ok(stats[fate] > 0, `${fate} never happened; ${replay}`);
       for (const [kind, count] of Object.entries(stats.cut)) assert.ok(count > 0, `no cut ${kind}; ${replay}`);
       const bad = r.got.findIndex(([id, data], i) => id !== String(i) || data !== chaosData(i));
       assert.equal(bad, -1, `event ${bad} is ${JSON.stringify(r.got[bad])}; ${replay}`);
@@ -138,16 +140,33 @@ describe('chaos: cuts at any byte, 503s, stalls and silence', () => {
 describe('hostile input', () => {
   test('invalid UTF-8 and NUL bytes: decoded exactly as the native EventSource does', { timeout: 20_000 }, async () => {
     const bytes = [
-      ...Buffer.from('data: a'), 0xff, 0xfe, ...Buffer.from('b'), 0x00, ...Buffer.from('c\n'),
-      ...Buffer.from('id: 1'), 0x00, ...Buffer.from('2\n'),
-      ...Buffer.from('data: '), 0xe2, 0x82, ...Buffer.from('\n'),
-      ...Buffer.from('data: '), 0xf0, 0x9f, 0x98, ...Buffer.from('!\n\n'),
+      ...Buffer.from('data: a'),
+      0xff,
+      0xfe,
+      ...Buffer.from('b'),
+      0x00,
+      ...Buffer.from('c\n'),
+      ...Buffer.from('id: 1'),
+      0x00,
+      ...Buffer.from('2\n'),
+      ...Buffer.from('data: '),
+      0xe2,
+      0x82,
+      ...Buffer.from('\n'),
+      ...Buffer.from('data: '),
+      0xf0,
+      0x9f,
+      0x98,
+      ...Buffer.from('!\n\n'),
     ];
     await script('badutf8', [{ chunks: [{ bytes }], end: 'hang' }]);
-    const r = await page.evaluate(async (url) => ({
-      native: await window.record('native', url, { timeout: 800 }),
-      ours: await window.record('wasm', url, { timeout: 800 }),
-    }), `${origin(sse)}/sse/badutf8`);
+    const r = await page.evaluate(
+      async (url) => ({
+        native: await window.record('native', url, { timeout: 800 }),
+        ours: await window.record('wasm', url, { timeout: 800 }),
+      }),
+      `${origin(sse)}/sse/badutf8`,
+    );
     const expected = `message rs=1 data=${JSON.stringify('a\uFFFD\uFFFDb\u0000c\n\uFFFD\n\uFFFD!')} id="" true`;
     if (engine === 'firefox') {
       // Firefox's native class departs from the specification here (it
@@ -166,9 +185,14 @@ describe('hostile input', () => {
   // and on a loaded 2-core machine that stalled the page for the tests
   // after it. The limit itself is engine-independent (the same WebAssembly).
   const slowAbort = engine === 'webkit' && 'WebKitGTK reads on after an abort; see the comment above';
-  test('a line that never ends: the limit trips, says which, bounds memory, and closes', { timeout: 60_000, skip: slowAbort }, async () => {
+  test('a line that never ends: the limit trips, says which, bounds memory, and closes', {
+    timeout: 60_000,
+    skip: slowAbort,
+  }, async () => {
     const limit = 2 << 20;
-    await script('endless', [{ chunks: [{ text: 'data: before\n\n' }, { text: 'data: ' }, { text: 'x'.repeat(65536), repeat: 'forever' }] }]);
+    await script('endless', [
+      { chunks: [{ text: 'data: before\n\n' }, { text: 'data: ' }, { text: 'x'.repeat(65536), repeat: 'forever' }] },
+    ]);
     const base = await memory();
     const r = await inPage(
       (esw, url, limit) =>
@@ -176,7 +200,15 @@ describe('hostile input', () => {
           const es = new esw.EventSource(url, { maxLineLength: limit });
           const seen = [];
           es.onmessage = (e) => seen.push(e.data);
-          es.onerror = (e) => resolve({ seen, type: e.error.type, limit: e.error.limit, willReconnect: e.willReconnect, message: e.error.message, state: es.readyState });
+          es.onerror = (e) =>
+            resolve({
+              seen,
+              type: e.error.type,
+              limit: e.error.limit,
+              willReconnect: e.willReconnect,
+              message: e.error.message,
+              state: es.readyState,
+            });
         }),
       'endless',
       limit,
@@ -197,14 +229,18 @@ describe('hostile input', () => {
     }
     assert.equal(reqs.length, 1, 'a limit error is final: no reconnect');
     assert.equal(reqs[0].clientClosed, true, 'the request was aborted');
-    console.log(`endless line, limit ${limit}: server sent ${reqs[0].sent} bytes; WASM memory +${used.wasm - base.wasm}, JS heap ${heapGrowth(base, used)}`);
+    console.log(
+      `endless line, limit ${limit}: server sent ${reqs[0].sent} bytes; WASM memory +${used.wasm - base.wasm}, JS heap ${heapGrowth(base, used)}`,
+    );
     // The line buffer is bounded by the limit: WebAssembly memory grew by
     // at most a few times the limit, whatever the server kept sending.
     assert.ok(used.wasm - base.wasm <= 4 * limit, `WASM memory grew ${used.wasm - base.wasm} bytes`);
     assertHeapGrowth(base, used, 2 << 20, '');
   });
 
-  test('a 200 with text/html, and one with no content type, fail for good as native does', { timeout: 20_000 }, async () => {
+  test('a 200 with text/html, and one with no content type, fail for good as native does', {
+    timeout: 20_000,
+  }, async () => {
     await script('html', [{ headers: { 'content-type': 'text/html' }, chunks: [{ text: 'data: no\n\n' }] }]);
     await script('notype', [{ headers: {}, chunks: [{ text: 'data: no\n\n' }] }]);
     const r = await inPage(async (esw, url) => {
@@ -213,7 +249,18 @@ describe('hostile input', () => {
           const es = new esw.EventSource(u);
           const seen = [];
           es.onmessage = (e) => seen.push(e.data);
-          es.onerror = (e) => setTimeout(() => resolve({ seen, type: e.error.type, contentType: e.error.contentType, willReconnect: e.willReconnect, state: es.readyState }), 200);
+          es.onerror = (e) =>
+            setTimeout(
+              () =>
+                resolve({
+                  seen,
+                  type: e.error.type,
+                  contentType: e.error.contentType,
+                  willReconnect: e.willReconnect,
+                  state: es.readyState,
+                }),
+              200,
+            );
         });
       return [await one(url), await one(url.replace('/html', '/notype'))];
     }, 'html');
@@ -227,7 +274,9 @@ describe('hostile input', () => {
 
   test('a gzip-compressed stream is read (the browser decompresses it)', { timeout: 20_000 }, async () => {
     const body = gzipSync(Buffer.from('id: 1\ndata: zipped é\n\nevent: end\ndata: bye\n\n'));
-    await script('gzip', [{ headers: { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' }, chunks: [{ bytes: [...body] }] }]);
+    await script('gzip', [
+      { headers: { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' }, chunks: [{ bytes: [...body] }] },
+    ]);
     const r = await inPage(
       (esw, url) =>
         new Promise((resolve) => {
@@ -270,7 +319,11 @@ describe('hostile input', () => {
 
   test('a server that accepts and says nothing: the idle timeout reconnects', { timeout: 20_000 }, async () => {
     // First: not even a status line; then: a status line and no bytes.
-    await script('silent', [{ end: 'silent' }, { chunks: [], end: 'hang' }, { chunks: [{ text: 'data: at last\n\n' }, END] }]);
+    await script('silent', [
+      { end: 'silent' },
+      { chunks: [], end: 'hang' },
+      { chunks: [{ text: 'data: at last\n\n' }, END] },
+    ]);
     const r = await inPage(
       (esw, url) =>
         new Promise((resolve) => {
@@ -307,7 +360,9 @@ describe('hostile input', () => {
 // --- 3. Lifecycle --------------------------------------------------------
 
 describe('lifecycle', () => {
-  test('1,000 open/close cycles leave no timers, fetches, signal listeners or memory behind', { timeout: 120_000 }, async () => {
+  test('1,000 open/close cycles leave no timers, fetches, signal listeners or memory behind', {
+    timeout: 120_000,
+  }, async () => {
     await script('cycle', [{ chunks: [{ text: 'data: x\n\n' }], end: 'hang' }]);
     await script('cycle-fail', [{ status: 503, headers: { 'retry-after': '1' }, chunks: [] }]);
     // Count what the page holds: live timers, fetches not yet settled or
@@ -317,23 +372,47 @@ describe('lifecycle', () => {
       window.live = live;
       const { setTimeout: st, clearTimeout: ct, fetch: f } = window;
       window.setTimeout = (fn, ms, ...args) => {
-        const id = st((...a) => { live.timers.delete(id); if (typeof fn === 'function') fn(...a); }, ms, ...args);
+        const id = st(
+          (...a) => {
+            live.timers.delete(id);
+            if (typeof fn === 'function') fn(...a);
+          },
+          ms,
+          ...args,
+        );
         live.timers.add(id);
         return id;
       };
-      window.clearTimeout = (id) => { live.timers.delete(id); ct(id); };
+      window.clearTimeout = (id) => {
+        live.timers.delete(id);
+        ct(id);
+      };
       window.fetch = (input, init) => {
         live.fetches++;
         const signal = input instanceof Request ? input.signal : init?.signal;
         let counted = true;
-        const done = () => { if (counted) { counted = false; live.fetches--; } };
+        const done = () => {
+          if (counted) {
+            counted = false;
+            live.fetches--;
+          }
+        };
         signal?.addEventListener('abort', done, { once: true });
-        return f(input, init).catch((e) => { done(); throw e; });
+        return f(input, init).catch((e) => {
+          done();
+          throw e;
+        });
       };
       window.shared = new AbortController();
       const { addEventListener: add, removeEventListener: remove } = AbortSignal.prototype;
-      window.shared.signal.addEventListener = function (...a) { live.signalListeners++; return add.apply(this, a); };
-      window.shared.signal.removeEventListener = function (...a) { live.signalListeners--; return remove.apply(this, a); };
+      window.shared.signal.addEventListener = function (...a) {
+        live.signalListeners++;
+        return add.apply(this, a);
+      };
+      window.shared.signal.removeEventListener = function (...a) {
+        live.signalListeners--;
+        return remove.apply(this, a);
+      };
     });
     const cycles = (count) =>
       inPage(
@@ -341,7 +420,10 @@ describe('lifecycle', () => {
           const failing = url.replace('/cycle', '/cycle-fail');
           for (let i = 0; i < count; i++) {
             const mode = i % 4;
-            const es = new esw.EventSource(mode === 3 ? failing : url, { signal: window.shared.signal, retryStatuses: [503] });
+            const es = new esw.EventSource(mode === 3 ? failing : url, {
+              signal: window.shared.signal,
+              retryStatuses: [503],
+            });
             if (mode === 0) {
               es.close(); // before anything started
               continue;
@@ -363,7 +445,11 @@ describe('lifecycle', () => {
     await cycles(1000);
     await sleep(500);
     const used = await memory();
-    const live = await page.evaluate(() => ({ timers: window.live.timers.size, fetches: window.live.fetches, signalListeners: window.live.signalListeners }));
+    const live = await page.evaluate(() => ({
+      timers: window.live.timers.size,
+      fetches: window.live.fetches,
+      signalListeners: window.live.signalListeners,
+    }));
     assert.deepEqual(live, { timers: 0, fetches: 0, signalListeners: 0 });
     // The server saw every hanging response of the test closed by the client.
     let reqs = await requests('cycle');
@@ -374,13 +460,17 @@ describe('lifecycle', () => {
     assert.equal(reqs.filter((r) => !r.clientClosed).length, 0, 'responses still open on the server');
     assert.equal(reqs.length, 550, 'one request per cycle that opened (half of 1,100)');
     const heapPerCycle = (used.heap - base.heap) / 1000;
-    console.log(`1,000 cycles: JS heap ${used.heap === null ? 'not measured' : `${used.heap - base.heap} bytes (${heapPerCycle.toFixed(0)} per cycle)`}, WASM memory ${used.wasm - base.wasm} bytes`);
+    console.log(
+      `1,000 cycles: JS heap ${used.heap === null ? 'not measured' : `${used.heap - base.heap} bytes (${heapPerCycle.toFixed(0)} per cycle)`}, WASM memory ${used.wasm - base.wasm} bytes`,
+    );
     assertHeapGrowth(base, used, 200 * 1000, ' (200 bytes per cycle allowed)');
     assert.ok(used.wasm - base.wasm <= 64 << 10, `WebAssembly memory grew ${used.wasm - base.wasm} bytes`);
     await page.evaluate(() => window.shared.abort());
   });
 
-  test('close() in every state: nothing is dispatched after it and nothing more is fetched', { timeout: 30_000 }, async () => {
+  test('close() in every state: nothing is dispatched after it and nothing more is fetched', {
+    timeout: 30_000,
+  }, async () => {
     await script('st-pending', [{ end: 'silent' }]);
     await script('st-open', [{ chunks: [{ text: 'data: 1\n\n' }], end: 'hang' }]);
     await script('st-wait', [{ status: 503, headers: {}, chunks: [] }]);
@@ -410,14 +500,18 @@ describe('lifecycle', () => {
       // While open.
       es = new esw.EventSource(at('st-open'));
       log = watch(es);
-      await new Promise((resolve) => { es.onmessage = resolve; });
+      await new Promise((resolve) => {
+        es.onmessage = resolve;
+      });
       es.close();
       await settle();
       out.open = { log, state: es.readyState };
       // While waiting to reconnect.
       es = new esw.EventSource(at('st-wait'), { retryStatuses: [503], retry: { initialDelay: 200, minDelay: 200 } });
       log = watch(es);
-      await new Promise((resolve) => { es.onerror = resolve; });
+      await new Promise((resolve) => {
+        es.onerror = resolve;
+      });
       es.close();
       await settle();
       out.wait = { log, state: es.readyState };
@@ -465,7 +559,10 @@ describe('lifecycle', () => {
         }),
       'hdr-reject',
     );
-    assert.deepEqual(r.errors, [['headers', true, 50], ['headers', true, 100]]);
+    assert.deepEqual(r.errors, [
+      ['headers', true, 50],
+      ['headers', true, 100],
+    ]);
     assert.equal(r.calls, 3);
     const reqs = await requests('hdr-reject');
     assert.equal(reqs.length, 1);
@@ -478,7 +575,9 @@ describe('lifecycle', () => {
 describe('security', () => {
   for (const status of [302, 307]) {
     test(`Authorization is not sent to another origin after a ${status} redirect`, { timeout: 20_000 }, async () => {
-      await script(`redir-${status}`, [{ status, headers: { location: `${origin(other)}/sse/landed-${status}` }, chunks: [] }]);
+      await script(`redir-${status}`, [
+        { status, headers: { location: `${origin(other)}/sse/landed-${status}` }, chunks: [] },
+      ]);
       await script(`landed-${status}`, [{ chunks: [{ text: 'data: landed\n\n' }, END] }], other);
       const r = await inPage(
         (esw, url) =>
@@ -516,17 +615,25 @@ describe('security', () => {
         return new esw.EventSource(url, {
           retryStatuses: [503],
           retry: { initialDelay: 20, minDelay: 10 },
-          headers: () => { counts[name]++; return headers(); },
+          headers: () => {
+            counts[name]++;
+            return headers();
+          },
         });
       };
       // Closed at once.
       make('sync', () => ({})).close();
       // Closed while the callback's promise is pending.
-      const pending = make('pending', () => new Promise((resolve) => setTimeout(() => resolve({ 'X-Late': '1' }), 200)));
+      const pending = make(
+        'pending',
+        () => new Promise((resolve) => setTimeout(() => resolve({ 'X-Late': '1' }), 200)),
+      );
       setTimeout(() => pending.close(), 50);
       // Closed while waiting to reconnect.
       const waiting = make('waiting', () => ({}));
-      await new Promise((resolve) => { waiting.onerror = resolve; });
+      await new Promise((resolve) => {
+        waiting.onerror = resolve;
+      });
       waiting.close();
       await new Promise((resolve) => setTimeout(resolve, 600));
       return counts;
@@ -542,19 +649,27 @@ describe('security', () => {
       await script(key, [{ chunks: [{ text: 'data: x\n\n' }, END] }]);
     }
     await inPage(async (esw, url) => {
+      // biome-ignore lint/suspicious/noDocumentCookie: the test is about the cookie a request carries
       document.cookie = 'esw_session=abc123; path=/; SameSite=Lax';
       const at = (key) => url.replace(/\/sse\/.*/, `/sse/${key}`);
       const one = (Source, key, init) =>
         new Promise((resolve) => {
           const es = new Source(at(key), init);
-          es.onmessage = () => { es.close(); resolve(); };
-          setTimeout(() => { es.close(); resolve(); }, 3000);
+          es.onmessage = () => {
+            es.close();
+            resolve();
+          };
+          setTimeout(() => {
+            es.close();
+            resolve();
+          }, 3000);
         });
       await one(window.EventSource, 'cred-native-0', {});
       await one(window.EventSource, 'cred-native-1', { withCredentials: true });
       await one(esw.EventSource, 'cred-ours-0', {});
       await one(esw.EventSource, 'cred-ours-1', { withCredentials: true });
       await one(esw.EventSource, 'cred-omit', { withCredentials: true, credentials: 'omit' });
+      // biome-ignore lint/suspicious/noDocumentCookie: removes the test's cookie
       document.cookie = 'esw_session=; path=/; max-age=0';
     }, 'cred');
     const cookie = async (key) => (await requests(key))[0]?.headers.cookie ?? null;
@@ -565,7 +680,9 @@ describe('security', () => {
     assert.equal(await cookie('cred-omit'), null);
   });
 
-  test('error messages, error objects and console output never contain header values', { timeout: 30_000 }, async () => {
+  test('error messages, error objects and console output never contain header values', {
+    timeout: 30_000,
+  }, async () => {
     await script('leak-401', [{ status: 401, headers: {}, chunks: [] }]);
     await script('leak-type', [{ headers: { 'content-type': 'text/plain' }, chunks: [] }]);
     const consoleBefore = (await pageConsole()).length;
@@ -578,7 +695,14 @@ describe('security', () => {
           const es = new esw.EventSource(u, { retry: { initialDelay: 10, minDelay: 10, maxAttempts: 1 }, ...init });
           es.onerror = (e) => {
             const err = e.error;
-            errors.push({ type: err.type, final: !e.willReconnect, message: err.message, string: String(err), stack: err.stack, json: JSON.stringify({ ...err, cause: err.cause && { ...err.cause, message: err.cause.message } }) });
+            errors.push({
+              type: err.type,
+              final: !e.willReconnect,
+              message: err.message,
+              string: String(err),
+              stack: err.stack,
+              json: JSON.stringify({ ...err, cause: err.cause && { ...err.cause, message: err.cause.message } }),
+            });
             if (!e.willReconnect) resolve();
           };
         });

@@ -22,7 +22,16 @@ const OLDEST = { chrome: 94, firefox: 93, safari: '16.4' };
 const BEFORE = { firefox: 92, safari: '16.3' };
 // WebAssembly features the module may enable, with the versions that have
 // them (all older than the JavaScript's minimums).
-const WASM_FEATURES = ['mutable-globals', 'nontrapping-fptoint', 'bulk-memory', 'bulk-memory-opt', 'sign-ext', 'reference-types', 'multivalue', 'call-indirect-overlong'];
+const WASM_FEATURES = [
+  'mutable-globals',
+  'nontrapping-fptoint',
+  'bulk-memory',
+  'bulk-memory-opt',
+  'sign-ext',
+  'reference-types',
+  'multivalue',
+  'call-indirect-overlong',
+];
 
 async function bundle(target) {
   const out = await build({

@@ -28,7 +28,10 @@ before(async () => {
   cpSync(join(root, 'tests/vite-app'), app, { recursive: true });
   // The app's dependencies and the fresh tarball, as a user installs them
   // (node_modules stays in target/ between runs, so this is quick then).
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+    cwd: app,
+    stdio: 'inherit',
+  });
   assert.ok(existsSync(join(app, 'node_modules/eventsource-wasm/wasm/eventsource_wasm_bg.wasm')));
   sse = await startTestServer(0);
   browser = await launchChromium();
@@ -50,19 +53,26 @@ async function clientClosed(key) {
   }
   return false;
 }
-const ticks = (n) => Array.from({ length: n }, (_, i) => ({ text: `id: ${i + 1}\nevent: tick\ndata: {"n":${i + 1}}\n\n`, delay: 60 }));
+const ticks = (n) =>
+  Array.from({ length: n }, (_, i) => ({ text: `id: ${i + 1}\nevent: tick\ndata: {"n":${i + 1}}\n\n`, delay: 60 }));
 
 async function checkPage(origin, key) {
   await script(key, [{ chunks: [...ticks(5), { text: 'event: end\ndata: done\n\n', delay: 60 }] }]);
   const page = await browser.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
   await page.goto(`${origin}/?sse=${encodeURIComponent(`${base()}/sse/${key}`)}`);
   try {
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'closed', null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'closed', null, {
+      timeout: 20_000,
+    });
   } catch (e) {
-    throw new Error(`${e.message}\npage errors: ${errors.join('\n')}\nbody: ${await page.locator('body').textContent()}`);
+    throw new Error(
+      `${e.message}\npage errors: ${errors.join('\n')}\nbody: ${await page.locator('body').textContent()}`,
+    );
   }
   const text = async (id) => page.locator(`#${id}`).textContent();
   assert.equal(await text('tick'), '5');
@@ -102,7 +112,10 @@ async function checkLifecycle(origin) {
 test('the production build renders live events', { timeout: 120_000 }, async () => {
   execFileSync(join(app, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: app, stdio: 'inherit' });
   const assets = readdirSync(join(app, 'dist/assets'));
-  assert.ok(assets.some((f) => f.endsWith('.wasm')), `the .wasm is emitted as an asset: ${assets}`);
+  assert.ok(
+    assets.some((f) => f.endsWith('.wasm')),
+    `the .wasm is emitted as an asset: ${assets}`,
+  );
   const server = await serveDir(join(app, 'dist'));
   try {
     await checkPage(`http://127.0.0.1:${server.address().port}`, 'vitebuild');
@@ -112,12 +125,17 @@ test('the production build renders live events', { timeout: 120_000 }, async () 
 });
 
 test('the dev server works and StrictMode opens one connection', { timeout: 120_000 }, async () => {
-  const vite = spawn(join(app, 'node_modules/.bin/vite'), ['--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'], { cwd: app });
+  const vite = spawn(
+    join(app, 'node_modules/.bin/vite'),
+    ['--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'],
+    { cwd: app },
+  );
   try {
     const origin = await new Promise((resolve, reject) => {
       let out = '';
       vite.stdout.on('data', (d) => {
         out += d;
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour codes
         const m = out.replace(/\x1b\[[0-9;]*m/g, '').match(/http:\/\/127\.0\.0\.1:\d+/);
         if (m) resolve(m[0]);
       });

@@ -109,11 +109,17 @@ export async function openWebDriverPage(engine, url) {
   // Its own process group, so that close() ends xvfb-run's Xvfb too.
   const driver = spawn(bin, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let driverLog = '';
-  driver.stderr.on('data', (d) => { driverLog = (driverLog + d).slice(-4000); });
+  driver.stderr.on('data', (d) => {
+    driverLog = (driverLog + d).slice(-4000);
+  });
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((resolve) => driver.once('exit', resolve));
   const stopDriver = async () => {
-    try { process.kill(-driver.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-driver.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     await Promise.race([exited, sleep(5000)]);
   };
   let session;
@@ -123,7 +129,8 @@ export async function openWebDriverPage(engine, url) {
         const status = await command(base, 'GET', '/status');
         if (status.ready !== false) break;
       } catch (e) {
-        if (i > 150 || driver.exitCode !== null) throw new Error(`${engine} driver did not start: ${e.message}\n${driverLog}`);
+        if (i > 150 || driver.exitCode !== null)
+          throw new Error(`${engine} driver did not start: ${e.message}\n${driverLog}`);
       }
       await sleep(100);
     }
@@ -141,7 +148,10 @@ export async function openWebDriverPage(engine, url) {
   }
 
   const evaluate = async (fn, arg) => {
-    const r = await command(base, 'POST', `/session/${session}/execute/async`, { script: RUNNER, args: [fn.toString(), arg ?? null] });
+    const r = await command(base, 'POST', `/session/${session}/execute/async`, {
+      script: RUNNER,
+      args: [fn.toString(), arg ?? null],
+    });
     if (!r.ok) throw new Error(`in ${engine}: ${r.error}`);
     return r.value;
   };
@@ -162,7 +172,9 @@ export async function openWebDriverPage(engine, url) {
     async close() {
       try {
         await command(base, 'DELETE', `/session/${session}`);
-      } catch { /* the driver may already be gone */ }
+      } catch {
+        /* the driver may already be gone */
+      }
       await stopDriver();
     },
   };

@@ -23,7 +23,11 @@ before(async () => {
   execFileSync('node', ['scripts/build-package.mjs', '--no-wasm', '--pack'], { cwd: root, stdio: 'ignore' });
   mkdirSync(app, { recursive: true });
   cpSync(join(root, 'tests/webpack-app'), app, { recursive: true });
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(root, `dist/eventsource-wasm-${version}.tgz`)], { cwd: app, stdio: 'inherit' });
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', join(root, `dist/eventsource-wasm-${version}.tgz`)],
+    { cwd: app, stdio: 'inherit' },
+  );
   sse = await startTestServer(0);
   browser = await launchChromium();
 });
@@ -36,21 +40,32 @@ after(async () => {
 test('webpack 5 bundles it with no configuration and the page gets events', { timeout: 120_000 }, async () => {
   const webpack = createRequire(join(app, 'package.json'))('webpack');
   const stats = await new Promise((resolve, reject) =>
-    webpack({ mode: 'production', context: app, entry: './src/index.js', output: { path: join(app, 'dist') } }, (err, s) => (err ? reject(err) : resolve(s))),
+    webpack(
+      { mode: 'production', context: app, entry: './src/index.js', output: { path: join(app, 'dist') } },
+      (err, s) => (err ? reject(err) : resolve(s)),
+    ),
   );
   assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
   cpSync(join(app, 'index.html'), join(app, 'dist/index.html'));
-  assert.ok(readdirSync(join(app, 'dist')).some((f) => f.endsWith('.wasm')), 'the .wasm is emitted');
+  assert.ok(
+    readdirSync(join(app, 'dist')).some((f) => f.endsWith('.wasm')),
+    'the .wasm is emitted',
+  );
 
   const base = `http://127.0.0.1:${sse.address().port}`;
   const events = [1, 2, 3].map((n) => ({ text: `id: ${n}\nevent: tick\ndata: t${n}\n\n` }));
-  await fetch(`${base}/script/webpack`, { method: 'POST', body: JSON.stringify([{ chunks: [...events, { text: 'event: end\ndata: x\n\n' }] }]) });
+  await fetch(`${base}/script/webpack`, {
+    method: 'POST',
+    body: JSON.stringify([{ chunks: [...events, { text: 'event: end\ndata: x\n\n' }] }]),
+  });
   const site = await serveDir(join(app, 'dist'));
   try {
     const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
     await page.goto(`http://127.0.0.1:${site.address().port}/?sse=${encodeURIComponent(`${base}/sse/webpack`)}`);
     try {
       await page.waitForFunction(() => document.getElementById('state').textContent === '2', null, { timeout: 20_000 });

@@ -34,7 +34,12 @@ export async function startInteropServers() {
   const stop = async () => {
     await Promise.all(
       started.map(([, { child }]) =>
-        child.exitCode !== null ? null : new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+        child.exitCode !== null
+          ? null
+          : new Promise((resolve) => {
+              child.once('exit', resolve);
+              child.kill('SIGTERM');
+            }),
       ),
     );
   };

@@ -73,7 +73,9 @@ function cutPoint(bytes, kind, random) {
   let at = -1;
   if (kind === 'field') {
     // Inside "data", "event" or "id", at the start of a line.
-    at = find((i) => i > 0 && (bytes[i - 1] === 0x0a || bytes[i - 1] === 0x0d) && [0x64, 0x65, 0x69].includes(bytes[i]));
+    at = find(
+      (i) => i > 0 && (bytes[i - 1] === 0x0a || bytes[i - 1] === 0x0d) && [0x64, 0x65, 0x69].includes(bytes[i]),
+    );
     if (at >= 0) at += 1;
   } else if (kind === 'multibyte') {
     at = find((i) => bytes[i] >= 0xc0);
@@ -99,7 +101,16 @@ export async function serveChaos(key, req, res) {
     runs.set(key, {
       random,
       first,
-      stats: { seed, requests: 0, refused: 0, stalled: 0, silent: 0, whole: 0, cut: { anywhere: 0, field: 0, multibyte: 0, crlf: 0 }, resumedFrom: [] },
+      stats: {
+        seed,
+        requests: 0,
+        refused: 0,
+        stalled: 0,
+        silent: 0,
+        whole: 0,
+        cut: { anywhere: 0, field: 0, multibyte: 0, crlf: 0 },
+        resumedFrom: [],
+      },
     });
   }
   const { random, stats, first } = runs.get(key);

@@ -162,7 +162,6 @@ export function startTestServer(port = 0) {
       } else if (kind === 'chaos-stats') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(chaosStats(key)));
-
       } else {
         res.writeHead(404).end();
       }

@@ -12,7 +12,7 @@ export async function authHeaders(): Promise<Record<string, string>> {
     const body: { token: string; expiresIn: number } = await res.json();
     token = { value: body.token, expires: Date.now() + body.expiresIn * 1000 };
     refreshes++;
-    listeners.forEach((f) => f(refreshes));
+    for (const f of listeners) f(refreshes);
   }
   return { Authorization: `Bearer ${token.value}` };
 }

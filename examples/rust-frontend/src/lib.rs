@@ -5,7 +5,8 @@
 
 use std::cell::RefCell;
 
-use eventsource_wasm::wasm::{EventSource, Notice, RetryPolicy};
+use eventsource_wasm::connection::{Notice, RetryPolicy};
+use eventsource_wasm::wasm::EventSource;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -75,11 +76,11 @@ fn Feed() -> impl IntoView {
             )])
         })
         .retry_statuses([503])
-        .retry(RetryPolicy {
-            initial_delay_ms: 1000,
-            max_delay_ms: 8000,
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .initial_delay_ms(1000)
+                .max_delay_ms(8000),
+        )
         .build();
 
     // Typed events: serde decodes each `tick`.

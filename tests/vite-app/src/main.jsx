@@ -11,10 +11,18 @@ function Ticker({ url }) {
   return (
     <main>
       <h1>Live ticks</h1>
-      <p>state: <b id="state">{['connecting', 'open', 'closed'][readyState]}</b></p>
-      <p>tick: <b id="tick">{data.tick ? data.tick.n : '–'}</b></p>
-      <p>last event ID: <b id="last">{lastEventId}</b></p>
-      <p>error: <b id="error">{error ? error.type : 'none'}</b></p>
+      <p>
+        state: <b id="state">{['connecting', 'open', 'closed'][readyState]}</b>
+      </p>
+      <p>
+        tick: <b id="tick">{data.tick ? data.tick.n : '–'}</b>
+      </p>
+      <p>
+        last event ID: <b id="last">{lastEventId}</b>
+      </p>
+      <p>
+        error: <b id="error">{error ? error.type : 'none'}</b>
+      </p>
     </main>
   );
 }
@@ -27,8 +35,12 @@ function App() {
   return (
     <>
       {mounted && <Ticker url={urls[which]} />}
-      <button id="switch" onClick={() => setWhich(1)}>switch URL</button>
-      <button id="unmount" onClick={() => setMounted(false)}>unmount</button>
+      <button type="button" id="switch" onClick={() => setWhich(1)}>
+        switch URL
+      </button>
+      <button type="button" id="unmount" onClick={() => setMounted(false)}>
+        unmount
+      </button>
     </>
   );
 }

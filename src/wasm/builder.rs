@@ -1,0 +1,174 @@
+//! [`Builder`]: how an [`EventSource`] is configured and opened.
+
+use std::fmt;
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::dispatch::Shared;
+use super::fetch::{Body, Credentials, HeadersFn, RequestSpec};
+use super::source::EventSource;
+use super::{driver, sys};
+use crate::connection::{Connection, Options, RetryPolicy};
+use crate::parser::Config;
+
+/// Configures and opens an [`EventSource`]; made by [`EventSource::builder`].
+#[must_use = "a builder does nothing until `build()`"]
+pub struct Builder {
+    pub(super) spec: RequestSpec,
+    pub(super) options: Options,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("spec", &self.spec)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl Builder {
+    /// Adds a header sent with every request (replacing one of the same
+    /// name). `Accept: text/event-stream` and `Last-Event-ID` are set for
+    /// you (the browser adds `Cache-Control: no-cache`). A header that is
+    /// not CORS-safelisted makes a cross-origin request need a preflight.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.spec.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Produces headers before **every** request, the first and each
+    /// reconnect, so an expired token can be refreshed. Its headers are set
+    /// after the fixed ones. If it fails, the attempt fails with
+    /// [`Error::Headers`](crate::Error::Headers) and is retried with backoff.
+    ///
+    /// ```no_run
+    /// # use eventsource_wasm::wasm::EventSource;
+    /// # async fn fresh_token() -> Result<String, String> { Ok("t".into()) }
+    /// let source = EventSource::builder("/api/stream")
+    ///     .headers_with(|| async {
+    ///         let token = fresh_token().await?;
+    ///         Ok::<_, String>(vec![("Authorization".into(), format!("Bearer {token}"))])
+    ///     })
+    ///     .build();
+    /// ```
+    pub fn headers_with<F, Fut, E>(mut self, headers: F) -> Self
+    where
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = Result<Vec<(String, String)>, E>> + 'static,
+        E: fmt::Display,
+    {
+        let f: HeadersFn = Rc::new(move || {
+            let future = headers();
+            Box::pin(async move { future.await.map_err(|e| e.to_string()) })
+        });
+        self.spec.headers_fn = Some(f);
+        self
+    }
+
+    /// The HTTP method (default `GET`).
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.options.method = method.into();
+        self
+    }
+
+    /// A request body, sent again on every reconnect (with `POST`, say, for
+    /// an LLM prompt). Set a `Content-Type` header to match.
+    pub fn body(mut self, body: impl Into<String>) -> Self {
+        self.spec.body = Some(Body::Text(body.into()));
+        self
+    }
+
+    /// A binary request body.
+    pub fn body_bytes(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.spec.body = Some(Body::Bytes(body.into()));
+        self
+    }
+
+    /// Any JavaScript `BodyInit` as the request body (a `Blob`, `FormData`,
+    /// `URLSearchParams`, typed array or string), handed to `fetch` as it is.
+    pub fn body_js(mut self, body: wasm_bindgen::JsValue) -> Self {
+        self.spec.body = Some(Body::Js(body));
+        self
+    }
+
+    /// A `fetch`-compatible JavaScript function to call instead of the
+    /// global `fetch` (to add tracing or a service's own client); it gets a
+    /// `Request` and returns a `Response` or a promise of one.
+    pub fn fetch_fn(mut self, fetch: js_sys::Function) -> Self {
+        self.spec.fetch = Some(fetch);
+        self
+    }
+
+    /// The credentials mode (default [`Credentials::SameOrigin`], as the
+    /// browser's `EventSource` without `withCredentials`).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.spec.credentials = credentials;
+        self
+    }
+
+    /// Reconnect delays and attempts (see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = policy;
+        self
+    }
+
+    /// Statuses that reconnect (honouring `Retry-After`) instead of failing
+    /// for good, e.g. `[429, 502, 503, 504]`.
+    pub fn retry_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.options.retry_statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// The event type that ends the stream (`"end"` by default); `None`
+    /// switches the end event off.
+    pub fn end_event(mut self, event_type: Option<&str>) -> Self {
+        self.options.end_event = event_type.map(str::to_owned);
+        self
+    }
+
+    /// Reconnect when nothing at all arrives for this long (heartbeats count).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.options.idle_timeout_ms = Some(timeout.as_millis().min(u64::MAX as u128) as u64);
+        self
+    }
+
+    /// Parser limits (see [`Config`]).
+    pub fn limits(mut self, limits: Config) -> Self {
+        self.options.limits = limits;
+        self
+    }
+
+    /// The last event ID to resume from on the first request.
+    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.options.last_event_id = id.into();
+        self
+    }
+
+    /// Sends the last event ID as the query parameter `name` instead of the
+    /// `Last-Event-ID` header, for cross-origin servers that cannot allow
+    /// that header in a CORS preflight (with `fetch()` the header makes
+    /// every cross-origin reconnect preflighted; the browser's own
+    /// `EventSource` is exempt). The server must read the parameter. See
+    /// [`RequestHead`](crate::connection::RequestHead).
+    pub fn last_event_id_param(mut self, name: impl Into<String>) -> Self {
+        self.options.last_event_id_param = Some(name.into());
+        self
+    }
+
+    /// Opens the source: the first request starts at once. Problems with
+    /// the request itself (an invalid URL or header) arrive as a
+    /// [`Notice::Error`](crate::connection::Notice::Error) with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+    pub fn build(mut self) -> EventSource {
+        // The core decides the request's head and whether it may be sent
+        // again; the body itself stays here.
+        self.options.has_body = self.spec.body.is_some();
+        let seed = (js_sys::Math::random() * (u64::MAX as f64)) as u64;
+        let core = Connection::new(self.options, seed, sys::now_ms());
+        let shared = Rc::new(Shared::new(self.spec, core));
+        wasm_bindgen_futures::spawn_local(driver::drive(Rc::clone(&shared)));
+        EventSource::from_shared(shared)
+    }
+}

@@ -1,0 +1,70 @@
+//! The `#[wasm_bindgen]` exports the JavaScript package is built on: the
+//! parser ([`StreamParser`](parser::StreamParser), for `createParser`) and
+//! the connection core ([`SseCore`](core::SseCore), for the `EventSource`
+//! class), and the kinds and batches that cross with them.
+//!
+//! Every kind that crosses is a `#[wasm_bindgen]` enum here, which the
+//! JavaScript imports by name from the generated module; the options cross
+//! as one object whose TypeScript interface (`CoreOptions`) sits next to
+//! the code that reads it, and `tsc --checkJs` holds js/ to it.
+
+mod batch;
+mod core;
+mod parser;
+
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+/// The kinds of what the core and the parser say: the records
+/// `SseCore.drain()` returns, and `StreamParser`'s notices.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// The source opened.
+    Open = 0,
+    /// A comment line (its text).
+    Comment = 1,
+    /// An error (an error object, and the reconnect delay or undefined).
+    Error = 2,
+    /// A reconnect is scheduled (delay, attempt).
+    Reconnecting = 3,
+    /// A `retry` field (ms; from `StreamParser` only).
+    Retry = 4,
+    /// A run of events (text, lengths: see `MessageBatch`).
+    Messages = 5,
+}
+
+/// What `SseCore.poll_io()` asks JavaScript to do.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoKind {
+    /// Nothing (more) for now.
+    None = 0,
+    /// Start the request `SseCore.request` describes.
+    Fetch = 1,
+    /// Abort the request or probe in flight.
+    Abort = 2,
+    /// Probe for a CORS refusal (`connection::Io::Probe`).
+    Probe = 3,
+}
+
+/// How a request failed, for `SseCore.on_fetch_error()`.
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchFailure {
+    /// No response: the network, or CORS (probed).
+    Network = 0,
+    /// The headers callback failed.
+    Headers = 1,
+    /// The request could not be made (a bad header, URL or body).
+    InvalidRequest = 2,
+    /// Aborted by the caller's signal.
+    Aborted = 3,
+}
+
+/// Appends one `kind, a, b` record to a `drain` array.
+fn push_record(out: &Array, kind: NoticeKind, a: JsValue, b: JsValue) {
+    out.push(&(kind as u32).into());
+    out.push(&a);
+    out.push(&b);
+}

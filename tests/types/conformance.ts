@@ -1,0 +1,39 @@
+// The JavaScript (js/, type-checked by `tsc -p .`) against the hand-written
+// declarations users compile with (js/index.d.ts): each export must be
+// assignable to what its declaration promises. Nothing here runs.
+import type * as Declared from '../../js/index.js';
+import * as eventSource from '../../js/event-source.js';
+import * as parser from '../../js/parser.js';
+
+/**
+ * A class declaration with some instance properties widened to `string`:
+ * an event's `type` is declared as the literal its constructor passes to
+ * `Event`, which JavaScript cannot state.
+ */
+type Widened<C, K extends string> = C extends abstract new (
+  ...args: infer A
+) => infer I
+  ? new (
+      ...args: A
+    ) => Omit<I, K> & { readonly [P in K]: string }
+  : never;
+
+/**
+ * A class declaration without what the class defines at run time with
+ * `Object.defineProperty`, as the native class has them: the read-only
+ * `CONNECTING`, `OPEN` and `CLOSED`, and the `on<event>` handler
+ * attributes (tests/e2e/js-api.test.mjs and the differential suite check
+ * those).
+ */
+type RunTime = 'CONNECTING' | 'OPEN' | 'CLOSED' | 'onopen' | 'onmessage' | 'onerror';
+type WithoutRunTime<C> = Omit<C, RunTime | 'prototype'> &
+  (C extends abstract new (...args: infer A) => infer I ? new (...args: A) => Omit<I, RunTime> : never);
+
+export const EventSource: WithoutRunTime<typeof Declared.EventSource> = eventSource.EventSource;
+export const SseError: typeof Declared.SseError = eventSource.SseError;
+export const SseErrorEvent: Widened<typeof Declared.SseErrorEvent, 'type'> = eventSource.SseErrorEvent;
+export const ReconnectEvent: Widened<typeof Declared.ReconnectEvent, 'type'> = eventSource.ReconnectEvent;
+export const DecodeError: typeof Declared.DecodeError = eventSource.DecodeError;
+export const DecodeErrorEvent: Widened<typeof Declared.DecodeErrorEvent, 'type'> = eventSource.DecodeErrorEvent;
+export const init: typeof Declared.init = eventSource.init;
+export const createParser: typeof Declared.createParser = parser.createParser;
