@@ -137,6 +137,20 @@ export const clients = {
       }
     }
   },
+  /** Ceiling for any fetch-based client that hands listeners strings: read
+   * the body and decode it with a TextDecoder, nothing more (the text is
+   * dropped). */
+  'ceiling: fetch() + TextDecoder': async (url) => {
+    const reader = (await fetch(url)).body.getReader();
+    const decoder = new TextDecoder();
+    let chars = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chars += decoder.decode(value, { stream: true }).length;
+    }
+    if (!chars) throw new Error('nothing decoded');
+  },
   /** Ceiling for any client that hands listeners MessageEvents: build and
    * dispatch `n` of them, data prepared beforehand. They are the events an
    * EventSource must make (data, origin, lastEventId), and the listener

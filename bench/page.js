@@ -114,23 +114,27 @@ try {
         await post('/result', { round, scenario: 'memory', client, before, samples, after, settledAfter, wasm, error });
       }
     }
-    // Parser only, in the page: the same bytes through each parser.
+    // Parser only, in the page: the same bytes through each parser, for
+    // each input (small events, 64 KiB events), in 64 KiB chunks.
     if (!plan.parserBytes) continue;
-    const bytes = new Uint8Array(await (await fetch(`/raw/small?bytes=${plan.parserBytes}`)).arrayBuffer());
-    // A B B A: whatever the machine or the heap does over the round weighs
-    // on both parsers alike; each one's time is the sum of its two runs.
-    const parserNames = Object.keys(parsers);
-    const totals = Object.fromEntries(parserNames.map((n) => [n, { ms: 0, events: 0, bytes: 0 }]));
-    for (const parser of [...parserNames, ...parserNames.toReversed()]) {
-      await settle();
-      const t0 = performance.now();
-      const events = parsers[parser](bytes);
-      totals[parser].ms += performance.now() - t0;
-      totals[parser].events += events;
-      totals[parser].bytes += bytes.length;
+    for (const input of ['small', 'big']) {
+      const bytes = new Uint8Array(await (await fetch(`/raw/${input}?bytes=${plan.parserBytes}`)).arrayBuffer());
+      // A B B A: whatever the machine or the heap does over the round weighs
+      // on both parsers alike; each one's time is the sum of its two runs.
+      const parserNames = Object.keys(parsers);
+      const totals = Object.fromEntries(parserNames.map((n) => [n, { ms: 0, events: 0, bytes: 0 }]));
+      for (const parser of [...parserNames, ...parserNames.toReversed()]) {
+        await settle();
+        const t0 = performance.now();
+        const events = parsers[parser](bytes);
+        totals[parser].ms += performance.now() - t0;
+        totals[parser].events += events;
+        totals[parser].bytes += bytes.length;
+      }
+      for (const parser of parserNames) {
+        await post('/result', { round, scenario: 'parser', input, client: parser, ...totals[parser] });
+      }
     }
-    for (const parser of parserNames)
-      await post('/result', { round, scenario: 'parser', client: parser, ...totals[parser] });
   }
   await post('/done', { userAgent: navigator.userAgent });
 } catch (e) {

@@ -39,6 +39,7 @@ const ALL_CLIENTS = [
   '@microsoft/fetch-event-source',
   'event-source-polyfill',
   'ceiling: raw fetch()',
+  'ceiling: fetch() + TextDecoder',
   'ceiling: MessageEvent dispatch',
   'ceiling: MessageEvent subclass dispatch',
 ];
@@ -182,7 +183,7 @@ const sections = [];
 const summary = {};
 for (const s of scenarios) {
   const native = byRound(s.name, 'native');
-  const ceilingName = s.name === 'big' ? 'ceiling: raw fetch()' : 'ceiling: MessageEvent dispatch';
+  const ceilingName = s.name === 'big' ? 'ceiling: fetch() + TextDecoder' : 'ceiling: MessageEvent dispatch';
   const ceiling = byRound(s.name, ceilingName);
   const rows = [];
   for (const client of CLIENTS) {
@@ -220,31 +221,33 @@ for (const s of scenarios) {
       `\n\nLike for like: eventsource-wasm (addEventListener) ÷ ceiling: MessageEvent subclass dispatch = **${fmt(like, 2)}** (median of per-round ratios).`;
   }
 }
-// Parser only.
-const parserRows = [...new Set(results.filter((r) => r.scenario === 'parser').map((r) => r.client))].map((client) => {
-  const runs = results.filter((r) => r.scenario === 'parser' && r.client === client);
-  return {
-    client,
-    mbs: median(runs.map((r) => r.bytes / 1e6 / (r.ms / 1000))),
-    eps: median(runs.map((r) => r.events / (r.ms / 1000))),
-    runs,
-  };
-});
-const parserRatio = (() => {
+// Parser only, per input.
+const PARSER_INPUTS = { small: 'small events', big: '64 KiB events (16 data lines)' };
+for (const [input, title] of Object.entries(PARSER_INPUTS)) {
+  const rowsOf = results.filter((r) => r.scenario === 'parser' && (r.input ?? 'small') === input);
+  const parserRows = [...new Set(rowsOf.map((r) => r.client))].map((client) => {
+    const runs = rowsOf.filter((r) => r.client === client);
+    return {
+      client,
+      mbs: median(runs.map((r) => r.bytes / 1e6 / (r.ms / 1000))),
+      eps: median(runs.map((r) => r.events / (r.ms / 1000))),
+      runs,
+    };
+  });
   const [ours, theirs] = parserRows;
-  if (!ours || !theirs) return NaN;
-  return median(ours.runs.map((r, i) => theirs.runs[i].ms / r.ms));
-})();
-if (plan.parserBytes)
-  sections.push(
-    `### Parser only, in the page (${fmt(plan.parserBytes / (1 << 20))} MiB of small events in 64 KiB chunks; each parser twice per round, A B B A)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
-      parserRows
-        .map(
-          (r, i) =>
-            `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`,
-        )
-        .join('\n'),
-  );
+  const parserRatio = ours && theirs ? median(ours.runs.map((r, i) => theirs.runs[i].ms / r.ms)) : NaN;
+  summary[`parser:${input}`] = parserRatio;
+  if (plan.parserBytes && parserRows.length)
+    sections.push(
+      `### Parser only, in the page: ${title} (${fmt(plan.parserBytes / (1 << 20))} MiB in 64 KiB chunks; each parser twice per round, A B B A)\n\n| parser | MB/s | events/s | ratio |\n|---|---:|---:|---:|\n` +
+        parserRows
+          .map(
+            (r, i) =>
+              `| ${r.client} | ${fmt(r.mbs)} | ${fmt(r.eps)} | ${i === 0 ? `**${fmt(parserRatio, 2)}×**` : '1×'} |`,
+          )
+          .join('\n'),
+    );
+}
 
 // Latency: p50 and p99 over all events of all rounds, and the per-round
 // ratio of p50 to native's.
@@ -253,17 +256,18 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const latency = (client) => results.filter((r) => r.scenario === 'latency' && r.client === client && !r.error);
-const nativeP50 = new Map(latency('native').map((r) => [r.round, pct(r.delays, 50)]));
+const p50s = (client) => new Map(latency(client).map((r) => [r.round, pct(r.delays, 50)]));
+const nativeP50 = p50s('native');
+const fetchP50 = p50s('ceiling: raw fetch()');
 if (plan.latency)
   sections.push(
-    `### Latency: one event every 20 ms for ${fmt(plan.latency.n * 0.02)} s, server write to listener (ms)\n\n| client | p50 | p99 | p50 ÷ native p50 |\n|---|---:|---:|---:|\n` +
+    `### Latency: one event every 20 ms for ${fmt(plan.latency.n * 0.02)} s, server write to listener (ms)\n\n| client | p50 | p99 | p50 ÷ native p50 | p50 ÷ bare fetch() reader p50 |\n|---|---:|---:|---:|---:|\n` +
       LATENCY_CLIENTS.map((client) => {
         const runs = latency(client);
         const all = runs.flatMap((r) => r.delays);
-        const ratio = median(
-          runs.filter((r) => nativeP50.has(r.round)).map((r) => pct(r.delays, 50) / nativeP50.get(r.round)),
-        );
-        return `| ${client} | ${fmt(pct(all, 50), 2)} | ${fmt(pct(all, 99), 2)} | ${fmt(ratio, 2)} |`;
+        const ratio = (base) =>
+          median(runs.filter((r) => base.has(r.round)).map((r) => pct(r.delays, 50) / base.get(r.round)));
+        return `| ${client} | ${fmt(pct(all, 50), 2)} | ${fmt(pct(all, 99), 2)} | ${fmt(ratio(nativeP50), 2)} | ${fmt(ratio(fetchP50), 2)} |`;
       }).join('\n'),
   );
 

@@ -77,9 +77,9 @@ export function startBenchServer({ root, plan, onResult, onDone }) {
       const sizes = kind === 'tiny' ? [1, 2, 3, 4, 5, 6, 7] : [65536];
       return writeIn(res, body(kind === 'big' ? 'big' : 'small', n), sizes);
     }
-    if (path === '/raw/small') {
+    if (path === '/raw/small' || path === '/raw/big') {
       const bytes = Number(url.searchParams.get('bytes'));
-      const one = body('small', 100_000);
+      const one = path === '/raw/big' ? body('big', 64) : body('small', 100_000);
       const out = Buffer.alloc(bytes);
       for (let at = 0; at < bytes; at += one.length) one.copy(out, at, 0, Math.min(one.length, bytes - at));
       return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(out);
