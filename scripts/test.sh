@@ -15,7 +15,7 @@ cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-demo-server --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-rust-frontend --target wasm32-unknown-unknown --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --features talc --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features npm --quiet -- -D warnings
 # The JavaScript and JSON: formatted and linted by Biome (biome.json).
 biome ci .
 

@@ -96,11 +96,11 @@ pub mod wasm;
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
 
-// The npm package's allocator (scripts/build-wasm.sh turns the feature on):
-// Talc, which is smaller than the default dlmalloc in WebAssembly. A crate
-// that depends on this one keeps its own allocator.
+// The npm package's allocator (the `npm` feature, which scripts/build-wasm.sh
+// turns on): Talc, which is smaller than the default dlmalloc in
+// WebAssembly. A crate that depends on this one keeps its own allocator.
 #[cfg(all(
-    feature = "talc",
+    feature = "npm",
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]

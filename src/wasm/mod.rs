@@ -2,7 +2,9 @@
 //!
 //! [`EventSource`] is the Rust API for WebAssembly frontends (Leptos, Yew,
 //! Dioxus, plain wasm-bindgen). The `#[wasm_bindgen]` exports for
-//! JavaScript live in a private module; the JavaScript API is built on them.
+//! JavaScript live in a private module, compiled with the `npm` feature
+//! only (the npm package's build): the JavaScript API is built on them, and
+//! a Rust frontend's module does not carry them.
 //!
 //! Each concern has its file: [`Builder`] (`builder.rs`), [`EventSource`]
 //! and its streams (`source.rs`), delivery to streams and listeners
@@ -17,6 +19,7 @@
 mod builder;
 mod dispatch;
 mod driver;
+#[cfg(feature = "npm")]
 mod exports;
 mod fetch;
 mod source;
