@@ -39,8 +39,21 @@ export interface EventSourceInit {
   headers?: HeadersLike | (() => HeadersLike | Promise<HeadersLike>);
   /** HTTP method. Default `"GET"`. */
   method?: string;
-  /** Request body, sent again on every reconnect. */
+  /**
+   * Request body. A request with a body, or with a method other than GET, is
+   * not sent again on its own (see `resend`).
+   */
   body?: BodyInit;
+  /**
+   * Send a request with a body, or with a method other than GET, again on
+   * every reconnect, as a GET is. Default `false`: such a request is sent
+   * again only to resume from an event ID (sent as `Last-Event-ID`) or after
+   * a status in `retryStatuses`; otherwise, when its stream ends or breaks
+   * off, the source closes with an error of type `"not-resent"`, since
+   * sending it again could make the server do, and charge for, the work
+   * twice.
+   */
+  resend?: boolean;
   /** `fetch` credentials mode; overrides `withCredentials`. */
   credentials?: RequestCredentials;
   /** Aborting it closes the source, with an error of type `"aborted"`. */
@@ -88,7 +101,8 @@ export type SseErrorType =
   | 'headers'
   | 'invalid-request'
   | 'aborted'
-  | 'retries-exhausted';
+  | 'retries-exhausted'
+  | 'not-resent';
 
 /** What went wrong. Its `message` never contains a header value. */
 export class SseError extends Error {
@@ -104,6 +118,7 @@ export class SseError extends Error {
   readonly timeout?: number;
   /** With `"retries-exhausted"`: attempts made; `cause` is the last failure. */
   readonly attempts?: number;
+  /** With `"retries-exhausted"` and `"not-resent"`: what ended the stream. */
   readonly cause?: SseError;
   /** Whether a reconnect follows. */
   readonly willReconnect: boolean;

@@ -64,10 +64,11 @@ impl std::error::Error for ParseError {}
 ///
 /// | variant | reconnects? |
 /// |---|---|
-/// | [`Network`](Error::Network), [`StreamEnded`](Error::StreamEnded), [`IdleTimeout`](Error::IdleTimeout), [`Headers`](Error::Headers) | yes, with backoff |
+/// | [`Network`](Error::Network), [`StreamEnded`](Error::StreamEnded), [`IdleTimeout`](Error::IdleTimeout), [`Headers`](Error::Headers) | yes, with backoff; for a request with a body or a method other than GET, only when it can resume (see [`NotResent`](Error::NotResent)) |
 /// | [`HttpStatus`](Error::HttpStatus) | no, unless the status is listed in the retry statuses |
 /// | [`ContentType`](Error::ContentType), [`Cors`](Error::Cors), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted) | no: the source closes |
 /// | [`RetriesExhausted`](Error::RetriesExhausted) | no: the attempts allowed are used up |
+/// | [`NotResent`](Error::NotResent) | no: sending the request again could cost its sender |
 ///
 /// No error ever contains the value of a request header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +132,17 @@ pub enum Error {
         /// The failure of the last attempt.
         last: Box<Error>,
     },
+    /// The stream ended or broke off, and the request is not sent again on
+    /// its own: it has a body or a method other than GET (an LLM prompt,
+    /// say), and sending it again could make the server do the work, and
+    /// charge for it, twice. It is sent again only to resume (the server
+    /// sent an event ID, which goes with it as `Last-Event-ID`), after a
+    /// status the caller listed to retry, or when the caller opted in
+    /// ([`Options::resend`](crate::connection::Options::resend)).
+    NotResent {
+        /// What ended the stream.
+        cause: Box<Error>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -161,6 +173,10 @@ impl fmt::Display for Error {
             Error::Headers { message } => write!(f, "the headers callback failed: {message}"),
             Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
             Error::Aborted => f.write_str("aborted"),
+            Error::NotResent { cause } => write!(
+                f,
+                "{cause}; not sent again: the request has a body or is not a GET, and no event ID to resume from"
+            ),
             Error::RetriesExhausted { attempts, last } => {
                 write!(
                     f,
@@ -176,6 +192,7 @@ impl std::error::Error for Error {
         match self {
             Error::Limit(e) => Some(e),
             Error::RetriesExhausted { last, .. } => Some(last.as_ref()),
+            Error::NotResent { cause } => Some(cause.as_ref()),
             _ => None,
         }
     }

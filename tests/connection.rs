@@ -937,3 +937,90 @@ fn the_end_event_stops_the_parse_there() {
     assert_eq!(conn.last_event_id(), "1");
     assert_eq!(conn.ready_state(), ReadyState::Closed);
 }
+
+// --- Requests that cost their sender: not sent again on their own ----------
+
+fn post() -> Options {
+    Options::default().method("POST".into()).has_body(true)
+}
+
+#[test]
+fn a_post_stream_that_ends_closes_instead_of_sending_the_request_again() {
+    for end in ["clean", "cut", "idle"] {
+        let mut conn = open(post().idle_timeout_ms(Some(1000)));
+        conn.on_chunk(10, b"data: the answer\n\n");
+        match end {
+            "clean" => conn.on_eof(20),
+            "cut" => conn.on_fetch_error(20, net("connection reset")),
+            _ => conn.on_timer(1010),
+        }
+        let messages = notices(&mut conn);
+        let Some(Notice::Error {
+            error: Error::NotResent { cause },
+            reconnect_in_ms: None,
+        }) = messages.last()
+        else {
+            panic!("{end}: {messages:?}");
+        };
+        assert!(
+            cause.to_string().len() > 3 && conn.ready_state() == ReadyState::Closed,
+            "{end}"
+        );
+        assert!(
+            !ios(&mut conn)
+                .iter()
+                .any(|io| matches!(io, Io::Fetch { .. })),
+            "{end}: sent again"
+        );
+        assert_eq!(conn.timeout(), None);
+    }
+}
+
+#[test]
+fn a_post_stream_with_event_ids_resumes_with_the_last_one() {
+    let mut conn = open(post());
+    conn.on_chunk(10, b"id: 7\ndata: token\n\n");
+    notices(&mut conn);
+    conn.on_fetch_error(20, net("connection reset"));
+    let (delay, _) = reconnect_delay(&mut conn, net("connection reset"));
+    conn.on_timer(20 + delay);
+    assert_eq!(conn.poll_io(), fetch("7"));
+}
+
+#[test]
+fn a_post_is_sent_again_when_the_caller_opts_in_or_lists_the_status() {
+    // Opted in: every reconnect, as for a GET.
+    let mut conn = open(post().resend(true));
+    conn.on_chunk(10, b"data: a\n\n");
+    notices(&mut conn);
+    conn.on_eof(20);
+    let (delay, _) = reconnect_delay(&mut conn, Error::StreamEnded);
+    conn.on_timer(20 + delay);
+    assert_eq!(conn.poll_io(), fetch(""));
+    // A listed status: the server refused the request, so it did no work.
+    let mut conn = Connection::new(post().retry_statuses(vec![429]), 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    conn.on_response(10, 429, None, Some(5000));
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    let (delay, _) = reconnect_delay(&mut conn, Error::HttpStatus { status: 429 });
+    assert!(delay >= 5000);
+    // The headers callback failed: nothing was sent.
+    let mut conn = Connection::new(post(), 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    let headers = Error::Headers {
+        message: "no token".into(),
+    };
+    conn.on_fetch_error(10, headers.clone());
+    reconnect_delay(&mut conn, headers);
+}
+
+#[test]
+fn a_get_keeps_the_native_semantics() {
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"data: a\n\n");
+    notices(&mut conn);
+    conn.on_eof(20);
+    let (delay, _) = reconnect_delay(&mut conn, Error::StreamEnded);
+    conn.on_timer(20 + delay);
+    assert_eq!(conn.poll_io(), fetch(""));
+}

@@ -199,6 +199,8 @@ async fn post_body_arrives_and_is_sent_again_on_reconnect() {
         .method("POST")
         .header("Content-Type", "application/json")
         .body(r#"{"prompt":"hi"}"#)
+        // A POST is sent again on reconnect only when asked.
+        .resend(true)
         .retry(fast_retry())
         .build();
     until_closed(source.stream(), 5000).await;
@@ -209,6 +211,36 @@ async fn post_body_arrives_and_is_sent_again_on_reconnect() {
         assert_eq!(r.body, r#"{"prompt":"hi"}"#);
         assert_eq!(r.headers["content-type"], "application/json");
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_post_is_not_sent_again_on_its_own() {
+    // One answer, and the response ends: a second POST would be a second
+    // (paid) generation, so the source closes and says why.
+    script(
+        "post-once",
+        r#"[{"chunks":[{"text":"data: the answer\n\n"}]}]"#,
+    )
+    .await;
+    let source = EventSource::builder(url("post-once"))
+        .method("POST")
+        .body(r#"{"prompt":"hi"}"#)
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 5000).await;
+    assert_eq!(messages(&seen).len(), 1);
+    assert!(
+        matches!(
+            seen.last(),
+            Some(Notice::Error {
+                error: Error::NotResent { cause },
+                reconnect_in_ms: None,
+            }) if **cause == Error::StreamEnded
+        ),
+        "{seen:?}"
+    );
+    sleep(200).await;
+    assert_eq!(requests("post-once").await.len(), 1);
 }
 
 #[wasm_bindgen_test]

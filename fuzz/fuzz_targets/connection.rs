@@ -66,6 +66,12 @@ struct Model {
     policy: RetryPolicy,
     /// The largest delay a reconnect may ask for right now.
     retry_after: Option<u64>,
+    /// Whether the request may be sent again on its own (a body-less GET,
+    /// or `resend`), whether it was sent once, and the failure announced
+    /// with the latest reconnect.
+    resendable: bool,
+    sent: bool,
+    last_failure: Option<Error>,
 }
 
 impl Model {
@@ -76,6 +82,20 @@ impl Model {
                 Io::Fetch { last_event_id } => {
                     assert!(!self.in_flight, "two requests in flight");
                     assert_eq!(last_event_id, self.parser.last_event_id());
+                    // A request that costs its sender goes again only to
+                    // resume, or after a refusal (a retried status, or a
+                    // headers callback that failed before sending).
+                    if self.sent && !self.resendable && last_event_id.is_empty() {
+                        assert!(
+                            matches!(
+                                self.last_failure,
+                                Some(Error::HttpStatus { .. } | Error::Headers { .. })
+                            ),
+                            "sent again after {:?}",
+                            self.last_failure
+                        );
+                    }
+                    self.sent = true;
                     self.in_flight = true;
                     self.probing = false;
                 }
@@ -104,6 +124,7 @@ impl Model {
                     reconnect_in_ms,
                 } => {
                     self.open = false;
+                    self.last_failure = Some(error.clone());
                     match reconnect_in_ms {
                         Some(delay) => {
                             let floor = self.policy.min_delay_ms.min(self.policy.max_delay_ms);
@@ -167,12 +188,18 @@ fuzz_target!(|data: &[u8]| {
         .max_event_len(usize::from(input.byte()) * 16 + 1);
     let end_event = (input.byte() & 1 == 0).then(|| "end".to_owned());
     let idle = input.byte();
+    // The request: GET or POST, with a body or not, resent on request or not.
+    let request = input.byte();
     let options = Options::default()
+        .method(if request & 1 != 0 { "POST" } else { "GET" }.to_owned())
+        .has_body(request & 2 != 0)
+        .resend(request & 4 != 0)
         .retry(policy.clone())
         .retry_statuses(vec![429, 503])
         .end_event(end_event.clone())
         .idle_timeout_ms((idle != 0).then_some(u64::from(idle) * 10))
         .limits(limits);
+    let options_resendable = options.resendable();
     let parser = Parser::with_config(limits);
     let mut m = Model {
         conn: Connection::new(options, u64::from(input.u16()), 0),
@@ -185,6 +212,9 @@ fuzz_target!(|data: &[u8]| {
         end_event,
         expected: Vec::new(),
         delivered: Vec::new(),
+        resendable: options_resendable,
+        sent: false,
+        last_failure: None,
         policy,
         retry_after: None,
     };

@@ -75,7 +75,11 @@
 //! and [`close`](Connection::close).
 //!
 //! Which requests may be sent again without anyone asking is
-//! [`Options::resendable`]: a GET without a body.
+//! [`Options::resendable`]: a GET without a body, or any request the caller
+//! opted in with [`Options::resend`]. Any other request is sent again only
+//! to resume from an event ID, after a status listed in
+//! [`Options::retry_statuses`], or after the headers callback failed (it
+//! was never sent); otherwise the source closes with [`Error::NotResent`].
 //!
 //! Inputs that do not fit the current state (a chunk after `close()`, say)
 //! are ignored: a driver may race with itself and that must be harmless.
@@ -221,6 +225,11 @@ pub struct Options {
     pub method: String,
     /// Whether the request has a body (the driver holds the body itself).
     pub has_body: bool,
+    /// Send a request with a body, or with a method other than GET, again
+    /// on every reconnect, as a GET is. Off by default: such a request is
+    /// sent again only to resume from an event ID, or after a status in
+    /// [`retry_statuses`](Options::retry_statuses) (see [`Error::NotResent`]).
+    pub resend: bool,
 }
 
 crate::setters!(Options {
@@ -233,16 +242,19 @@ crate::setters!(Options {
     last_event_id_param: Option<String>,
     method: String,
     has_body: bool,
+    resend: bool,
 });
 
 impl Options {
     /// Whether the request may be sent again without anyone asking: a GET
-    /// without a body, like every request of the browser's `EventSource`.
-    /// Any other request may cost its sender (an LLM answer generated and
-    /// paid twice), so the core does not send it again to confirm a CORS
-    /// refusal (see the [module docs](self)).
+    /// without a body, like every request of the browser's `EventSource`,
+    /// or any request when [`resend`](Options::resend) is set. Any other
+    /// request may cost its sender (an LLM answer generated and paid
+    /// twice): the core sends it again only to resume from an event ID or
+    /// after a status the caller listed to retry, and never to confirm a
+    /// CORS refusal (see the [module docs](self)).
     pub fn resendable(&self) -> bool {
-        self.method.eq_ignore_ascii_case("GET") && !self.has_body
+        self.resend || self.method.eq_ignore_ascii_case("GET") && !self.has_body
     }
 }
 
@@ -258,6 +270,7 @@ impl Default for Options {
             last_event_id_param: None,
             method: "GET".to_owned(),
             has_body: false,
+            resend: false,
         }
     }
 }
@@ -623,6 +636,17 @@ impl Connection {
     /// The attempt failed or the connection was lost: wait and retry, or
     /// give up if the policy says so.
     fn reconnect(&mut self, now: u64, error: Error, retry_after_ms: Option<u64>) {
+        // A request that is not resendable goes again only to resume (with
+        // the last event ID), after a status the caller asked to retry (the
+        // server refused it), or when the headers callback failed (nothing
+        // was sent).
+        let refused = matches!(error, Error::HttpStatus { .. } | Error::Headers { .. });
+        if !self.options.resendable() && !refused && self.parser.last_event_id().is_empty() {
+            self.fail(Error::NotResent {
+                cause: Box::new(error),
+            });
+            return;
+        }
         if let Inner::Open { since, healthy } = self.inner {
             if healthy || now.saturating_sub(since) >= self.options.retry.healthy_after_ms {
                 self.failures = 0;

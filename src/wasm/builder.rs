@@ -73,8 +73,10 @@ impl Builder {
         self
     }
 
-    /// A request body, sent again on every reconnect (with `POST`, say, for
-    /// an LLM prompt). Set a `Content-Type` header to match.
+    /// A request body (with `POST`, say, for an LLM prompt). Set a
+    /// `Content-Type` header to match. A request with a body, or with a
+    /// method other than GET, is not sent again on its own: see
+    /// [`resend`](Self::resend).
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.spec.body = Some(Body::Text(body.into()));
         self
@@ -105,6 +107,19 @@ impl Builder {
     /// browser's `EventSource` without `withCredentials`).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.spec.credentials = credentials;
+        self
+    }
+
+    /// Send a request with a body, or with a method other than GET, again
+    /// on every reconnect, as a GET is. Off by default: such a request is
+    /// sent again only to resume from an event ID (sent as
+    /// `Last-Event-ID`) or after a status in
+    /// [`retry_statuses`](Self::retry_statuses); otherwise, when its stream
+    /// ends or breaks off, the source closes with
+    /// [`Error::NotResent`](crate::Error::NotResent), since sending it again
+    /// could make the server do (and charge for) the work twice.
+    pub fn resend(mut self, resend: bool) -> Self {
+        self.options.resend = resend;
         self
     }
 

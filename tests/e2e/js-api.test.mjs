@@ -174,6 +174,8 @@ describe('extended options', () => {
             method: 'POST',
             body: JSON.stringify({ prompt: 'hi' }),
             headers: async () => ({ Authorization: `Bearer token-${++n}`, 'Content-Type': 'application/json' }),
+            // A POST is sent again on reconnect only when asked.
+            resend: true,
           });
           es.addEventListener('end', () => resolve(n));
         }),
@@ -505,6 +507,73 @@ describe('extended options', () => {
     );
     assert.deepEqual(r, { data: 'from worker', id: '1', window: 'undefined' });
     assert.equal((await requests('worker'))[0].headers['x-in'], 'worker');
+  });
+
+  test('a POST is not sent again on its own: a clean end closes with not-resent; event IDs resume it', {
+    timeout: 20_000,
+  }, async () => {
+    // No IDs: the answer, then the response ends. A second POST would be a
+    // second (paid) generation: the source closes instead.
+    await script('post-once', [{ chunks: [{ text: 'retry: 10\ndata: the answer\n\n' }] }]);
+    const once = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const got = [];
+          const es = new esw.EventSource(url, { method: 'POST', body: '{"prompt":"hi"}' });
+          es.onmessage = (e) => got.push(e.data);
+          es.onerror = (e) => {
+            const r = {
+              got,
+              type: e.error.type,
+              cause: e.error.cause?.type,
+              willReconnect: e.willReconnect,
+              readyState: es.readyState,
+            };
+            // Long enough for a reconnect at `retry: 10` to show.
+            setTimeout(() => resolve(r), 300);
+          };
+        }),
+      'post-once',
+    );
+    assert.deepEqual(once, {
+      got: ['the answer'],
+      type: 'not-resent',
+      cause: 'stream-ended',
+      willReconnect: false,
+      readyState: 2,
+    });
+    assert.equal((await requests('post-once')).length, 1);
+
+    // IDs, and the connection is cut mid-answer: the same POST resumes
+    // with Last-Event-ID, and every token arrives once.
+    await script('post-resume', [
+      // The cut comes once the client has read the events (a cut right
+      // after them may discard what it had not read yet).
+      {
+        chunks: [{ text: 'retry: 10\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n' }, { text: '', delay: 300 }],
+        end: 'destroy',
+      },
+      { chunks: [{ text: 'id: 3\ndata: c\n\n' }, END] },
+    ]);
+    const resumed = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const got = [];
+          const es = new esw.EventSource(url, { method: 'POST', body: '{"prompt":"hi"}' });
+          es.onmessage = (e) => got.push(e.data);
+          es.addEventListener('end', () => resolve(got));
+        }),
+      'post-resume',
+    );
+    assert.deepEqual(resumed, ['a', 'b', 'c']);
+    const got = await requests('post-resume');
+    assert.deepEqual(
+      got.map((r) => [r.method, r.body, r.headers['last-event-id'] ?? null]),
+      [
+        ['POST', '{"prompt":"hi"}', null],
+        ['POST', '{"prompt":"hi"}', '2'],
+      ],
+    );
   });
 
   test('createParser: the parser alone, fed split bytes and strings', { timeout: 20_000 }, async () => {

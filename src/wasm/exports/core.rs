@@ -34,6 +34,7 @@ export interface CoreOptions {
   lastEventIdParam?: string | null;
   method?: string | null;
   hasBody?: boolean;
+  resend?: boolean;
 }
 "#;
 
@@ -99,6 +100,7 @@ fn options(object: &JsValue) -> Options {
     options.last_event_id = last_event_id.unwrap_or_default();
     options.last_event_id_param = param;
     options.has_body = get(object, "hasBody").is_truthy();
+    options.resend = get(object, "resend").is_truthy();
     if let Some(method) = method {
         options.method = method;
     }
@@ -368,6 +370,10 @@ fn error_object(error: &Error) -> JsValue {
         Error::Headers { .. } => "headers",
         Error::InvalidRequest { .. } => "invalid-request",
         Error::Aborted => "aborted",
+        Error::NotResent { cause } => {
+            set("cause", error_object(cause));
+            "not-resent"
+        }
         Error::RetriesExhausted { attempts, last } => {
             set("attempts", (*attempts).into());
             set("cause", error_object(last));
