@@ -26,6 +26,9 @@ for (const file of [
   'polyfill.d.ts',
   'react.js',
   'react.d.ts',
+  'stream.js',
+  'stream.d.ts',
+  'parser-stream.js',
 ]) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }

@@ -689,6 +689,50 @@ describe('extended options', () => {
     ]);
   });
 
+  test('eventsource-wasm/stream: a fetch() body piped to events; a limit errors the stream after the events before it', {
+    timeout: 20_000,
+  }, async () => {
+    await script('parser-stream', [
+      { chunks: [{ text: 'id: 1\nevent: tick\ndata: {"n":1}\n\n' }, { text: 'data: [DONE]\n\ndata: cut' }] },
+    ]);
+    const r = await inPage(async (_esw, url) => {
+      const { EventStreamParser } = await import('/pkg/stream.js');
+      const readAll = async (stream) => {
+        const out = [];
+        const reader = stream.getReader();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return { out };
+            out.push(value);
+          }
+        } catch (e) {
+          return { out, error: [e.name, e.type, e.limit] };
+        }
+      };
+      const response = await fetch(url);
+      const fetched = await readAll(response.body.pipeThrough(new EventStreamParser()));
+      const strings = new ReadableStream({
+        start(controller) {
+          controller.enqueue('data: ok\n\n');
+          controller.enqueue(`data: ${'x'.repeat(100)}\n\n`);
+          controller.close();
+        },
+      });
+      const limited = await readAll(strings.pipeThrough(new EventStreamParser({ maxLineLength: 64 })));
+      return { fetched, limited };
+    }, 'parser-stream');
+    assert.deepEqual(r, {
+      fetched: {
+        out: [
+          { type: 'tick', data: '{"n":1}', lastEventId: '1' },
+          { type: 'message', data: '[DONE]', lastEventId: '1' },
+        ],
+      },
+      limited: { out: [{ type: 'message', data: 'ok', lastEventId: '' }], error: ['ParseError', 'line-too-long', 64] },
+    });
+  });
+
   test('the polyfill installs the class on globalThis and keeps the native one', { timeout: 20_000 }, async () => {
     const r = await page.evaluate(async () => {
       const native = window.EventSource;

@@ -4,6 +4,8 @@
 import type * as Declared from '../../js/index.js';
 import * as eventSource from '../../js/event-source.js';
 import * as parser from '../../js/parser.js';
+import * as parserStream from '../../js/parser-stream.js';
+import type * as DeclaredStream from '../../js/stream.js';
 
 /**
  * A class declaration with some instance properties widened to `string`:
@@ -37,3 +39,4 @@ export const DecodeError: typeof Declared.DecodeError = eventSource.DecodeError;
 export const DecodeErrorEvent: Widened<typeof Declared.DecodeErrorEvent, 'type'> = eventSource.DecodeErrorEvent;
 export const init: typeof Declared.init = eventSource.init;
 export const createParser: typeof Declared.createParser = parser.createParser;
+export const EventStreamParser: typeof DeclaredStream.EventStreamParser = parserStream.EventStreamParser;
