@@ -30,8 +30,10 @@ const script = (key, responses) => scriptOn(base(), key, responses);
 const requests = (key) => requestsOf(base(), key);
 /** Whether the server saw the client close request `i` of `key`, waiting up
  * to 2 s for the abort to reach it. */
+// Polls for up to 5 s: on a loaded machine the abort took over 2 s to reach
+// the server once (a CI run on 2026-11-30, in the buffer-limits test).
 async function clientClosed(key, i = 0) {
-  for (let t = 0; t < 40; t++) {
+  for (let t = 0; t < 100; t++) {
     if ((await requests(key))[i]?.clientClosed) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
