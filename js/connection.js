@@ -132,7 +132,11 @@ export class Connection {
     // The timer is re-armed only for an earlier deadline: with an idle
     // timeout the deadline moves on every chunk, and a timer that fires
     // early is harmless (the core does nothing; the next one is armed).
-    const at = core.readyState === 2 ? -1 : core.timeout();
+    // Read once per pump: nothing below changes the core's state (a listener
+    // that closes the source frees the core, which is checked for). A
+    // closed core has no deadline: timeout() is then -1.
+    const closed = core.readyState === 2;
+    const at = core.timeout();
     if (at < 0) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -154,7 +158,7 @@ export class Connection {
       else this.#sink.notice(said[i], said[i + 1], said[i + 2]);
     }
     // Closed with nothing said (the end event): after its listeners ran.
-    if (this.#core?.readyState === 2) this.#sink.closed();
+    if (closed && this.#core) this.#sink.closed();
   }
 
   /** Feeds the core one input (unless closed meanwhile), then pumps. */
