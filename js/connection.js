@@ -85,9 +85,12 @@ export class Connection {
     // What the core reads (`CoreOptions`, src/wasm/exports/core.rs): the
     // rules, and the request's method; the body stays here.
     const str = (v) => (v == null ? v : String(v));
+    const end = init.endEvent;
     const options = {
       ...init,
-      endEvent: str(init.endEvent),
+      // One type is the core's; several, or a rule, the class's
+      // (js/event-source.js).
+      endEvent: typeof end === 'function' || Array.isArray(end) ? null : str(end),
       lastEventId: str(init.lastEventId),
       lastEventIdParam: str(init.lastEventIdParam),
       method: str(init.method),

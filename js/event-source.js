@@ -3,7 +3,7 @@
 // Everything DOM-shaped lives here: EventTarget, on* handlers, MessageEvent.
 // Parsing and every connection decision live in Rust (src/wasm/exports,
 // SseCore); js/connection.js carries them out with fetch() and a timer.
-import initWasm, { NoticeKind } from './wasm/eventsource_wasm.js';
+import { initSync, NoticeKind } from './wasm/eventsource_wasm.js';
 import { Connection } from './connection.js';
 import { readBatch, setMemory } from './batch.js';
 
@@ -19,20 +19,49 @@ let loaded = false;
 export const wasmLoaded = () => loaded;
 
 /**
- * Loads the WebAssembly module. Called for you by the first EventSource;
- * call it yourself to load early, or to pass the module's URL or bytes when
- * your bundler cannot resolve `new URL('…_bg.wasm', import.meta.url)`.
+ * The module compiled from what `init()` was given: a compiled module; a
+ * `Response`; bytes; or a URL, string or `Request` to fetch (by default the
+ * `.wasm` beside this file). Our own loader, not wasm-bindgen's: pages do
+ * not pay for the glue's, and a compiled module is used as it is (where
+ * compiling from bytes is not allowed, as in Cloudflare Workers).
+ * @param {Parameters<typeof import('./index.js').init>[0]} source
+ * @returns {Promise<WebAssembly.Module>}
  */
+async function compile(source = new URL('./wasm/eventsource_wasm_bg.wasm', import.meta.url)) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source === 'string' || source instanceof URL || source instanceof Request) source = fetch(source);
+  source = await source;
+  if (!(source instanceof Response)) return WebAssembly.compile(/** @type {BufferSource} */ (source));
+  if (!source.ok) throw new Error(`HTTP status ${source.status} for ${source.url}`);
+  // Streaming compilation needs the right MIME type; not every server
+  // sends it.
+  return source.headers.get('content-type') === 'application/wasm'
+    ? WebAssembly.compileStreaming(source)
+    : WebAssembly.compile(await source.arrayBuffer());
+}
+
 /**
- * @param {Parameters<typeof import('./index.js').init>[0]} [moduleOrPath]
+ * Loads the WebAssembly module. Called for you by the first EventSource;
+ * call it yourself to load early, or to pass the module's URL, bytes,
+ * `Response` or compiled `WebAssembly.Module` when your bundler cannot
+ * resolve `new URL('…_bg.wasm', import.meta.url)`. A failed load is tried
+ * again by the next call.
+ * @param {Parameters<typeof import('./index.js').init>[0]} [source]
  * @returns {Promise<unknown>}
  */
-export function init(moduleOrPath) {
-  wasmReady ??= initWasm(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath }).then((exports) => {
-    setMemory(exports.memory);
-    loaded = true;
-    return exports;
-  });
+export function init(source) {
+  wasmReady ??= compile(source).then(
+    (module) => {
+      const exports = initSync({ module });
+      setMemory(exports.memory);
+      loaded = true;
+      return exports;
+    },
+    (error) => {
+      wasmReady = null;
+      throw error;
+    },
+  );
   return wasmReady;
 }
 
@@ -306,6 +335,14 @@ export class EventSource extends EventTarget {
     if (this.#dom.has(type) || (type === 'message' && this.#handlers.message)) {
       const MessageEventClass = messageEventClass();
       this.dispatchEvent(new MessageEventClass(type, { data, lastEventId }, this.#origin));
+    }
+    // Several end types, or a rule (one type is the core's, and needs
+    // nothing here): the event was delivered, now close.
+    const end = this.#init.endEvent;
+    try {
+      if (typeof end === 'function' ? end(type, data) : Array.isArray(end) && end.includes(type)) this.close();
+    } catch (e) {
+      report(e);
     }
   }
 

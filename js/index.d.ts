@@ -74,8 +74,14 @@ export interface EventSourceInit {
   retry?: RetryOptions;
   /** Statuses that reconnect (honouring `Retry-After`) instead of failing for good, e.g. `[429, 502, 503, 504]`. */
   retryStatuses?: number[];
-  /** The event type that ends the stream: delivered, then the source closes for good. Default `"end"`; `null` switches it off. */
-  endEvent?: string | null;
+  /**
+   * Which events end the stream: such an event is delivered, then the
+   * source closes for good, with no error and no reconnect. An event type,
+   * several, or a rule on each event's type and data. Default `"end"`;
+   * `null` switches it off. `eventsource-wasm/llm` has the presets of the
+   * LLM APIs (`ends.openaiChat`, `ends.openaiResponses`, `ends.anthropic`).
+   */
+  endEvent?: string | readonly string[] | ((type: string, data: string) => boolean) | null;
   /** Reconnect when nothing at all (heartbeats included) arrives for this many ms. Off by default. */
   idleTimeout?: number;
   /** Longest line, in bytes. Default 16 MiB. */

@@ -29,6 +29,8 @@ for (const file of [
   'stream.js',
   'stream.d.ts',
   'parser-stream.js',
+  'llm.js',
+  'llm.d.ts',
 ]) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use eventsource_wasm::connection::{
-    Connection, Io, Notice, Options, ReadyState, RetryPolicy, PROBE_TIMEOUT_MS,
+    Connection, EndRule, Io, Notice, Options, ReadyState, RetryPolicy, PROBE_TIMEOUT_MS,
 };
 use eventsource_wasm::parser::ParseError;
 use eventsource_wasm::Error;
@@ -472,6 +472,53 @@ fn end_event_name_is_configurable_and_can_be_switched_off() {
     let mut conn = open(Options::default().end_event(None));
     conn.on_chunk(10, b"event: end\ndata: x\n\n");
     assert_eq!(notices(&mut conn).len(), 1);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+}
+
+#[test]
+fn the_llm_presets_end_on_each_apis_last_event_and_nothing_before() {
+    let cases: [(EndRule, &[u8], &str); 4] = [
+        (
+            EndRule::OPENAI_CHAT,
+            b"data: {\"choices\":[]}\n\ndata: [DONE]\n\ndata: after\n\n",
+            "[DONE]",
+        ),
+        (
+            EndRule::OPENAI_RESPONSES,
+            b"event: response.output_text.delta\ndata: {}\n\nevent: response.completed\ndata: {\"done\":1}\n\ndata: after\n\n",
+            "{\"done\":1}",
+        ),
+        (
+            EndRule::ANTHROPIC,
+            b"event: content_block_delta\ndata: {}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\ndata: after\n\n",
+            "{\"type\":\"message_stop\"}",
+        ),
+        (
+            EndRule(|t, d| t == "status" && d == "finished"),
+            b"event: status\ndata: running\n\nevent: status\ndata: finished\n\ndata: after\n\n",
+            "finished",
+        ),
+    ];
+    for (end, stream, last) in cases {
+        let mut conn = open(Options::default().end_when(Some(end)));
+        conn.on_chunk(10, stream);
+        let n = notices(&mut conn);
+        assert_eq!(n.len(), 2, "nothing after the last event: {n:?}");
+        assert!(
+            matches!(&n[1], Notice::Message(e) if e.data == last),
+            "{n:?}"
+        );
+        assert_eq!(conn.ready_state(), ReadyState::Closed);
+        assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    }
+    // Each preset's errors end it too; `[DONE]` is matched exactly, and
+    // ends nothing by default.
+    assert!(EndRule::OPENAI_RESPONSES.matches("error", "{}"));
+    assert!(EndRule::ANTHROPIC.matches("error", "{}"));
+    assert!(!EndRule::OPENAI_CHAT.matches("message", " [DONE]"));
+    assert_eq!(Options::default().end_when, None);
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"data: [DONE]\n\n");
     assert_eq!(conn.ready_state(), ReadyState::Open);
 }
 

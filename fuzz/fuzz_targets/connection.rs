@@ -17,7 +17,9 @@
 //! - once closed, nothing more happens, whatever comes in.
 #![no_main]
 
-use eventsource_wasm::connection::{Connection, Io, Notice, Options, ReadyState, RetryPolicy};
+use eventsource_wasm::connection::{
+    Connection, EndRule, Io, Notice, Options, ReadyState, RetryPolicy,
+};
 use std::ops::ControlFlow;
 
 use eventsource_wasm::parser::{Config, ItemRef, Parser};
@@ -61,6 +63,9 @@ struct Model {
     open: bool,
     closed: bool,
     end_event: Option<String>,
+    /// Whether `EndRule::OPENAI_CHAT` is set (`data: [DONE]` ends too;
+    /// checked here without the rule).
+    end_done: bool,
     expected: Vec<eventsource_wasm::parser::Event>,
     delivered: Vec<eventsource_wasm::parser::Event>,
     policy: RetryPolicy,
@@ -186,7 +191,9 @@ fuzz_target!(|data: &[u8]| {
     let limits = Config::default()
         .max_line_len(usize::from(input.byte()) * 4 + 1)
         .max_event_len(usize::from(input.byte()) * 16 + 1);
-    let end_event = (input.byte() & 1 == 0).then(|| "end".to_owned());
+    let end_byte = input.byte();
+    let end_event = (end_byte & 1 == 0).then(|| "end".to_owned());
+    let end_done = end_byte & 2 != 0;
     let idle = input.byte();
     // The request: GET or POST, with a body or not, resent on request or not.
     let request = input.byte();
@@ -197,6 +204,7 @@ fuzz_target!(|data: &[u8]| {
         .retry(policy.clone())
         .retry_statuses(vec![429, 503])
         .end_event(end_event.clone())
+        .end_when(end_done.then_some(EndRule::OPENAI_CHAT))
         .idle_timeout_ms((idle != 0).then_some(u64::from(idle) * 10))
         .limits(limits);
     let options_resendable = options.resendable();
@@ -210,6 +218,7 @@ fuzz_target!(|data: &[u8]| {
         open: false,
         closed: false,
         end_event,
+        end_done,
         expected: Vec::new(),
         delivered: Vec::new(),
         resendable: options_resendable,
@@ -265,15 +274,16 @@ fuzz_target!(|data: &[u8]| {
                     // What the connection must deliver: the model parser's
                     // events up to the end event, or to the k-th one.
                     let mut events = Vec::new();
-                    let end = m.end_event.clone();
+                    let (end, end_done) = (m.end_event.clone(), m.end_done);
                     let result = m.parser.feed_ref(bytes, |item| {
                         if let ItemRef::Event(e) = item {
                             events.push(e.to_owned());
                         }
                     });
-                    let ended = events
-                        .iter()
-                        .position(|e| end.as_deref() == Some(e.event_type.as_str()));
+                    let ended = events.iter().position(|e| {
+                        end.as_deref() == Some(e.event_type.as_str())
+                            || end_done && e.data == "[DONE]"
+                    });
                     let stopped =
                         (stop_after > 0 && stop_after <= events.len()).then_some(stop_after);
                     let cut = match (ended, stopped) {

@@ -105,12 +105,14 @@
 //! assert_eq!(conn.poll_io(), Some(Io::Fetch { last_event_id: "1".into() }));
 //! ```
 
+mod end;
 mod request;
 mod retry;
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
+pub use self::end::EndRule;
 pub use self::request::{RequestHead, ACCEPT};
 use self::retry::Rng;
 pub use self::retry::{retry_after_ms, RetryPolicy};
@@ -188,12 +190,12 @@ pub enum Notice {
 /// a setter of its name:
 ///
 /// ```
-/// use eventsource_wasm::connection::{Options, RetryPolicy};
+/// use eventsource_wasm::connection::{EndRule, Options, RetryPolicy};
 ///
 /// let options = Options::default()
 ///     .retry(RetryPolicy::default().max_attempts(Some(3)))
 ///     .retry_statuses(vec![429, 503])
-///     .end_event(None);
+///     .end_when(Some(EndRule::OPENAI_CHAT));
 /// assert_eq!(options.method, "GET");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +211,9 @@ pub struct Options {
     /// source closes and never reconnects. `Some("end")` by default; `None`
     /// switches it off.
     pub end_event: Option<String>,
+    /// A rule that ends the stream too, such as
+    /// [`EndRule::OPENAI_CHAT`] (see [`EndRule`]). `None` by default.
+    pub end_when: Option<EndRule>,
     /// Reconnect when no bytes at all arrive for this long (heartbeat
     /// comments count), including while waiting for the response. Off by
     /// default.
@@ -236,6 +241,7 @@ crate::setters!(Options {
     retry: RetryPolicy,
     retry_statuses: Vec<u16>,
     end_event: Option<String>,
+    end_when: Option<EndRule>,
     idle_timeout_ms: Option<u64>,
     limits: Config,
     last_event_id: String,
@@ -264,6 +270,7 @@ impl Default for Options {
             retry: RetryPolicy::default(),
             retry_statuses: Vec::new(),
             end_event: Some("end".to_owned()),
+            end_when: None,
             idle_timeout_ms: None,
             limits: Config::default(),
             last_event_id: String::new(),
@@ -484,7 +491,7 @@ impl Connection {
             return;
         };
         self.touch(now);
-        let end_event = self.options.end_event.as_deref();
+        let (end_event, end_when) = (self.options.end_event.as_deref(), self.options.end_when);
         let server_retry = &mut self.server_retry_ms;
         let mut ended = false;
         let mut stopped = false;
@@ -492,7 +499,9 @@ impl Connection {
             let flow = match item {
                 ItemRef::Event(event) => {
                     healthy = true;
-                    ended = end_event == Some(&*event.event_type);
+                    ended = end_event == Some(&*event.event_type)
+                        || end_when
+                            .is_some_and(|rule| rule.matches(&event.event_type, &event.data));
                     sink(ItemRef::Event(event))
                 }
                 ItemRef::Retry(ms) => {

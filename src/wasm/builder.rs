@@ -9,7 +9,7 @@ use super::dispatch::Shared;
 use super::fetch::{Body, Credentials, HeadersFn, RequestSpec};
 use super::source::EventSource;
 use super::{driver, sys};
-use crate::connection::{Connection, Options, RetryPolicy};
+use crate::connection::{Connection, EndRule, Options, RetryPolicy};
 use crate::parser::Config;
 
 /// Configures and opens an [`EventSource`]; made by [`EventSource::builder`].
@@ -140,6 +140,16 @@ impl Builder {
     /// switches the end event off.
     pub fn end_event(mut self, event_type: Option<&str>) -> Self {
         self.options.end_event = event_type.map(str::to_owned);
+        self
+    }
+
+    /// A rule that ends the stream too (beside the end event): an event it
+    /// matches is delivered, then the source closes for good. The presets
+    /// cover the LLM APIs: [`EndRule::OPENAI_CHAT`] (`data: [DONE]`),
+    /// [`EndRule::OPENAI_RESPONSES`] and [`EndRule::ANTHROPIC`]; a rule of
+    /// your own is a function of the event's type and data.
+    pub fn end_when(mut self, rule: EndRule) -> Self {
+        self.options.end_when = Some(rule);
         self
     }
 

@@ -6,6 +6,9 @@ import * as eventSource from '../../js/event-source.js';
 import * as parser from '../../js/parser.js';
 import * as parserStream from '../../js/parser-stream.js';
 import type * as DeclaredStream from '../../js/stream.js';
+// js/llm.js is type-checked itself (tsconfig.json); a module with a .d.ts
+// beside it resolves to the declarations, which are checked here.
+import * as llm from '../../js/llm.js';
 
 /**
  * A class declaration with some instance properties widened to `string`:
@@ -40,3 +43,9 @@ export const DecodeErrorEvent: Widened<typeof Declared.DecodeErrorEvent, 'type'>
 export const init: typeof Declared.init = eventSource.init;
 export const createParser: typeof Declared.createParser = parser.createParser;
 export const EventStreamParser: typeof DeclaredStream.EventStreamParser = parserStream.EventStreamParser;
+// Each preset is a valid `endEvent`.
+export const presets: NonNullable<Declared.EventSourceInit['endEvent']>[] = [
+  llm.ends.openaiChat,
+  llm.ends.openaiResponses,
+  llm.ends.anthropic,
+];
