@@ -239,44 +239,44 @@ describe('extended options', () => {
     timeout: 20_000,
   }, async () => {
     const stream = (last) => [
-      { chunks: [{ text: 'event: a\ndata: 1\n\nevent: end\ndata: 2\n\n' }, { text: last }, { text: 'data: after\n\n' }], end: 'hang' },
+      {
+        chunks: [{ text: 'event: a\ndata: 1\n\nevent: end\ndata: 2\n\n' }, { text: last }, { text: 'data: after\n\n' }],
+        end: 'hang',
+      },
     ];
     await script('endlist', stream('event: stop\ndata: 3\n\n'));
     await script('endrule', stream('data: [DONE]\n\n'));
     await script('endthrows', stream('event: end\ndata: 3\n\n'));
-    const r = await inPage(
-      async (esw, url) => {
-        const run = (key, endEvent) =>
-          new Promise((resolve) => {
-            const es = new esw.EventSource(url.replace('endlist', key), { endEvent });
-            const log = [];
-            const onEvent = (e) => log.push(`${e.type} ${e.data} rs=${es.readyState}`);
-            for (const type of ['a', 'end', 'stop']) es.addEventListener(type, onEvent);
-            es.onmessage = onEvent;
-            es.onerror = () => log.push('error');
-            setTimeout(() => {
-              es.close();
-              resolve({ log, state: es.readyState });
-            }, 700);
-          });
-        const reported = [];
-        const onError = (e) => {
-          reported.push(e.error?.message);
-          e.preventDefault();
-        };
-        window.addEventListener('error', onError);
-        const results = {
-          list: await run('endlist', ['stop', 'other']),
-          rule: await run('endrule', window.ends.openaiChat),
-          throws: await run('endthrows', () => {
-            throw new Error('bad rule');
-          }),
-        };
-        window.removeEventListener('error', onError);
-        return { ...results, reported };
-      },
-      'endlist',
-    );
+    const r = await inPage(async (esw, url) => {
+      const run = (key, endEvent) =>
+        new Promise((resolve) => {
+          const es = new esw.EventSource(url.replace('endlist', key), { endEvent });
+          const log = [];
+          const onEvent = (e) => log.push(`${e.type} ${e.data} rs=${es.readyState}`);
+          for (const type of ['a', 'end', 'stop']) es.addEventListener(type, onEvent);
+          es.onmessage = onEvent;
+          es.onerror = () => log.push('error');
+          setTimeout(() => {
+            es.close();
+            resolve({ log, state: es.readyState });
+          }, 700);
+        });
+      const reported = [];
+      const onError = (e) => {
+        reported.push(e.error?.message);
+        e.preventDefault();
+      };
+      window.addEventListener('error', onError);
+      const results = {
+        list: await run('endlist', ['stop', 'other']),
+        rule: await run('endrule', window.ends.openaiChat),
+        throws: await run('endthrows', () => {
+          throw new Error('bad rule');
+        }),
+      };
+      window.removeEventListener('error', onError);
+      return { ...results, reported };
+    }, 'endlist');
     // A list replaces the default: `end` no longer ends the stream.
     assert.deepEqual(r.list.log, ['a 1 rs=1', 'end 2 rs=1', 'stop 3 rs=1']);
     assert.deepEqual(r.rule.log, ['a 1 rs=1', 'end 2 rs=1', 'message [DONE] rs=1']);
