@@ -8,12 +8,15 @@ import { EventSourcePolyfill } from 'event-source-polyfill';
 import { createParser } from 'eventsource-parser';
 
 let esw;
+let eswParser;
 let rust;
 /** WebAssembly memories, by client family, for the memory scenario. */
 export const memories = {};
 export async function load() {
   esw = await import('/pkg/index.js');
   memories['eventsource-wasm'] = (await esw.init()).memory;
+  eswParser = await import('/pkg/parser.js');
+  await eswParser.init();
   rust = await import('/rust/eventsource_wasm_bench_client.js');
   memories['eventsource-wasm (Rust API)'] = (await rust.default()).memory;
 }
@@ -171,7 +174,7 @@ export const clients = {
 export const parsers = {
   'eventsource-wasm (createParser)': (bytes) => {
     let events = 0;
-    const parser = esw.createParser({ onEvent: () => events++ });
+    const parser = eswParser.createParser({ onEvent: () => events++ });
     for (let i = 0; i < bytes.length; i += 65536) parser.feed(bytes.subarray(i, i + 65536));
     return events;
   },

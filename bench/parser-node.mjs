@@ -11,8 +11,8 @@ import { createParser as createJsParser } from 'eventsource-parser';
 
 const dir = resolve(process.argv[2] ?? 'dist/package');
 const rounds = Number(process.argv[3] ?? 7);
-const esw = await import(pathToFileURL(`${dir}/index.js`).href);
-await esw.init(readFileSync(`${dir}/wasm/eventsource_wasm_bg.wasm`));
+const esw = await import(pathToFileURL(`${dir}/parser.js`).href);
+await esw.init(readFileSync(`${dir}/wasm/eventsource_wasm_parser_bg.wasm`));
 
 const small = (i) => `id: ${i}\nevent: tick\ndata: {"i":${i},"v":"abcdefgh"}\n\n`;
 const big = (i) => `id: ${i}\nevent: tick\n${`data: ${'x'.repeat(4096 - 7)}\n`.repeat(16)}\n`;

@@ -35,7 +35,7 @@ await page.route('http://bench.local/**', (route) => {
 });
 await page.goto(`http://bench.local/${process.env.NOEV ? '#noev' : ''}`);
 await page.evaluate(async () => {
-  const esw = await import('/index.js');
+  const esw = await import('/parser.js');
   await esw.init();
   await import('/jsparser.js');
   const small = (i) => `id: ${i}\nevent: tick\ndata: {"i":${i},"v":"abcdefgh"}\n\n`;

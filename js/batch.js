@@ -2,29 +2,32 @@
 // `MessageBatch`, describes the layout): one string of copied text, and
 // lengths that point into it or into the chunk being fed.
 
-import { BatchMark } from './wasm/eventsource_wasm.js';
+// The marks of `BatchMark` (the same in both modules of the package: the
+// one Rust enum), read once: the loop below compares every entry with them.
+let SAME = 0;
+let IN_CHUNK = 0;
+let LENGTH = 0;
 
-// Read once: the loop below compares every entry with them.
-const SAME = BatchMark.Same;
-const IN_CHUNK = BatchMark.InChunk;
-const LENGTH = IN_CHUNK - 1;
+/** Called by each module's loader with its `BatchMark`. @param {{ Same: number, InChunk: number }} marks */
+export const useMarks = (marks) => {
+  SAME = marks.Same;
+  IN_CHUNK = marks.InChunk;
+  LENGTH = IN_CHUNK - 1;
+};
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** The WebAssembly memory, and a view of it as 32-bit words. */
-/** @type {WebAssembly.Memory} */
-let memory;
-let words = new Uint32Array(0);
-
-/** Called once the module is loaded. @param {WebAssembly.Memory} m */
-export const setMemory = (m) => {
-  memory = m;
-};
-
-/** The module's memory as 32-bit words (a new view after it grew). */
-export function memoryWords() {
-  if (words.buffer !== memory.buffer) words = new Uint32Array(memory.buffer);
-  return words;
+/**
+ * A module's memory as 32-bit words: `words()` gives the current view (a
+ * new one after the memory grew).
+ * @param {WebAssembly.Memory} memory
+ */
+export function wordsOf(memory) {
+  let words = new Uint32Array(0);
+  return () => {
+    if (words.buffer !== memory.buffer) words = new Uint32Array(memory.buffer);
+    return words;
+  };
 }
 
 /**
@@ -48,9 +51,10 @@ export function memoryWords() {
  * @param {{ bytes: Uint8Array, text: string | null } | null} chunk
  * @param {string} type
  * @param {(type: string, data: string, lastEventId: string) => boolean | void} onEvent
+ * @param {() => Uint32Array} [renew] the view of the memory `lengths` is in, when it is
  * @returns {string}
  */
-export function readBatch(text, lengths, from, to, chunk, type, onEvent) {
+export function readBatch(text, lengths, from, to, chunk, type, onEvent, renew) {
   const prefix = lengths[from];
   // A batch that points into the chunk is read while that chunk is fed.
   const fed = /** @type {{ bytes: Uint8Array, text: string | null }} */ (chunk);
@@ -80,7 +84,7 @@ export function readBatch(text, lengths, from, to, chunk, type, onEvent) {
     n = lengths[i++];
     if (n !== SAME) lastEventId = take(n);
     if (onEvent(type, data, lastEventId)) break;
-    if (lengths.length === 0) lengths = memoryWords();
+    if (lengths.length === 0 && renew) lengths = renew();
   }
   return type;
 }

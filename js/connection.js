@@ -5,6 +5,7 @@
 import { FetchFailure, IoKind, NoticeKind, SseCore } from './wasm/eventsource_wasm.js';
 
 const now = () => performance.now();
+const EMPTY = new Uint8Array(0);
 /** @param {unknown} e */
 const messageOf = (e) => (e instanceof Error ? e.message : String(e));
 
@@ -44,10 +45,64 @@ function setAll(headers, pairs) {
 }
 
 /**
+ * The start of a refused response's body, as text: at most 64 KiB, read for
+ * at most 3 s (ERROR_BODY_LIMIT and ERROR_BODY_TIMEOUT_MS in
+ * src/connection); whatever arrived is kept if reading fails.
+ * @param {Response} response
+ */
+async function bodyText(response) {
+  const reader = response.body?.getReader();
+  let text = '';
+  if (!reader) return text;
+  const decoder = new TextDecoder();
+  const cancel = () => reader.cancel().catch(() => {});
+  const timer = setTimeout(cancel, 3000);
+  try {
+    for (let left = 65536; left > 0; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value.subarray(0, left), { stream: true });
+      left -= value.length;
+    }
+  } catch {
+    // Broken off: what arrived is kept.
+  }
+  clearTimeout(timer);
+  cancel();
+  return text;
+}
+
+/** The open connections, told when the page comes back or hides. */
+/** @type {Set<Connection>} */
+const live = new Set();
+let watching = false;
+function watchPage() {
+  if (watching) return;
+  watching = true;
+  const g = globalThis;
+  /** @param {(c: Connection) => void} f */
+  const each = (f) => () => {
+    for (const c of live) f(c);
+  };
+  // Back online, or back from the back/forward cache: a waiting reconnect
+  // happens now (src/connection, `Connection::wake`).
+  g.addEventListener?.(
+    'online',
+    each((c) => c.wake()),
+  );
+  g.addEventListener?.('pageshow', (e) => /** @type {PageTransitionEvent} */ (e).persisted && each((c) => c.wake())());
+  g.document?.addEventListener(
+    'visibilitychange',
+    each((c) => c.visible(!g.document.hidden)),
+  );
+}
+
+/**
  * One source's connection. `sink.messages(text, lengths, chunk)` and
  * `sink.notice(kind, a, b)` receive what the core says (`NoticeKind`s, as
  * SseCore.drain gives them); `sink.closed()` is called when the core has
- * closed for good and everything it said was handed over. Throws a
+ * closed for good and everything it said was handed over, `sink.paused()`
+ * when it paused while the page is hidden. Throws a
  * TypeError for malformed static headers.
  */
 export class Connection {
@@ -62,6 +117,21 @@ export class Connection {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #timer = undefined;
   #timerAt = -1;
+  /** Backpressure (js/event-source.js, `for await`): while set, the body
+   * is not read, until it resolves. */
+  /** @type {Promise<void> | null} */
+  #held = null;
+  #release = () => {};
+
+  /** Stops reading the body (`full`) or reads on. @param {boolean} full */
+  backlog(full) {
+    if (full) this.#held ??= new Promise((resolve) => (this.#release = resolve));
+    else if (this.#held) {
+      this.#held = null;
+      this.#release();
+    }
+  }
+
   /** The body chunk being fed to the core, while it is. */
   /** @type {{ bytes: Uint8Array, text: string | null } | null} */
   #chunk = null;
@@ -73,6 +143,7 @@ export class Connection {
    *   messages: (text: string, lengths: Uint32Array, chunk: { bytes: Uint8Array, text: string | null } | null) => void,
    *   notice: (kind: NoticeKind, a: any, b: any) => void,
    *   closed: () => void,
+   *   paused: () => void,
    * }} sink
    */
   constructor(url, init, sink) {
@@ -93,6 +164,8 @@ export class Connection {
       endEvent: typeof end === 'function' || Array.isArray(end) ? null : str(end),
       lastEventId: str(init.lastEventId),
       lastEventIdParam: str(init.lastEventIdParam),
+      // Resolved against the source's URL.
+      resumeUrl: init.resumeUrl == null ? undefined : new URL(String(init.resumeUrl), url).href,
       method: str(init.method),
       hasBody: init.body != null,
     };
@@ -102,7 +175,23 @@ export class Connection {
   /** Makes the first request. Separate from the constructor so that the
    * owner holds the connection before anything can be reported. */
   start() {
-    if (this.#core) this.#pump();
+    if (!this.#core) return;
+    live.add(this);
+    watchPage();
+    this.#pump();
+  }
+
+  /** The page came back: a waiting reconnect happens now. */
+  wake() {
+    this.#step((c) => c.wake(now()));
+  }
+
+  /** The page was shown or hidden (paused then, if the caller asked). */
+  /** @param {boolean} shown */
+  visible(shown) {
+    if (shown) this.wake();
+    // Paused (silently: the caller asked for it), the source is connecting.
+    else if (this.#init.pauseWhenHidden) this.#step((c) => c.pause() && this.#sink.paused());
   }
 
   get readyState() {
@@ -111,6 +200,7 @@ export class Connection {
 
   /** Closes for good: aborts the request, cancels the timer, frees the core. */
   close() {
+    live.delete(this);
     if (!this.#core) return;
     this.#core.close();
     this.#pump();
@@ -126,8 +216,8 @@ export class Connection {
     for (;;) {
       const io = core.poll_io();
       if (io === IoKind.Fetch) {
-        const [method, url, headers, lastEventId] = core.request;
-        this.#start(method, url, headers, lastEventId);
+        const [method, url, headers, lastEventId, sendBody] = core.request;
+        this.#start(method, url, headers, lastEventId, sendBody);
       } else if (io === IoKind.Probe) this.#probe();
       else if (io === IoKind.Abort) this.#abort();
       else break;
@@ -149,7 +239,9 @@ export class Connection {
       this.#timer = setTimeout(
         () => {
           this.#timer = undefined;
-          this.#step((c) => c.on_timer(now()));
+          // Held back by a slow loop: silence is ours, not the server's,
+          // so the idle timeout starts again.
+          this.#step((c) => (this.#held && c.readyState === 1 ? c.on_chunk(now(), EMPTY) : c.on_timer(now())));
         },
         Math.max(0, at - now()),
       );
@@ -215,8 +307,9 @@ export class Connection {
    * @param {string} url
    * @param {[string, string][]} protocolHeaders
    * @param {string | undefined} lastEventId
+   * @param {boolean} sendBody
    */
-  async #start(method, url, protocolHeaders, lastEventId) {
+  async #start(method, url, protocolHeaders, lastEventId, sendBody) {
     this.#abort();
     const controller = new AbortController();
     this.#request = controller;
@@ -260,7 +353,7 @@ export class Connection {
       request = new Request(url, {
         method,
         headers,
-        body: this.#init.body ?? undefined,
+        body: sendBody ? (this.#init.body ?? undefined) : undefined,
         mode: 'cors',
         cache: 'no-store',
         credentials: this.#init.credentials ?? 'same-origin',
@@ -279,7 +372,11 @@ export class Connection {
     if (!current()) return;
     this.#responseUrl = response.url;
     const header = (name) => response.headers.get(name) ?? undefined;
-    this.#step((c) => c.on_response(now(), response.status, header('content-type'), header('retry-after'), Date.now()));
+    const type = header('content-type');
+    // A response that does not open the stream: its body says why.
+    const body = SseCore.opens(response.status, type) ? undefined : await bodyText(response);
+    if (!current()) return;
+    this.#step((c) => c.on_response(now(), response.status, type, header('retry-after'), Date.now(), body));
     if (!current()) return;
     if (this.#core.readyState !== 1) {
       // Not opened: the body is not wanted.
@@ -295,6 +392,8 @@ export class Connection {
     for (;;) {
       let read;
       try {
+        if (this.#held) await this.#held;
+        if (!current()) return;
         read = await reader.read();
       } catch (e) {
         return fail(FetchFailure.Network, e);

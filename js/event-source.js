@@ -3,42 +3,16 @@
 // Everything DOM-shaped lives here: EventTarget, on* handlers, MessageEvent.
 // Parsing and every connection decision live in Rust (src/wasm/exports,
 // SseCore); js/connection.js carries them out with fetch() and a timer.
-import { initSync, NoticeKind } from './wasm/eventsource_wasm.js';
+import { BatchMark, initSync, NoticeKind } from './wasm/eventsource_wasm.js';
 import { Connection } from './connection.js';
-import { readBatch, setMemory } from './batch.js';
+import { readBatch, useMarks } from './batch.js';
+import { loader } from './load.js';
+
+useMarks(BatchMark);
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-
-/** @type {Promise<unknown> | null} */
-let wasmReady = null;
-let loaded = false;
-
-/** Whether the WebAssembly module is loaded (for createParser). */
-export const wasmLoaded = () => loaded;
-
-/**
- * The module compiled from what `init()` was given: a compiled module; a
- * `Response`; bytes; or a URL, string or `Request` to fetch (by default the
- * `.wasm` beside this file). Our own loader, not wasm-bindgen's: pages do
- * not pay for the glue's, and a compiled module is used as it is (where
- * compiling from bytes is not allowed, as in Cloudflare Workers).
- * @param {Parameters<typeof import('./index.js').init>[0]} source
- * @returns {Promise<WebAssembly.Module>}
- */
-async function compile(source = new URL('./wasm/eventsource_wasm_bg.wasm', import.meta.url)) {
-  if (source instanceof WebAssembly.Module) return source;
-  if (typeof source === 'string' || source instanceof URL || source instanceof Request) source = fetch(source);
-  source = await source;
-  if (!(source instanceof Response)) return WebAssembly.compile(/** @type {BufferSource} */ (source));
-  if (!source.ok) throw new Error(`HTTP status ${source.status} for ${source.url}`);
-  // Streaming compilation needs the right MIME type; not every server
-  // sends it.
-  return source.headers.get('content-type') === 'application/wasm'
-    ? WebAssembly.compileStreaming(source)
-    : WebAssembly.compile(await source.arrayBuffer());
-}
 
 /**
  * Loads the WebAssembly module. Called for you by the first EventSource;
@@ -46,24 +20,8 @@ async function compile(source = new URL('./wasm/eventsource_wasm_bg.wasm', impor
  * `Response` or compiled `WebAssembly.Module` when your bundler cannot
  * resolve `new URL('…_bg.wasm', import.meta.url)`. A failed load is tried
  * again by the next call.
- * @param {Parameters<typeof import('./index.js').init>[0]} [source]
- * @returns {Promise<unknown>}
  */
-export function init(source) {
-  wasmReady ??= compile(source).then(
-    (module) => {
-      const exports = initSync({ module });
-      setMemory(exports.memory);
-      loaded = true;
-      return exports;
-    },
-    (error) => {
-      wasmReady = null;
-      throw error;
-    },
-  );
-  return wasmReady;
-}
+export const init = loader(initSync, () => new URL('./wasm/eventsource_wasm_bg.wasm', import.meta.url));
 
 /** @param {unknown} e */
 const messageOf = (e) => (e instanceof Error ? e.message : String(e));
@@ -91,6 +49,24 @@ export class SseError extends Error {
     if (detail.cause !== undefined) {
       /** @type {SseError | undefined} */
       this.cause = new SseError(detail.cause);
+    }
+    // A refused response's body: parsed when it is JSON, and the server's
+    // message, where APIs put it, added to ours.
+    if (detail.body !== undefined) {
+      /** @type {string | undefined} */
+      this.body = detail.body;
+      try {
+        /** @type {unknown} */
+        this.json = JSON.parse(detail.body);
+      } catch {}
+      const json = /** @type {any} */ (this.json);
+      const text = (/** @type {unknown} */ v) => (typeof v === 'string' && v ? v : undefined);
+      const said = json && (text(json.error?.message) ?? text(json.error) ?? text(json.message) ?? text(json.detail));
+      if (said) {
+        /** @type {string | undefined} */
+        this.serverMessage = said;
+        this.message += `: ${said}`;
+      }
     }
     this.willReconnect = reconnectIn !== undefined;
     this.reconnectIn = reconnectIn ?? null;
@@ -136,6 +112,9 @@ export class DecodeErrorEvent extends Event {
 }
 
 const HANDLERS = ['open', 'message', 'error'];
+
+/** What ends a `for await` loop's queue. */
+const END = {};
 
 /**
  * The events we dispatch are MessageEvents whose `origin` comes from a
@@ -308,6 +287,10 @@ export class EventSource extends EventTarget {
           this.#readyState = CLOSED;
           this.#release();
         },
+        // Paused while the page is hidden: connecting again once shown.
+        paused: () => {
+          this.#readyState = CONNECTING;
+        },
       });
       this.#conn.start();
     } catch (error) {
@@ -327,6 +310,10 @@ export class EventSource extends EventTarget {
     // arrived in the same chunk (as the native class does).
     if (this.#readyState === CLOSED) return;
     this.#lastEventId = lastEventId;
+    if (this.#queues.size) {
+      this.#feed({ type, data, lastEventId });
+      this.#backlog();
+    }
     const typed = this.#typed.get(type);
     if (typed) {
       const meta = { type, data, lastEventId, origin: this.#origin };
@@ -403,9 +390,62 @@ export class EventSource extends EventTarget {
   /** An error: reconnecting (readyState CONNECTING) or final (CLOSED). */
   #fail(detail, reconnectIn) {
     if (this.#readyState === CLOSED) return;
+    const error = new SseError(detail, reconnectIn);
     this.#readyState = reconnectIn === undefined ? CLOSED : CONNECTING;
-    if (this.#readyState === CLOSED) this.#release();
-    this.dispatchEvent(new SseErrorEvent(new SseError(detail, reconnectIn)));
+    if (this.#readyState === CLOSED) {
+      // `for await` loops throw it, after the events before it.
+      this.#feed(error);
+      this.#release();
+    }
+    this.dispatchEvent(new SseErrorEvent(error));
+  }
+
+  /**
+   * `for await (const event of source)`: every event, as
+   * `{ type, data, lastEventId }`, until the source closes (the end event,
+   * or `close()`); a final error is thrown. Leaving the loop closes the
+   * source. An iterator more than `maxBufferedEvents` events behind stops
+   * the body from being read until it catches up.
+   * @returns {AsyncGenerator<{ type: string, data: string, lastEventId: string }, void, undefined>}
+   */
+  async *[Symbol.asyncIterator]() {
+    /** @type {any[] & { wake?: (value?: unknown) => void }} */
+    const queue = [];
+    if (this.#readyState === CLOSED) return;
+    this.#queues.add(queue);
+    try {
+      for (;;) {
+        if (!queue.length) await new Promise((resolve) => (queue.wake = resolve));
+        const item = queue.shift();
+        if (item === END) return;
+        if (item instanceof SseError) throw item;
+        this.#backlog();
+        yield item;
+      }
+    } finally {
+      this.#queues.delete(queue);
+      this.close();
+    }
+  }
+
+  /** The queues of the `for await` loops. */
+  /** @type {Set<any[] & { wake?: (value?: unknown) => void }>} */
+  #queues = new Set();
+
+  /** @param {unknown} item */
+  #feed(item) {
+    for (const queue of this.#queues) {
+      queue.push(item);
+      queue.wake?.();
+    }
+  }
+
+  /** Backpressure: the body is read only while no loop is too far behind. */
+  #backlog() {
+    const limit = this.#init.maxBufferedEvents ?? 1000;
+    let full = false;
+    for (const queue of this.#queues) full ||= queue.length >= limit;
+    this.#conn?.backlog(full);
   }
 
   #abort() {
@@ -414,6 +454,7 @@ export class EventSource extends EventTarget {
   }
 
   #release() {
+    this.#feed(END);
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#signal = null;
     const conn = this.#conn;

@@ -54,6 +54,14 @@ export interface EventSourceInit {
    * twice.
    */
   resend?: boolean;
+  /**
+   * Where a request with a body, or with a method other than GET, resumes
+   * from an event ID: a GET of this URL (relative to the source's), without
+   * the body, with `Last-Event-ID`. This is how MCP's Streamable HTTP
+   * transport resumes the stream of a POST. Without it, the same request is
+   * sent again with the ID.
+   */
+  resumeUrl?: string | URL;
   /** `fetch` credentials mode; overrides `withCredentials`. */
   credentials?: RequestCredentials;
   /** Aborting it closes the source, with an error of type `"aborted"`. */
@@ -82,12 +90,27 @@ export interface EventSourceInit {
    * LLM APIs (`ends.openaiChat`, `ends.openaiResponses`, `ends.anthropic`).
    */
   endEvent?: string | readonly string[] | ((type: string, data: string) => boolean) | null;
+  /**
+   * Close the connection while the page is hidden, and reconnect (with the
+   * last event ID) when it is shown again. Off by default. A stream that
+   * could not be resumed (a POST that sent no event ID) is never paused:
+   * its answer would be lost. Whether or not this is set, a waiting
+   * reconnect happens at once when the browser goes back online, when the
+   * page comes back from the back/forward cache, or when it becomes visible.
+   */
+  pauseWhenHidden?: boolean;
   /** Reconnect when nothing at all (heartbeats included) arrives for this many ms. Off by default. */
   idleTimeout?: number;
   /** Longest line, in bytes. Default 16 MiB. */
   maxLineLength?: number;
   /** Most data in one event, in bytes. Default 16 MiB. */
   maxEventLength?: number;
+  /**
+   * How many events a `for await` loop may fall behind before the source
+   * stops reading the body until the loop catches up (the server is then
+   * held back by TCP flow control; nothing is dropped). Default 1000.
+   */
+  maxBufferedEvents?: number;
   /** Default decoder of typed listeners. Default `JSON.parse`. */
   decode?: (data: string) => unknown;
   /** Called with each comment line (servers send them as heartbeats). */
@@ -110,7 +133,10 @@ export type SseErrorType =
   | 'retries-exhausted'
   | 'not-resent';
 
-/** What went wrong. Its `message` never contains a header value. */
+/**
+ * What went wrong. Its `message` never contains a request header's value
+ * (it may quote the server's own message, which the server wrote).
+ */
 export class SseError extends Error {
   readonly name: 'SseError';
   readonly type: SseErrorType;
@@ -126,6 +152,20 @@ export class SseError extends Error {
   readonly attempts?: number;
   /** With `"retries-exhausted"` and `"not-resent"`: what ended the stream. */
   readonly cause?: SseError;
+  /**
+   * With `"http-status"` and `"content-type"`: the start of the response's
+   * body (at most 64 KiB, read for at most 3 s), as text, where servers say
+   * why. Absent when the body was empty.
+   */
+  readonly body?: string;
+  /** `body` parsed, when it is JSON. */
+  readonly json?: unknown;
+  /**
+   * The server's own message, where APIs put it in a JSON body:
+   * `error.message` (OpenAI, Anthropic, Google), `error` when it is a
+   * string, `message`, or `detail`. It is added to `message` too.
+   */
+  readonly serverMessage?: string;
   /** Whether a reconnect follows. */
   readonly willReconnect: boolean;
   /** In how many ms, or `null`. */
@@ -162,6 +202,13 @@ export class DecodeError extends Error {
 export class DecodeErrorEvent extends Event {
   readonly type: 'decodeerror';
   readonly error: DecodeError;
+}
+
+/** An event as a `for await` loop over a source gets it. */
+export interface ParsedMessage {
+  type: string;
+  data: string;
+  lastEventId: string;
 }
 
 /** What a typed listener receives beside the decoded value. */
@@ -223,6 +270,13 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
   /** Closes for good; no event is fired. */
   close(): void;
 
+  /**
+   * `for await (const event of source)`: every event, until the source
+   * closes (the end event, or `close()`); a final error is thrown, after
+   * the events before it. Leaving the loop closes the source.
+   */
+  [Symbol.asyncIterator](): AsyncGenerator<ParsedMessage, void, undefined>;
+
   /** A typed listener: no DOM event is created for it. Returns a function that removes it. */
   on<K extends keyof Events & string>(
     type: K,
@@ -258,56 +312,17 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
   ): void;
 }
 
-/** An event as {@link createParser} hands it out. */
-export interface ParsedEvent {
-  /** The event type (`"message"` when the stream gave none). */
-  type: string;
-  data: string;
-  /** The last event ID at dispatch. */
-  lastEventId: string;
-}
-
-/** Callbacks and limits of {@link createParser}. */
-export interface ParserOptions {
-  onEvent?: (event: ParsedEvent) => void;
-  /** A valid `retry:` field, in milliseconds. */
-  onRetry?: (ms: number) => void;
-  /** A comment line, without the colon and one following space. */
-  onComment?: (text: string) => void;
-  /** Longest line in bytes (default 16 MiB). */
-  maxLineLength?: number;
-  /** Most data in one event in bytes (default 16 MiB). */
-  maxEventLength?: number;
-}
-
-/** A streaming `text/event-stream` parser. */
-export interface EventStreamParser {
-  /**
-   * Parses the next chunk: bytes, or text (encoded as UTF-8). Chunks may
-   * split the stream anywhere. Throws an `Error` named `ParseError`, with
-   * `type` (`"line-too-long"` or `"event-too-large"`) and `limit`, when a
-   * limit is exceeded, after every event before it was delivered.
-   */
-  feed(chunk: Uint8Array | string): void;
-  /** The stream ended: an unfinished event is discarded; ready for the next one. */
-  finish(): void;
-  /** Back to new (last event ID and errors cleared). */
-  reset(): void;
-  readonly lastEventId: string;
-}
+/**
+ * Where a WebAssembly module can come from: a URL (or string, or `Request`)
+ * to fetch, a `Response`, its bytes, or a compiled `WebAssembly.Module`
+ * (where compiling from bytes is not allowed, as in Cloudflare Workers).
+ */
+export type ModuleSource = string | URL | Request | Response | BufferSource | WebAssembly.Module;
 
 /**
- * The spec-exact parser on its own, for streams you read yourself. Call
- * `await init()` first.
- *
- * @example
- * await init();
- * const parser = createParser({ onEvent: (e) => console.log(e.type, e.data) });
- * for await (const chunk of response.body) parser.feed(chunk);
+ * Loads the class's WebAssembly module: early, or from a given source when
+ * a bundler cannot resolve `new URL('…_bg.wasm', import.meta.url)`. The
+ * first `EventSource` calls it for you. A failed load is tried again by the
+ * next call.
  */
-export function createParser(options?: ParserOptions): EventStreamParser;
-
-/** Loads the WebAssembly module early, or from a given URL or bytes. */
-export function init(
-  moduleOrPath?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
-): Promise<unknown>;
+export function init(source?: ModuleSource): Promise<unknown>;

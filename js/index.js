@@ -8,4 +8,3 @@ export {
   DecodeErrorEvent,
   init,
 } from './event-source.js';
-export { createParser } from './parser.js';

@@ -1,9 +1,8 @@
 // The parser as a TransformStream, for apps that call fetch() themselves:
 // `response.body.pipeThrough(new EventStreamParser())`. Published as the
-// separate entry `eventsource-wasm/stream` (js/stream.js), so that pages
-// using only the EventSource class do not download it.
-import { init } from './event-source.js';
-import { createParser } from './parser.js';
+// separate entry `eventsource-wasm/stream` (js/stream.js), on the parser's
+// own WebAssembly module (js/create-parser.js).
+import { createParser, init } from './create-parser.js';
 
 /**
  * Bytes (or strings) of a `text/event-stream` body in, events out
@@ -14,9 +13,9 @@ import { createParser } from './parser.js';
  * body is dropped, as the specification says.
  */
 export class EventStreamParser extends TransformStream {
-  /** @param {Omit<import('./index.js').ParserOptions, 'onEvent'>} [options] */
+  /** @param {Omit<import('./parser.js').ParserOptions, 'onEvent'>} [options] */
   constructor(options = {}) {
-    /** @type {import('./index.js').EventStreamParser} */
+    /** @type {import('./parser.js').EventStreamParser} */
     let parser;
     super({
       async start(controller) {

@@ -1,4 +1,4 @@
-import type { ParsedEvent, ParserOptions } from './index.js';
+import type { ParsedEvent, ParserOptions } from './parser.js';
 
 /**
  * The parser as a `TransformStream`: bytes (or strings) of a

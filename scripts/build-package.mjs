@@ -1,4 +1,4 @@
-// Assembles the npm package in dist/package/ from wasm-pack's output (pkg/),
+// Assembles the npm package in dist/package/ from wasm-pack's output (pkg/ and pkg-parser/),
 // the JavaScript in js/ and pkg-template/. With --pack, also writes
 // dist/eventsource-wasm-<version>.tgz (`npm run pack`).
 import { execFileSync } from 'node:child_process';
@@ -20,8 +20,11 @@ for (const file of [
   'index.d.ts',
   'event-source.js',
   'connection.js',
-  'parser.js',
+  'load.js',
   'batch.js',
+  'parser.js',
+  'parser.d.ts',
+  'create-parser.js',
   'polyfill.js',
   'polyfill.d.ts',
   'react.js',
@@ -34,8 +37,12 @@ for (const file of [
 ]) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }
-for (const file of ['eventsource_wasm.js', 'eventsource_wasm_bg.wasm', 'eventsource_wasm.d.ts']) {
-  cpSync(`pkg/${file}`, `${out}/wasm/${file}`);
+// The two modules (scripts/build-wasm.sh): the class's and the parser's.
+for (const [dir, name] of [
+  ['pkg', 'eventsource_wasm'],
+  ['pkg-parser', 'eventsource_wasm_parser'],
+]) {
+  for (const file of [`${name}.js`, `${name}_bg.wasm`, `${name}.d.ts`]) cpSync(`${dir}/${file}`, `${out}/wasm/${file}`);
 }
 const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
 manifest.version = version;

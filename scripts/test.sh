@@ -16,6 +16,7 @@ cargo clippy -p eventsource-wasm-demo-server --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-rust-frontend --target wasm32-unknown-unknown --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features npm --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features npm-parser --quiet -- -D warnings
 # The JavaScript and JSON: formatted and linted by Biome (biome.json).
 biome ci .
 
@@ -76,6 +77,7 @@ node --test tests/e2e/
 # The bundler, demo and interop suites are engine-independent builds and
 # servers, and run in Chromium only.
 for engine in firefox webkit; do
-  section "JavaScript differential, API and robustness in headless ${engine} (node --test)"
-  ENGINE=$engine node --test tests/e2e/differential.test.mjs tests/e2e/js-api.test.mjs tests/e2e/robustness.test.mjs
+  section "JavaScript differential, API, robustness and LLM streams in headless ${engine} (node --test)"
+  ENGINE=$engine node --test tests/e2e/differential.test.mjs tests/e2e/js-api.test.mjs tests/e2e/robustness.test.mjs \
+    tests/e2e/llm.test.mjs
 done

@@ -57,6 +57,32 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// The body of a response that did not open the stream (a status other
+/// than 200, or the wrong content type), where servers say why: an LLM API's
+/// "Incorrect API key provided" or "Rate limit reached".
+///
+/// Drivers read at most [`ERROR_BODY_LIMIT`](crate::connection::ERROR_BODY_LIMIT)
+/// bytes of it, for at most
+/// [`ERROR_BODY_TIMEOUT_MS`](crate::connection::ERROR_BODY_TIMEOUT_MS), and
+/// decode them as UTF-8 (invalid bytes replaced).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// The body as text, cut at the limit.
+    pub text: String,
+    /// The server's own message, when the body is JSON and has one in a
+    /// usual place: `error.message` (OpenAI, Anthropic, Google), `error`
+    /// when it is a string, `message`, or `detail` (FastAPI, RFC 9457).
+    pub message: Option<String>,
+}
+
+impl ErrorBody {
+    /// A body read as `text`, and the server's `message` found in it.
+    pub fn new(text: String, message: Option<String>) -> Self {
+        ErrorBody { text, message }
+    }
+}
+
 /// Why a connection failed or closed.
 ///
 /// Each [`Notice::Error`](crate::connection::Notice::Error) says, beside the
@@ -79,11 +105,16 @@ pub enum Error {
     HttpStatus {
         /// The HTTP status code.
         status: u16,
+        /// The start of the response's body, where the server says why
+        /// (see [`ErrorBody`]).
+        body: Option<Box<ErrorBody>>,
     },
     /// The response was 200 but not `text/event-stream`.
     ContentType {
         /// The `Content-Type` received, or `None` if there was none.
         content_type: Option<String>,
+        /// The start of the response's body (see [`ErrorBody`]).
+        body: Option<Box<ErrorBody>>,
     },
     /// The request failed before a response (`fetch()` rejected: offline,
     /// refused, DNS, a server that cut the connection), or the body broke
@@ -148,18 +179,25 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::HttpStatus { status } => {
-                write!(f, "the server answered with HTTP status {status}")
+            Error::HttpStatus { status, body } => {
+                write!(f, "the server answered with HTTP status {status}")?;
+                server_says(f, body)
             }
             Error::ContentType {
                 content_type: Some(t),
+                body,
             } => {
                 // Quoted by hand: Debug formatting would pull its escaping
                 // code into every WebAssembly build.
-                write!(f, "the response is \"{t}\", not text/event-stream")
+                write!(f, "the response is \"{t}\", not text/event-stream")?;
+                server_says(f, body)
             }
-            Error::ContentType { content_type: None } => {
-                f.write_str("the response has no Content-Type; expected text/event-stream")
+            Error::ContentType {
+                content_type: None,
+                body,
+            } => {
+                f.write_str("the response has no Content-Type; expected text/event-stream")?;
+                server_says(f, body)
             }
             Error::Network { message } => write!(f, "network error: {message}"),
             Error::Cors => f.write_str(
@@ -184,6 +222,14 @@ impl fmt::Display for Error {
                 )
             }
         }
+    }
+}
+
+/// The server's own message, after the error's.
+fn server_says(f: &mut fmt::Formatter<'_>, body: &Option<Box<ErrorBody>>) -> fmt::Result {
+    match body.as_ref().and_then(|b| b.message.as_deref()) {
+        Some(message) => write!(f, ": {message}"),
+        None => Ok(()),
     }
 }
 

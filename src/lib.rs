@@ -86,7 +86,7 @@ pub mod connection;
 mod error;
 pub mod parser;
 
-pub use error::{DecodeError, Error};
+pub use error::{DecodeError, Error, ErrorBody};
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -96,11 +96,11 @@ pub mod wasm;
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
 
-// The npm package's allocator (the `npm` feature, which scripts/build-wasm.sh
-// turns on): Talc, which is smaller than the default dlmalloc in
+// The npm package's allocator (the `npm` and `npm-parser` features, which
+// scripts/build-wasm.sh turns on): Talc, which is smaller than the default dlmalloc in
 // WebAssembly. A crate that depends on this one keeps its own allocator.
 #[cfg(all(
-    feature = "npm",
+    any(feature = "npm", feature = "npm-parser"),
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]

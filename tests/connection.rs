@@ -4,10 +4,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use eventsource_wasm::connection::{
-    Connection, EndRule, Io, Notice, Options, ReadyState, RetryPolicy, PROBE_TIMEOUT_MS,
+    opens, Connection, EndRule, Io, Notice, Options, ReadyState, RetryPolicy, PROBE_TIMEOUT_MS,
 };
 use eventsource_wasm::parser::ParseError;
-use eventsource_wasm::Error;
+use eventsource_wasm::{Error, ErrorBody};
 
 const SSE: Option<&str> = Some("text/event-stream");
 
@@ -117,7 +117,13 @@ fn status_204_closes_for_good() {
     conn.poll_io();
     conn.on_response(5, 204, None, None);
     assert_eq!(conn.poll_io(), Some(Io::Abort));
-    assert_eq!(fatal(&mut conn), Error::HttpStatus { status: 204 });
+    assert_eq!(
+        fatal(&mut conn),
+        Error::HttpStatus {
+            status: 204,
+            body: None
+        }
+    );
 }
 
 #[test]
@@ -125,7 +131,7 @@ fn other_statuses_fail_for_good_with_the_status() {
     for status in [201, 301, 401, 403, 404, 500, 503] {
         let mut conn = Connection::new(Options::default(), 1, 0);
         conn.on_response(5, status, SSE, None);
-        assert_eq!(fatal(&mut conn), Error::HttpStatus { status });
+        assert_eq!(fatal(&mut conn), Error::HttpStatus { status, body: None });
     }
 }
 
@@ -136,12 +142,80 @@ fn wrong_or_missing_content_type_fails_for_good() {
     assert_eq!(
         fatal(&mut conn),
         Error::ContentType {
-            content_type: Some("text/html; charset=utf-8".into())
+            content_type: Some("text/html; charset=utf-8".into()),
+            body: None,
         }
     );
     let mut conn = Connection::new(Options::default(), 1, 0);
     conn.on_response(5, 200, None, None);
-    assert_eq!(fatal(&mut conn), Error::ContentType { content_type: None });
+    assert_eq!(
+        fatal(&mut conn),
+        Error::ContentType {
+            content_type: None,
+            body: None
+        }
+    );
+}
+
+#[test]
+fn a_refused_responses_body_goes_with_its_error_and_its_message_is_shown() {
+    let body = ErrorBody::new(
+        r#"{"error":{"message":"Incorrect API key provided"}}"#.into(),
+        Some("Incorrect API key provided".into()),
+    );
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    conn.on_response_with_body(5, 401, Some("application/json"), None, Some(body.clone()));
+    let error = fatal(&mut conn);
+    assert_eq!(
+        error,
+        Error::HttpStatus {
+            status: 401,
+            body: Some(Box::new(body.clone())),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "the server answered with HTTP status 401: Incorrect API key provided"
+    );
+    // A retried status keeps it too, and a body without a message adds
+    // nothing to the text.
+    let mut conn = Connection::new(Options::default().retry_statuses(vec![429]), 1, 0);
+    let plain = ErrorBody::new("slow down".into(), None);
+    conn.on_response_with_body(5, 429, Some("text/plain"), None, Some(plain.clone()));
+    let Some(Notice::Error {
+        error,
+        reconnect_in_ms: Some(_),
+    }) = conn.poll_notice()
+    else {
+        panic!("a retried error")
+    };
+    assert_eq!(
+        error.to_string(),
+        "the server answered with HTTP status 429"
+    );
+    assert_eq!(
+        error,
+        Error::HttpStatus {
+            status: 429,
+            body: Some(Box::new(plain))
+        }
+    );
+    // An empty body is none.
+    let mut conn = Connection::new(Options::default(), 1, 0);
+    let empty = ErrorBody::new(String::new(), None);
+    conn.on_response_with_body(5, 500, None, None, Some(empty));
+    assert_eq!(
+        fatal(&mut conn),
+        Error::HttpStatus {
+            status: 500,
+            body: None
+        }
+    );
+    // Which responses open, and so have no error body to read.
+    assert!(opens(200, Some("text/event-stream; charset=utf-8")));
+    assert!(!opens(200, Some("application/json")));
+    assert!(!opens(201, Some("text/event-stream")));
+    assert!(!opens(200, None));
 }
 
 #[test]
@@ -151,7 +225,13 @@ fn listed_statuses_are_retried_honouring_retry_after() {
     conn.poll_io();
     conn.on_response(100, 503, Some("text/plain"), Some(10_000));
     assert_eq!(conn.poll_io(), Some(Io::Abort));
-    let (delay, attempt) = reconnect_delay(&mut conn, Error::HttpStatus { status: 503 });
+    let (delay, attempt) = reconnect_delay(
+        &mut conn,
+        Error::HttpStatus {
+            status: 503,
+            body: None,
+        },
+    );
     assert_eq!(
         (delay, attempt),
         (10_000, 1),
@@ -164,7 +244,13 @@ fn listed_statuses_are_retried_honouring_retry_after() {
     // Without Retry-After, the policy's delay.
     conn.on_response(10_200, 429, None, None);
     conn.poll_io();
-    let (delay, attempt) = reconnect_delay(&mut conn, Error::HttpStatus { status: 429 });
+    let (delay, attempt) = reconnect_delay(
+        &mut conn,
+        Error::HttpStatus {
+            status: 429,
+            body: None,
+        },
+    );
     assert_eq!(attempt, 2);
     assert!((3000..=6000).contains(&delay), "{delay}");
 }
@@ -1035,6 +1121,40 @@ fn a_post_stream_with_event_ids_resumes_with_the_last_one() {
 }
 
 #[test]
+fn a_resume_url_takes_the_resume_as_a_get_without_the_body() {
+    let url = "https://api.test/mcp";
+    let mut conn = open(post().resume_url(Some("https://api.test/mcp?resume".into())));
+    // The first request is the POST with its body.
+    let head = conn.request_head(url, "");
+    assert_eq!(
+        (head.method, &*head.url, head.send_body),
+        ("POST", url, true)
+    );
+    conn.on_chunk(10, b"id: 7\ndata: token\n\n");
+    notices(&mut conn);
+    conn.on_fetch_error(20, net("connection reset"));
+    let (delay, _) = reconnect_delay(&mut conn, net("connection reset"));
+    conn.on_timer(20 + delay);
+    assert_eq!(conn.poll_io(), fetch("7"));
+    let head = conn.request_head(url, "7");
+    assert_eq!(
+        (head.method, &*head.url, head.send_body),
+        ("GET", "https://api.test/mcp?resume", false)
+    );
+    assert_eq!(head.last_event_id_header.as_deref(), Some("7"));
+    // A GET, or a request opted in to resending, has nothing to resume
+    // differently: the same request goes again.
+    for options in [
+        Options::default().resume_url(Some("/r".into())),
+        post().resend(true).resume_url(Some("/r".into())),
+    ] {
+        let conn = Connection::new(options, 1, 0);
+        let head = conn.request_head(url, "7");
+        assert_eq!((&*head.url, head.send_body), (url, true));
+    }
+}
+
+#[test]
 fn a_post_is_sent_again_when_the_caller_opts_in_or_lists_the_status() {
     // Opted in: every reconnect, as for a GET.
     let mut conn = open(post().resend(true));
@@ -1049,7 +1169,13 @@ fn a_post_is_sent_again_when_the_caller_opts_in_or_lists_the_status() {
     assert_eq!(conn.poll_io(), fetch(""));
     conn.on_response(10, 429, None, Some(5000));
     assert_eq!(conn.poll_io(), Some(Io::Abort));
-    let (delay, _) = reconnect_delay(&mut conn, Error::HttpStatus { status: 429 });
+    let (delay, _) = reconnect_delay(
+        &mut conn,
+        Error::HttpStatus {
+            status: 429,
+            body: None,
+        },
+    );
     assert!(delay >= 5000);
     // The headers callback failed: nothing was sent.
     let mut conn = Connection::new(post(), 1, 0);
@@ -1070,4 +1196,97 @@ fn a_get_keeps_the_native_semantics() {
     let (delay, _) = reconnect_delay(&mut conn, Error::StreamEnded);
     conn.on_timer(20 + delay);
     assert_eq!(conn.poll_io(), fetch(""));
+}
+
+// --- The page's lifecycle ------------------------------------------------------
+
+#[test]
+fn waking_reconnects_at_once_unless_the_servers_retry_after_holds() {
+    // A network failure waits its backoff; the page coming back (online,
+    // visible) cuts it short.
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"id: 3\ndata: a\n\n");
+    notices(&mut conn);
+    conn.on_fetch_error(20, net("offline"));
+    let (delay, _) = reconnect_delay(&mut conn, net("offline"));
+    assert!(delay >= 250);
+    conn.wake(30);
+    assert_eq!(conn.poll_io(), fetch("3"));
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    // Waking a connection that is not waiting does nothing.
+    conn.wake(40);
+    assert_eq!(conn.poll_io(), None);
+    conn.on_response(50, 200, SSE, None);
+    conn.wake(60);
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+
+    // A 429's Retry-After still holds: waking moves the attempt to it.
+    let mut conn = Connection::new(Options::default().retry_statuses(vec![429]), 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    conn.on_response(100, 429, None, Some(60_000));
+    notices(&mut conn);
+    assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    conn.wake(200);
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.timeout(), Some(60_100));
+    conn.wake(60_100);
+    assert_eq!(conn.poll_io(), fetch(""));
+}
+
+#[test]
+fn waking_never_sends_a_post_the_rules_would_not() {
+    // A POST whose stream ended without event IDs is closed, not waiting:
+    // nothing to wake.
+    let mut conn = open(post());
+    conn.on_chunk(10, b"data: a\n\n");
+    conn.on_eof(20);
+    notices(&mut conn);
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+    conn.wake(30);
+    assert_eq!(conn.poll_io(), None);
+    // With an event ID it waits to resume, and waking resumes it.
+    let mut conn = open(post());
+    conn.on_chunk(10, b"id: 1\ndata: a\n\n");
+    conn.on_eof(20);
+    notices(&mut conn);
+    conn.wake(30);
+    assert_eq!(conn.poll_io(), fetch("1"));
+}
+
+#[test]
+fn pausing_aborts_and_waking_resumes_from_the_last_event_id() {
+    let mut conn = open(Options::default().idle_timeout_ms(Some(1000)));
+    conn.on_chunk(10, b"id: 5\ndata: a\n\ndata: unfinished");
+    notices(&mut conn);
+    assert!(conn.pause());
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    assert_eq!(conn.timeout(), None, "no timer while paused");
+    assert!(notices(&mut conn).is_empty(), "pausing is silent");
+    // Late input from the aborted request is ignored.
+    conn.on_chunk(20, b"\n\ndata: late\n\n");
+    conn.on_timer(5000);
+    assert_eq!(conn.poll_io(), None);
+    conn.wake(10_000);
+    assert_eq!(conn.poll_io(), fetch("5"));
+    conn.on_response(10_010, 200, SSE, None);
+    conn.on_chunk(10_020, b"data: b\n\n");
+    let n = notices(&mut conn);
+    assert!(
+        matches!(&n[..], [Notice::Open, Notice::Message(e)] if e.data == "b"),
+        "{n:?}"
+    );
+
+    // A POST without an event ID is not paused: its answer would be lost.
+    let mut conn = open(post());
+    conn.on_chunk(10, b"data: a\n\n");
+    assert!(!conn.pause());
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+    // A closed source stays closed.
+    conn.close();
+    assert!(!conn.pause());
+    conn.wake(20);
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
 }

@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use eventsource_wasm::connection::{Notice, ReadyState, RetryPolicy};
+use eventsource_wasm::connection::{EndRule, Notice, ReadyState, RetryPolicy};
 use eventsource_wasm::wasm::{EventSource, EventStream};
-use eventsource_wasm::{DecodeError, Error};
+use eventsource_wasm::{DecodeError, Error, ErrorBody};
 use futures::future::{select, Either};
 use futures::StreamExt;
 use serde::Deserialize;
@@ -31,6 +31,12 @@ extern "C" {
     fn sleep_promise(ms: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = getChaosStats)]
     fn get_chaos_stats(base: &str, key: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = pageEvent)]
+    fn page_event(kind: &str);
+    #[wasm_bindgen(js_name = getLlmRequests)]
+    fn get_llm_requests(base: &str, run: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = llmToken)]
+    fn llm_token(api: &str, event_type: &str, data: &str) -> String;
 }
 
 fn server() -> &'static str {
@@ -244,6 +250,101 @@ async fn a_post_is_not_sent_again_on_its_own() {
 }
 
 #[wasm_bindgen_test]
+async fn a_cut_post_resumes_with_a_get_of_the_resume_url() {
+    script(
+        "mcp-post",
+        r#"[{"chunks":[{"text":"retry: 10\nid: 1\ndata: a\n\n"},{"text":"","delay":300}],"end":"destroy"}]"#,
+    )
+    .await;
+    script(
+        "mcp-resume",
+        &format!(r#"[{{"chunks":[{{"text":"id: 2\ndata: b\n\n"}},{END}]}}]"#),
+    )
+    .await;
+    let source = EventSource::builder(url("mcp-post"))
+        .method("POST")
+        .body(r#"{"jsonrpc":"2.0"}"#)
+        .resume_url(url("mcp-resume"))
+        .retry(fast_retry())
+        .build();
+    let seen = until_closed(source.stream(), 5000).await;
+    let data: Vec<_> = messages(&seen)
+        .into_iter()
+        .map(|(_, data, _)| data)
+        .collect();
+    assert_eq!(data, ["a", "b", "bye"]);
+    let mut reqs = requests("mcp-post").await;
+    reqs.extend(requests("mcp-resume").await);
+    let seen: Vec<_> = reqs
+        .iter()
+        .map(|r| {
+            let id = r.headers.get("last-event-id").cloned();
+            (r.method.as_str(), r.body.as_str(), id)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("POST", r#"{"jsonrpc":"2.0"}"#, None),
+            ("GET", "", Some("1".to_owned()))
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_page_coming_back_reconnects_at_once_and_pausing_while_hidden_is_an_opt_in() {
+    let first = r#"{"chunks":[{"text":"id: 1\ndata: a\n\n"}]}"#;
+    let rest = r#"{"chunks":[{"text":"id: 2\ndata: b\n\n"}],"end":"hang"}"#;
+    for kind in ["online", "pageshow", "shown"] {
+        let key = format!("life-{kind}");
+        script(&key, &format!("[{first},{rest}]")).await;
+        // A 20 s wait to reconnect after the first response ends...
+        let source = EventSource::builder(url(&key))
+            .retry(RetryPolicy::default().initial_delay_ms(20_000))
+            .build();
+        sleep(500).await;
+        assert_eq!(source.ready_state(), ReadyState::Connecting, "{kind}");
+        // ...cut short by the page coming back.
+        page_event(kind);
+        sleep(500).await;
+        assert_eq!(source.ready_state(), ReadyState::Open, "{kind}");
+        let ids: Vec<_> = requests(&key)
+            .await
+            .iter()
+            .map(|r| r.headers.get("last-event-id").cloned())
+            .collect();
+        assert_eq!(ids, [None, Some("1".to_owned())], "{kind}");
+        source.close();
+    }
+    // Opted in: hidden cuts the connection, shown resumes it.
+    script(
+        "life-paused",
+        &format!(r#"[{{"chunks":[{{"text":"id: 1\ndata: a\n\n"}}],"end":"hang"}},{rest}]"#),
+    )
+    .await;
+    let source = EventSource::builder(url("life-paused"))
+        .pause_when_hidden(true)
+        .build();
+    sleep(300).await;
+    assert_eq!(source.ready_state(), ReadyState::Open);
+    page_event("hidden");
+    sleep(300).await;
+    assert_eq!(source.ready_state(), ReadyState::Connecting);
+    page_event("shown");
+    sleep(500).await;
+    assert_eq!(source.ready_state(), ReadyState::Open);
+    let reqs = requests("life-paused").await;
+    assert!(reqs[0].client_closed, "the paused request was aborted");
+    assert_eq!(
+        reqs.iter()
+            .map(|r| r.headers.get("last-event-id").cloned())
+            .collect::<Vec<_>>(),
+        [None, Some("1".to_owned())]
+    );
+    source.close();
+}
+
+#[wasm_bindgen_test]
 async fn reconnects_with_last_event_id_after_the_server_drops_mid_stream() {
     // The server cuts the connection 150 ms after its last bytes, in the
     // middle of event 3. (Cut at once, Chromium may error the body stream
@@ -372,7 +473,10 @@ async fn status_204_stops_for_good() {
     fails_for_good(
         "s204",
         r#"[{"status":204}]"#,
-        Error::HttpStatus { status: 204 },
+        Error::HttpStatus {
+            status: 204,
+            body: None,
+        },
     )
     .await;
 }
@@ -381,7 +485,64 @@ async fn status_204_stops_for_good() {
 async fn status_401_fails_with_its_status() {
     let responses =
         r#"[{"status":401,"headers":{"content-type":"text/plain"},"chunks":[{"text":"no"}]}]"#;
-    fails_for_good("s401", responses, Error::HttpStatus { status: 401 }).await;
+    fails_for_good(
+        "s401",
+        responses,
+        Error::HttpStatus {
+            status: 401,
+            body: Some(Box::new(ErrorBody::new("no".into(), None))),
+        },
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_json_error_body_gives_the_servers_message() {
+    // OpenAI's shape; Anthropic's nests the same `error.message`.
+    let body = r#"{"error":{"message":"Incorrect API key provided: sk-***","type":"invalid_request_error"}}"#;
+    let responses = format!(
+        r#"[{{"status":401,"headers":{{"content-type":"application/json"}},"chunks":[{{"text":{}}}]}}]"#,
+        json_string(body)
+    );
+    let expected = Error::HttpStatus {
+        status: 401,
+        body: Some(Box::new(ErrorBody::new(
+            body.into(),
+            Some("Incorrect API key provided: sk-***".into()),
+        ))),
+    };
+    assert!(expected
+        .to_string()
+        .ends_with("HTTP status 401: Incorrect API key provided: sk-***"));
+    fails_for_good("s401json", &responses, expected).await;
+    // Other usual places: a string `error`, `message`, `detail`.
+    for (key, body, message) in [
+        ("s400a", r#"{"error":"bad model"}"#, "bad model"),
+        ("s400b", r#"{"message":"quota"}"#, "quota"),
+        (
+            "s400c",
+            r#"{"detail":"Not authenticated"}"#,
+            "Not authenticated",
+        ),
+    ] {
+        let responses = format!(
+            r#"[{{"status":400,"chunks":[{{"text":{}}}]}}]"#,
+            json_string(body)
+        );
+        let expected = Error::HttpStatus {
+            status: 400,
+            body: Some(Box::new(ErrorBody::new(body.into(), Some(message.into())))),
+        };
+        fails_for_good(key, &responses, expected).await;
+    }
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    js_sys::JSON::stringify(&JsValue::from_str(text))
+        .unwrap()
+        .as_string()
+        .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -399,7 +560,10 @@ async fn status_503_is_retried_when_opted_in_honouring_retry_after() {
     assert_eq!(
         seen[0],
         Notice::Error {
-            error: Error::HttpStatus { status: 503 },
+            error: Error::HttpStatus {
+                status: 503,
+                body: None
+            },
             reconnect_in_ms: Some(1000)
         }
     );
@@ -411,7 +575,10 @@ async fn status_503_is_retried_when_opted_in_honouring_retry_after() {
     fails_for_good(
         "s503b",
         r#"[{"status":503}]"#,
-        Error::HttpStatus { status: 503 },
+        Error::HttpStatus {
+            status: 503,
+            body: None,
+        },
     )
     .await;
 }
@@ -422,6 +589,7 @@ async fn wrong_content_type_fails_for_good() {
         r#"[{"headers":{"content-type":"text/html"},"chunks":[{"text":"data: x\n\n"}]}]"#;
     let expected = Error::ContentType {
         content_type: Some("text/html".into()),
+        body: Some(Box::new(ErrorBody::new("data: x\n\n".into(), None))),
     };
     fails_for_good("ctype", responses, expected).await;
 }
@@ -817,4 +985,166 @@ async fn plain_requests_need_no_preflight_and_ids_of_any_characters_resume() {
     );
     assert!(!got[1].headers.contains_key("last-event-id"));
     assert_eq!(preflight_count("odd-id-query").await, 0);
+}
+
+// --- LLM token streams (tests/server/llm.mjs) ------------------------------------
+
+/// The answer every run streams, token by token (tests/server/llm.mjs).
+const ANSWER: &str = "Server-Sent Events carry each token of the answer exactly once, in order.";
+const CUT_AFTER: usize = 5;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LlmRequest {
+    method: String,
+    last_event_id: Option<String>,
+    at: f64,
+}
+
+/// Streams one answer of `api` through the Rust API, as an app would with
+/// the API's key, body and end preset; the tokens, and every notice.
+async fn llm_answer(
+    api: &str,
+    run: &str,
+    scenario: &str,
+    key: &str,
+    configure: impl FnOnce(eventsource_wasm::wasm::Builder) -> eventsource_wasm::wasm::Builder,
+) -> (String, Vec<Notice>) {
+    let url = format!("{}/llm/{api}/{run}?scenario={scenario}", server());
+    let builder = EventSource::builder(url).method("POST");
+    let builder = match api {
+        "anthropic" => builder
+            .header("x-api-key", key)
+            .header("anthropic-version", "2023-06-01")
+            .end_when(EndRule::ANTHROPIC),
+        "openai-responses" => builder
+            .header("Authorization", format!("Bearer {key}"))
+            .end_when(EndRule::OPENAI_RESPONSES),
+        _ => builder
+            .header("Authorization", format!("Bearer {key}"))
+            .end_when(EndRule::OPENAI_CHAT),
+    };
+    let source = configure(
+        builder
+            .header("Content-Type", "application/json")
+            .body(r#"{"model":"test","stream":true}"#),
+    )
+    .build();
+    let seen = until_closed(source.stream(), 8000).await;
+    let tokens = messages(&seen)
+        .iter()
+        .map(|(event_type, data, _)| llm_token(api, event_type, data))
+        .collect();
+    (tokens, seen)
+}
+
+async fn llm_requests(run: &str) -> Vec<LlmRequest> {
+    let value = JsFuture::from(get_llm_requests(server(), run))
+        .await
+        .unwrap();
+    serde_wasm_bindgen::from_value(value).unwrap()
+}
+
+fn errors(seen: &[Notice]) -> Vec<(&Error, Option<u64>)> {
+    seen.iter()
+        .filter_map(|n| match n {
+            Notice::Error {
+                error,
+                reconnect_in_ms,
+            } => Some((error, *reconnect_in_ms)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn llm_streams_in_three_api_shapes() {
+    for api in ["openai-chat", "openai-responses", "anthropic"] {
+        // A clean answer: every token once, the preset ends it, one request.
+        let run = format!("rust-{api}-clean");
+        let (tokens, seen) = llm_answer(api, &run, "clean", "sk-test", |b| b).await;
+        assert_eq!(tokens, ANSWER, "{api}");
+        assert!(errors(&seen).is_empty(), "{api}: {seen:?}");
+        assert_eq!(llm_requests(&run).await.len(), 1);
+
+        // Cut mid-answer: the tokens so far, once, and not sent again.
+        let run = format!("rust-{api}-cut");
+        let (tokens, seen) = llm_answer(api, &run, "cut", "sk-test", |b| b).await;
+        assert_eq!(
+            tokens.split_inclusive(' ').count(),
+            CUT_AFTER,
+            "{api}: {tokens}"
+        );
+        assert!(ANSWER.starts_with(&tokens));
+        assert!(
+            matches!(errors(&seen)[..], [(Error::NotResent { .. }, None)]),
+            "{api}: {seen:?}"
+        );
+        sleep(300).await;
+        assert_eq!(llm_requests(&run).await.len(), 1);
+
+        // A wrong key: the provider's message in the error.
+        let run = format!("rust-{api}-401");
+        let (_, seen) = llm_answer(api, &run, "clean", "sk-bad", |b| b).await;
+        let [(
+            Error::HttpStatus {
+                status: 401,
+                body: Some(body),
+            },
+            None,
+        )] = errors(&seen)[..]
+        else {
+            panic!("{api}: {seen:?}")
+        };
+        let said = if api == "anthropic" {
+            "invalid x-api-key"
+        } else {
+            "Incorrect API key provided: sk-bad."
+        };
+        assert!(body
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with(said));
+        assert!(errors(&seen)[0].0.to_string().contains(said));
+        assert!(!errors(&seen)[0].0.to_string().contains("sk-test"));
+
+        // 429 with Retry-After, retried when listed: then one answer.
+        let run = format!("rust-{api}-429");
+        let (tokens, seen) =
+            llm_answer(api, &run, "429", "sk-test", |b| b.retry_statuses([429])).await;
+        assert_eq!(tokens, ANSWER, "{api}");
+        let errs = errors(&seen);
+        let [(
+            Error::HttpStatus {
+                status: 429,
+                body: Some(body),
+            },
+            Some(delay),
+        )] = errs[..]
+        else {
+            panic!("{api}: {seen:?}")
+        };
+        assert!(delay >= 1000, "Retry-After: 1 s, got {delay} ms");
+        assert!(body.message.is_some());
+        let reqs = llm_requests(&run).await;
+        assert_eq!(reqs.len(), 2);
+        assert!(reqs[1].at - reqs[0].at >= 990.0);
+
+        // Resumable (event IDs): cut, resumed with Last-Event-ID, no token
+        // repeated or lost.
+        let run = format!("rust-{api}-resume");
+        let (tokens, _) =
+            llm_answer(api, &run, "resumable", "sk-test", |b| b.retry(fast_retry())).await;
+        assert_eq!(tokens, ANSWER, "{api}");
+        let reqs = llm_requests(&run).await;
+        let ids: Vec<_> = reqs
+            .iter()
+            .map(|r| (r.method.as_str(), r.last_event_id.clone()))
+            .collect();
+        assert_eq!(
+            ids,
+            [("POST", None), ("POST", Some((CUT_AFTER - 1).to_string()))]
+        );
+    }
 }

@@ -233,7 +233,7 @@ fuzz_target!(|data: &[u8]| {
         let was_closed = m.closed;
         let connecting = m.conn.ready_state() == ReadyState::Connecting && m.in_flight;
         m.retry_after = None;
-        match op % 8 {
+        match op % 10 {
             // A response head (only meaningful while a request is out).
             0 => {
                 let status =
@@ -363,7 +363,7 @@ fuzz_target!(|data: &[u8]| {
             5 | 6 => {
                 let step = u64::from(input.u16());
                 let at = match m.conn.timeout() {
-                    Some(t) if op % 8 == 5 => t.max(m.now),
+                    Some(t) if op % 10 == 5 => t.max(m.now),
                     _ => m.now + step,
                 };
                 m.now = at;
@@ -375,6 +375,26 @@ fuzz_target!(|data: &[u8]| {
                     m.body_over();
                 }
                 m.conn.on_timer(at);
+            }
+            // The page came back (online, visible, restored).
+            8 => m.conn.wake(m.now),
+            // The page was hidden, with pausing opted in.
+            9 => {
+                let resumable = m.resendable || !m.parser.last_event_id().is_empty();
+                let was_waiting =
+                    m.conn.ready_state() == ReadyState::Connecting && !m.in_flight && !m.probing;
+                if m.conn.pause() {
+                    assert!(
+                        resumable || was_waiting,
+                        "paused a request that cannot be sent again"
+                    );
+                    m.in_flight = false;
+                    m.probing = false;
+                    m.open = false;
+                    m.body_over();
+                } else {
+                    assert!(m.closed || !resumable, "a resumable source did not pause");
+                }
             }
             // close().
             _ => {

@@ -23,6 +23,13 @@
 //! `Connecting`, `Probing` and `Waiting` all show as
 //! [`ReadyState::Connecting`].
 //!
+//! **The page's lifecycle.** [`wake`](Connection::wake) (the browser went
+//! `online`, the page came back from the back/forward cache or became
+//! visible) turns a `Waiting` into `Connecting` at once, unless the server's
+//! `Retry-After` still holds. [`pause`](Connection::pause) (opt-in, while
+//! the page is hidden) aborts and waits, as `Paused` (also shown as
+//! `Connecting`), for the next `wake`.
+//!
 //! **Telling a CORS refusal from a network failure.** `fetch()` rejects the
 //! same way for both, but the browser's `EventSource` closes for good on a
 //! CORS refusal and retries a network failure. So when a request fails
@@ -52,9 +59,14 @@
 //!    - [`Io::Fetch`]: send the request [`request_head`](Connection::request_head)
 //!      describes: its method and URL; `Accept:` [`ACCEPT`], then the
 //!      caller's headers, then `Last-Event-ID` if it has one; `mode: 'cors'`,
-//!      `cache: 'no-store'`, the caller's credentials mode and body. No
+//!      `cache: 'no-store'`, the caller's credentials mode, and the
+//!      caller's body if [`send_body`](RequestHead::send_body) says so. No
 //!      other header of the driver's own.
 //!    - [`Io::Probe`]: a `no-cors` GET of the source's URL (see below).
+//!
+//!    When a response does not [open](opens) the stream, read the start of
+//!    its body (see [`ERROR_BODY_LIMIT`]) before reporting it with
+//!    [`on_response_with_body`](Connection::on_response_with_body).
 //!    - [`Io::Abort`]: abort the request or probe in flight.
 //! 3. Arm one timer for [`timeout`](Connection::timeout) (re-arming only for
 //!    an earlier deadline is enough: a timer that fires early is harmless).
@@ -116,7 +128,7 @@ pub use self::end::EndRule;
 pub use self::request::{RequestHead, ACCEPT};
 use self::retry::Rng;
 pub use self::retry::{retry_after_ms, RetryPolicy};
-use crate::error::Error;
+use crate::error::{Error, ErrorBody};
 use crate::parser::{Config, Event, ItemRef, Parser};
 
 /// The browser's `readyState`.
@@ -157,6 +169,23 @@ pub enum Io {
 
 /// How long a probe may take before it counts as a network failure.
 pub const PROBE_TIMEOUT_MS: u64 = 5_000;
+
+/// How many bytes of a refused response's body a driver reads (see
+/// [`ErrorBody`]): 64 KiB, enough for any API's error and bounded against
+/// any server.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// How long a driver waits for a refused response's body before it reports
+/// the error with what arrived.
+pub const ERROR_BODY_TIMEOUT_MS: u64 = 3_000;
+
+/// Whether a response with this status and `Content-Type` opens the stream:
+/// 200 with `text/event-stream` (any parameters, any case). The body of any
+/// other response is read for its [`ErrorBody`], before it is reported with
+/// [`Connection::on_response_with_body`].
+pub fn opens(status: u16, content_type: Option<&str>) -> bool {
+    status == 200 && content_type.is_some_and(is_event_stream)
+}
 
 /// What the connection has to tell its user, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,6 +264,13 @@ pub struct Options {
     /// sent again only to resume from an event ID, or after a status in
     /// [`retry_statuses`](Options::retry_statuses) (see [`Error::NotResent`]).
     pub resend: bool,
+    /// Where a request that is not [resendable](Options::resendable)
+    /// resumes from an event ID: a GET of this URL, without the body, with
+    /// the ID as `Last-Event-ID` (or in
+    /// [`last_event_id_param`](Options::last_event_id_param)). This is how
+    /// MCP's Streamable HTTP transport resumes a POST's stream. `None` by
+    /// default: the same request is sent again, with the ID.
+    pub resume_url: Option<String>,
 }
 
 crate::setters!(Options {
@@ -249,6 +285,7 @@ crate::setters!(Options {
     method: String,
     has_body: bool,
     resend: bool,
+    resume_url: Option<String>,
 });
 
 impl Options {
@@ -278,6 +315,7 @@ impl Default for Options {
             method: "GET".to_owned(),
             has_body: false,
             resend: false,
+            resume_url: None,
         }
     }
 }
@@ -296,10 +334,15 @@ enum Inner {
         since: u64,
         healthy: bool,
     },
-    /// Waiting to reconnect.
+    /// Waiting to reconnect; not before `not_before` even when woken (the
+    /// server's `Retry-After`).
     Waiting {
         until: u64,
+        not_before: u64,
     },
+    /// Paused by the caller (the page is hidden): no request until
+    /// [`Connection::wake`].
+    Paused,
     Closed,
 }
 
@@ -353,7 +396,7 @@ impl Connection {
     /// The `readyState`.
     pub fn ready_state(&self) -> ReadyState {
         match self.inner {
-            Inner::Connecting | Inner::Probing { .. } | Inner::Waiting { .. } => {
+            Inner::Connecting | Inner::Probing { .. } | Inner::Waiting { .. } | Inner::Paused => {
                 ReadyState::Connecting
             }
             Inner::Open { .. } => ReadyState::Open,
@@ -377,15 +420,27 @@ impl Connection {
     }
 
     /// The head of the request an [`Io::Fetch`] asks for, to the source's
-    /// `url` (see [`RequestHead`]; [`Options::method`] and
-    /// [`Options::last_event_id_param`] apply).
+    /// `url` (see [`RequestHead`]; [`Options::method`],
+    /// [`Options::last_event_id_param`] and [`Options::resume_url`] apply).
     pub fn request_head<'a>(&'a self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
-        RequestHead::new(
-            &self.options.method,
-            url,
-            last_event_id,
-            self.options.last_event_id_param.as_deref(),
-        )
+        let o = &self.options;
+        match o.resume_url.as_deref() {
+            Some(resume) if !last_event_id.is_empty() && !o.resendable() => RequestHead {
+                send_body: false,
+                ..RequestHead::new(
+                    "GET",
+                    resume,
+                    last_event_id,
+                    o.last_event_id_param.as_deref(),
+                )
+            },
+            _ => RequestHead::new(
+                &o.method,
+                url,
+                last_event_id,
+                o.last_event_id_param.as_deref(),
+            ),
+        }
     }
 
     /// The next network action to carry out.
@@ -402,9 +457,9 @@ impl Connection {
     /// end of a reconnect wait, or the idle deadline.
     pub fn timeout(&self) -> Option<u64> {
         match self.inner {
-            Inner::Waiting { until } | Inner::Probing { until } => Some(until),
+            Inner::Waiting { until, .. } | Inner::Probing { until } => Some(until),
             Inner::Connecting | Inner::Open { .. } => self.idle_deadline,
-            Inner::Closed => None,
+            Inner::Paused | Inner::Closed => None,
         }
     }
 
@@ -412,8 +467,8 @@ impl Connection {
     /// header, `retry_after_ms` the `Retry-After` header converted to a
     /// delay by [`retry_after_ms`].
     ///
-    /// 200 with `text/event-stream` (any parameters, any case) opens. A
-    /// status in [`Options::retry_statuses`] reconnects after at least
+    /// A response that [`opens`] opens. A status in
+    /// [`Options::retry_statuses`] reconnects after at least
     /// `retry_after_ms`. Anything else closes for good, as in the browser.
     pub fn on_response(
         &mut self,
@@ -422,11 +477,25 @@ impl Connection {
         content_type: Option<&str>,
         retry_after_ms: Option<u64>,
     ) {
+        self.on_response_with_body(now, status, content_type, retry_after_ms, None);
+    }
+
+    /// Like [`on_response`](Self::on_response), for a response that does
+    /// not open, with what its body said: the error carries it (unless it
+    /// is empty).
+    pub fn on_response_with_body(
+        &mut self,
+        now: u64,
+        status: u16,
+        content_type: Option<&str>,
+        retry_after_ms: Option<u64>,
+        body: Option<ErrorBody>,
+    ) {
         if self.inner != Inner::Connecting {
             return;
         }
         self.cors_suspected = false;
-        if status == 200 && content_type.is_some_and(is_event_stream) {
+        if opens(status, content_type) {
             self.inner = Inner::Open {
                 since: now,
                 healthy: false,
@@ -436,11 +505,14 @@ impl Connection {
             return;
         }
         self.io.push_back(Io::Abort);
+        // An empty body says nothing.
+        let body = body.filter(|b| !b.text.is_empty()).map(Box::new);
         let error = if status != 200 {
-            Error::HttpStatus { status }
+            Error::HttpStatus { status, body }
         } else {
             Error::ContentType {
                 content_type: content_type.map(str::to_owned),
+                body,
             }
         };
         if status != 200 && self.options.retry_statuses.contains(&status) {
@@ -596,7 +668,7 @@ impl Connection {
     /// early or needlessly is harmless).
     pub fn on_timer(&mut self, now: u64) {
         match self.inner {
-            Inner::Waiting { until } if now >= until => self.start_request(now),
+            Inner::Waiting { until, .. } if now >= until => self.start_request(now),
             Inner::Probing { until } if now >= until => {
                 // The probe got no answer in time: a network failure.
                 self.io.push_back(Io::Abort);
@@ -611,6 +683,52 @@ impl Connection {
             }
             _ => {}
         }
+    }
+
+    /// The page came back: the browser went `online`, the page was restored
+    /// from the back/forward cache, or it became visible. A reconnect that
+    /// is waiting happens now instead of after its backoff (but not before
+    /// a `Retry-After` the server sent), and a [paused](Self::pause)
+    /// connection reconnects. Otherwise nothing happens. It never makes a
+    /// request that the rules would not make anyway (see
+    /// [`Options::resendable`]): it only moves one that is already due.
+    pub fn wake(&mut self, now: u64) {
+        match self.inner {
+            Inner::Paused => self.start_request(now),
+            Inner::Waiting { not_before, .. } if now >= not_before => self.start_request(now),
+            Inner::Waiting { not_before, .. } => {
+                self.inner = Inner::Waiting {
+                    until: not_before,
+                    not_before,
+                };
+            }
+            _ => {}
+        }
+    }
+
+    /// Pauses while the page is hidden (an opt-in of the caller): the
+    /// request in flight is aborted, or a waiting reconnect put off, until
+    /// [`wake`](Self::wake), which reconnects with the last event ID. A
+    /// request that could not be sent again (see [`Options::resendable`];
+    /// one with an event ID can be, to resume) is not paused: that would
+    /// end its stream for good. Returns whether it is paused. Nothing is
+    /// announced.
+    #[inline(never)]
+    pub fn pause(&mut self) -> bool {
+        let resumable = self.options.resendable() || !self.parser.last_event_id().is_empty();
+        match self.inner {
+            Inner::Connecting | Inner::Probing { .. } | Inner::Open { .. } if resumable => {
+                self.io.push_back(Io::Abort);
+            }
+            Inner::Waiting { .. } | Inner::Paused => {}
+            _ => return false,
+        }
+        // The body is over: an unfinished event is discarded.
+        self.parser.finish();
+        self.inner = Inner::Paused;
+        self.idle_deadline = None;
+        self.cors_suspected = false;
+        true
     }
 
     /// Closes for good, at any moment (a request in flight is aborted, a
@@ -688,6 +806,7 @@ impl Connection {
         }
         self.inner = Inner::Waiting {
             until: now.saturating_add(delay_ms),
+            not_before: now.saturating_add(retry_after_ms.unwrap_or(0)),
         };
         self.idle_deadline = None;
         self.notices.push_back(Notice::Error {

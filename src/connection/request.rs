@@ -45,6 +45,10 @@ pub struct RequestHead<'a> {
     /// U+00FF) per byte, which is how the browser's `EventSource` sends an
     /// ID that is not ISO-8859-1.
     pub last_event_id_header: Option<String>,
+    /// Whether the request carries the caller's body (if there is one):
+    /// true, except for a GET to the resume URL (see
+    /// [`Options::resume_url`](super::Options::resume_url)).
+    pub send_body: bool,
 }
 
 impl<'a> RequestHead<'a> {
@@ -65,6 +69,7 @@ impl<'a> RequestHead<'a> {
             method,
             url,
             last_event_id_header,
+            send_body: true,
         }
     }
 }

@@ -123,6 +123,26 @@ impl Builder {
         self
     }
 
+    /// Where a request with a body, or with a method other than GET,
+    /// resumes from an event ID: a GET of `url`, without the body, with
+    /// `Last-Event-ID` (the pattern of MCP's Streamable HTTP transport).
+    /// Without it, the same request is sent again with the ID.
+    pub fn resume_url(mut self, url: impl Into<String>) -> Self {
+        self.options.resume_url = Some(url.into());
+        self
+    }
+
+    /// Close the connection while the page is hidden, and reconnect (with
+    /// the last event ID) when it is shown again. Off by default. A stream
+    /// that could not be resumed (a POST that sent no event ID) is never
+    /// paused. Whether or not this is set, a waiting reconnect happens at
+    /// once when the browser goes back online, when the page comes back
+    /// from the back/forward cache, or when it becomes visible.
+    pub fn pause_when_hidden(mut self, pause: bool) -> Self {
+        self.spec.pause_when_hidden = pause;
+        self
+    }
+
     /// Reconnect delays and attempts (see [`RetryPolicy`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = policy;

@@ -32,8 +32,10 @@ pub(super) struct Shared {
     /// `close()` was called (by a handle, or by dropping the last one):
     /// nothing more is delivered.
     closed_by_user: Cell<bool>,
-    /// Set by `close()` to wake the driver.
+    /// Set by `close()` (and the page's events) to wake the driver.
     wake: Cell<bool>,
+    /// The page's events since the driver last looked (see `PageEvent`).
+    pub(super) page: Cell<Option<PageEvent>>,
     waker: RefCell<Option<Waker>>,
 }
 
@@ -54,7 +56,18 @@ impl Shared {
             }),
             closed_by_user: Cell::new(false),
             wake: Cell::new(false),
+            page: Cell::new(None),
             waker: RefCell::new(None),
+        }
+    }
+
+    /// The page came back, or was hidden (src/wasm/lifecycle.rs): the
+    /// driver tells the core.
+    pub(super) fn page_event(&self, event: PageEvent) {
+        self.page.set(Some(event));
+        self.wake.set(true);
+        if let Some(waker) = self.waker.borrow_mut().take() {
+            waker.wake();
         }
     }
 
@@ -218,6 +231,15 @@ impl Shared {
         *self.waker.borrow_mut() = Some(cx.waker().clone());
         false
     }
+}
+
+/// What the page did, for the core (`Connection::wake` and `pause`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PageEvent {
+    /// Back online, restored from the back/forward cache, or shown.
+    Back,
+    /// Hidden.
+    Hidden,
 }
 
 pub(super) struct Subscriber {

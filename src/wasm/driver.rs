@@ -9,8 +9,9 @@ use std::task::Poll;
 
 use futures::future::poll_fn;
 
-use super::dispatch::Shared;
+use super::dispatch::{PageEvent, Shared};
 use super::fetch::{InFlight, Progress, Read};
+use super::lifecycle::PageWatch;
 use super::sys;
 use super::timer::Sleep;
 use crate::connection::{retry_after_ms, Io, ReadyState};
@@ -25,6 +26,8 @@ enum Step {
 /// feeds it what happens, and hands notices to subscribers.
 pub(super) async fn drive(shared: Rc<Shared>) {
     let mut request: Option<InFlight> = None;
+    // Removed with the task, when the source closes.
+    let _page = PageWatch::new(&shared);
     // The armed timer and its deadline. It is re-armed only when the core
     // wants an earlier deadline: with an idle timeout the deadline moves on
     // every chunk, and a timer that fires early is harmless (the core does
@@ -88,7 +91,13 @@ pub(super) async fn drive(shared: Rc<Shared>) {
                 let retry_after = head
                     .retry_after
                     .and_then(|v| retry_after_ms(&v, wall_clock));
-                core.on_response(now, head.status, head.content_type.as_deref(), retry_after);
+                core.on_response_with_body(
+                    now,
+                    head.status,
+                    head.content_type.as_deref(),
+                    retry_after,
+                    head.body,
+                );
             }
             Step::Progress(Progress::Read(Read::Chunk(bytes))) => {
                 shared.on_chunk(&mut core, now, &bytes);
@@ -109,7 +118,13 @@ pub(super) async fn drive(shared: Rc<Shared>) {
                 armed = None;
                 core.on_timer(now);
             }
-            Step::Woken => {}
+            Step::Woken => match shared.page.take() {
+                Some(PageEvent::Back) => core.wake(now),
+                Some(PageEvent::Hidden) if shared.spec.pause_when_hidden => {
+                    core.pause();
+                }
+                _ => {}
+            },
         }
     }
 }

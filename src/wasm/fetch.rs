@@ -15,8 +15,9 @@ use web_sys::{
 };
 
 use super::sys;
-use crate::connection::{RequestHead, ACCEPT};
-use crate::error::Error;
+use super::timer::Sleep;
+use crate::connection::{opens, RequestHead, ACCEPT, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS};
+use crate::error::{Error, ErrorBody};
 
 /// Produces headers before every request (token refresh).
 pub(crate) type HeadersFn =
@@ -57,6 +58,8 @@ pub(crate) struct RequestSpec {
     pub(crate) credentials: Credentials,
     /// A `fetch`-compatible function to call instead of the global one.
     pub(crate) fetch: Option<js_sys::Function>,
+    /// Pause while the page is hidden (`Connection::pause`).
+    pub(crate) pause_when_hidden: bool,
 }
 
 impl std::fmt::Debug for RequestSpec {
@@ -107,6 +110,8 @@ pub(crate) struct Head {
     pub(crate) content_type: Option<String>,
     /// The `Retry-After` header, as received (the core reads it).
     pub(crate) retry_after: Option<String>,
+    /// For a response that does not open the stream: what its body said.
+    pub(crate) body: Option<ErrorBody>,
 }
 
 /// What reading the body gave.
@@ -118,6 +123,8 @@ pub(crate) enum Read {
 
 enum Phase {
     Head(LocalBoxFuture<'static, Result<Response, Error>>),
+    /// A response that does not open: its body is read for the error.
+    Refused(LocalBoxFuture<'static, ErrorBody>, Option<Head>),
     /// A CORS probe (`Io::Probe`): only its head matters.
     Probe(LocalBoxFuture<'static, Result<Response, Error>>),
     Body {
@@ -151,8 +158,16 @@ impl InFlight {
         let spec = Rc::clone(spec);
         let (method, url) = (head.method.to_owned(), head.url.clone().into_owned());
         let last_event_id = head.last_event_id_header.clone();
+        let send_body = head.send_body;
         Self::with_abort(|signal| {
-            Phase::Head(Box::pin(send(spec, method, url, last_event_id, signal)))
+            Phase::Head(Box::pin(send(
+                spec,
+                method,
+                url,
+                last_event_id,
+                send_body,
+                signal,
+            )))
         })
     }
 
@@ -190,6 +205,16 @@ impl InFlight {
                     let opaque = result.is_ok_and(|r| r.type_() == ResponseType::Opaque);
                     return Poll::Ready(Progress::Probed(opaque));
                 }
+                Phase::Refused(future, head) => {
+                    let Poll::Ready(body) = future.as_mut().poll(cx) else {
+                        return Poll::Pending;
+                    };
+                    let mut head = head.take().expect("a refused response has its head");
+                    head.body = Some(body);
+                    // The core aborts the request (and so the body) next.
+                    self.phase = Phase::Done;
+                    return Poll::Ready(Progress::Head(head));
+                }
                 Phase::Empty => {
                     self.phase = Phase::Done;
                     return Poll::Ready(Progress::Read(Read::End));
@@ -204,6 +229,10 @@ impl InFlight {
                         }
                     };
                     let head = read_head(&response);
+                    if !opens(head.status, head.content_type.as_deref()) {
+                        self.phase = Phase::Refused(Box::pin(error_body(response)), Some(head));
+                        continue;
+                    }
                     self.phase = match response.body() {
                         Some(body) => Phase::Body {
                             reader: body.get_reader().unchecked_into(),
@@ -259,7 +288,51 @@ fn read_head(response: &Response) -> Head {
         status: response.status(),
         content_type: get("content-type"),
         retry_after: get("retry-after"),
+        body: None,
     }
+}
+
+/// The start of a refused response's body: at most [`ERROR_BODY_LIMIT`]
+/// bytes, read for at most [`ERROR_BODY_TIMEOUT_MS`] (what arrived is kept
+/// if it breaks off), and the server's message in it.
+async fn error_body(response: Response) -> ErrorBody {
+    let mut bytes = Vec::new();
+    if let Some(stream) = response.body() {
+        let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+        let read = async {
+            while bytes.len() < ERROR_BODY_LIMIT {
+                let Ok(result) = JsFuture::from(reader.read()).await else {
+                    break;
+                };
+                match read_result(&result) {
+                    Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                    _ => break,
+                }
+            }
+        };
+        let timeout = Sleep::new(ERROR_BODY_TIMEOUT_MS);
+        futures::pin_mut!(read);
+        futures::future::select(read, timeout).await;
+    }
+    bytes.truncate(ERROR_BODY_LIMIT);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let message = server_message(&text);
+    ErrorBody::new(text, message)
+}
+
+/// The server's message in a JSON error body, where APIs put it:
+/// `error.message`, `error` (a string), `message` or `detail` (the same
+/// places js/event-source.js looks).
+fn server_message(text: &str) -> Option<String> {
+    let json = js_sys::JSON::parse(text).ok()?;
+    // Reflect.get throws on a primitive: no such field then.
+    let get = |value: &JsValue, key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
+    let text = |value: Option<JsValue>| value?.as_string().filter(|s| !s.is_empty());
+    let error = get(&json, "error");
+    text(error.as_ref().and_then(|e| get(e, "message")))
+        .or_else(|| text(error))
+        .or_else(|| text(get(&json, "message")))
+        .or_else(|| text(get(&json, "detail")))
 }
 
 fn invalid_header(name: &str) -> Error {
@@ -316,6 +389,7 @@ async fn send(
     method: String,
     url: String,
     last_event_id: Option<String>,
+    send_body: bool,
     signal: AbortSignal,
 ) -> Result<Response, Error> {
     let headers = Headers::new().map_err(|e| Error::InvalidRequest {
@@ -347,7 +421,7 @@ async fn send(
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(credentials(&spec));
     init.set_signal(Some(&signal));
-    match &spec.body {
+    match spec.body.as_ref().filter(|_| send_body) {
         Some(Body::Text(text)) => init.set_body(&JsValue::from_str(text)),
         Some(Body::Bytes(bytes)) => init.set_body(&Uint8Array::from(bytes.as_slice())),
         Some(Body::Js(value)) => init.set_body(value),

@@ -19,9 +19,10 @@
 mod builder;
 mod dispatch;
 mod driver;
-#[cfg(feature = "npm")]
+#[cfg(any(feature = "npm", feature = "npm-parser"))]
 mod exports;
 mod fetch;
+mod lifecycle;
 mod source;
 mod sys;
 mod timer;

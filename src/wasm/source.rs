@@ -81,6 +81,7 @@ impl EventSource {
                 body: None,
                 credentials: Credentials::SameOrigin,
                 fetch: None,
+                pause_when_hidden: false,
             },
             options: Options::default(),
         }

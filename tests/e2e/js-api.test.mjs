@@ -631,10 +631,222 @@ describe('extended options', () => {
     );
   });
 
+  test('resumeUrl: a cut POST resumes with a GET of the resume URL, without the body (MCP)', {
+    timeout: 20_000,
+  }, async () => {
+    await script('mcp-post', [
+      {
+        chunks: [{ text: 'retry: 10\nid: 1\ndata: a\n\n' }, { text: '', delay: 300 }],
+        end: 'destroy',
+      },
+    ]);
+    await script('mcp-resume', [{ chunks: [{ text: 'id: 2\ndata: b\n\n' }, END] }]);
+    const got = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          const got = [];
+          const es = new esw.EventSource(url, {
+            method: 'POST',
+            body: '{"jsonrpc":"2.0"}',
+            resumeUrl: url.replace('mcp-post', 'mcp-resume'),
+          });
+          es.onmessage = (e) => got.push(e.data);
+          es.addEventListener('end', () => resolve(got));
+        }),
+      'mcp-post',
+    );
+    assert.deepEqual(got, ['a', 'b']);
+    const posts = await requests('mcp-post');
+    const resumes = await requests('mcp-resume');
+    assert.deepEqual(
+      [...posts, ...resumes].map((r) => [r.method, r.body, r.headers['last-event-id'] ?? null]),
+      [
+        ['POST', '{"jsonrpc":"2.0"}', null],
+        ['GET', '', '1'],
+      ],
+    );
+  });
+
+  test('a refused response carries its body, parsed, and the server message (bounded in size and time)', {
+    timeout: 20_000,
+  }, async () => {
+    const openai = '{"error":{"message":"Incorrect API key provided: sk-***","type":"invalid_request_error"}}';
+    await script('body401', [
+      { status: 401, headers: { 'content-type': 'application/json' }, chunks: [{ text: openai }] },
+    ]);
+    await script('body500', [
+      { status: 500, headers: { 'content-type': 'text/plain' }, chunks: [{ text: 'x'.repeat(100_000) }] },
+    ]);
+    await script('body503', [
+      { status: 503, headers: { 'content-type': 'text/plain' }, chunks: [{ text: 'partial' }], end: 'hang' },
+    ]);
+    await script('body204', [{ status: 204 }]);
+    const r = await inPage(async (esw, url) => {
+      const failure = (key) =>
+        new Promise((resolve) => {
+          const started = performance.now();
+          const es = new esw.EventSource(url.replace('body401', key));
+          es.onerror = ({ error }) =>
+            resolve({
+              message: error.message,
+              status: error.status,
+              bodyLength: error.body?.length ?? null,
+              body: error.body?.slice(0, 10) ?? null,
+              json: error.json ?? null,
+              serverMessage: error.serverMessage ?? null,
+              ms: performance.now() - started,
+            });
+        });
+      return Promise.all(['body401', 'body500', 'body503', 'body204'].map(failure));
+    }, 'body401');
+    assert.deepEqual(r[0].json, JSON.parse(openai));
+    assert.equal(r[0].serverMessage, 'Incorrect API key provided: sk-***');
+    assert.equal(r[0].message, 'the server answered with HTTP status 401: Incorrect API key provided: sk-***');
+    assert.equal(r[1].bodyLength, 65_536, 'the body is cut at 64 KiB');
+    assert.equal(r[1].serverMessage, null);
+    assert.equal(r[1].message, 'the server answered with HTTP status 500');
+    assert.equal(r[2].body, 'partial', 'what arrived before the time limit');
+    assert.ok(r[2].ms >= 2900 && r[2].ms < 6000, `a body that hangs is read for 3 s (${r[2].ms} ms)`);
+    assert.deepEqual([r[3].status, r[3].body], [204, null]);
+  });
+
+  test('the page coming back (online, back/forward cache, visible) reconnects at once; pausing while hidden', {
+    timeout: 30_000,
+  }, async () => {
+    const first = { chunks: [{ text: 'id: 1\ndata: a\n\n' }] };
+    const rest = { chunks: [{ text: 'id: 2\ndata: b\n\n' }], end: 'hang' };
+    for (const key of ['online', 'pageshow', 'shown']) await script(key, [first, rest]);
+    await script('paused', [{ chunks: [{ text: 'id: 1\ndata: a\n\n' }], end: 'hang' }, rest]);
+    await script('post-hidden', [{ chunks: [{ text: 'data: a\n\n' }], end: 'hang' }]);
+    const r = await inPage(async (esw, url) => {
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const setHidden = (hidden) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+      const open = (key, init = {}) => {
+        const es = new esw.EventSource(url.replace('online', key), { retry: { initialDelay: 20_000 }, ...init });
+        es.got = [];
+        es.onmessage = (e) => es.got.push(e.data);
+        return es;
+      };
+      // Each waits 20 s to reconnect after its first response ends.
+      const online = open('online');
+      const pageshow = open('pageshow');
+      const shown = open('shown');
+      await sleep(500);
+      const waiting = [online, pageshow, shown].map((es) => es.readyState);
+      window.dispatchEvent(new Event('online'));
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      setHidden(false);
+      await sleep(500);
+      const back = [online, pageshow, shown].map((es) => [es.readyState, es.got.join()]);
+      for (const es of [online, pageshow, shown]) es.close();
+      // Pausing: opted in, a GET is cut while hidden and resumes when
+      // shown; a POST without event IDs is never paused.
+      const paused = open('paused', { pauseWhenHidden: true });
+      const post = open('post-hidden', { pauseWhenHidden: true, method: 'POST', body: 'x' });
+      await sleep(300);
+      setHidden(true);
+      await sleep(300);
+      const hidden = [paused.readyState, post.readyState];
+      setHidden(false);
+      await sleep(500);
+      const after = [paused.readyState, paused.got.join(), post.readyState];
+      paused.close();
+      post.close();
+      delete document.hidden;
+      return { waiting, back, hidden, after };
+    }, 'online');
+    assert.deepEqual(r.waiting, [0, 0, 0]);
+    assert.deepEqual(r.back, [
+      [1, 'a,b'],
+      [1, 'a,b'],
+      [1, 'a,b'],
+    ]);
+    for (const key of ['online', 'pageshow', 'shown']) {
+      const got = await requests(key);
+      assert.deepEqual(
+        got.map((q) => q.headers['last-event-id'] ?? null),
+        [null, '1'],
+        `${key}: one reconnect, from the last event ID`,
+      );
+    }
+    assert.deepEqual(r.hidden, [0, 1]);
+    assert.deepEqual(r.after, [1, 'a,b', 1]);
+    assert.equal(await clientClosed('paused'), true, 'the paused request was aborted');
+    assert.deepEqual(
+      (await requests('paused')).map((q) => q.headers['last-event-id'] ?? null),
+      [null, '1'],
+    );
+    assert.equal((await requests('post-hidden')).length, 1);
+  });
+
+  test('for await: every event until the end event; a final error is thrown; leaving closes; backpressure', {
+    timeout: 30_000,
+  }, async () => {
+    await script('iter', [
+      { chunks: [{ text: 'data: a\n\nevent: tick\ndata: b\n\n' }, END, { text: 'data: never\n\n' }], end: 'hang' },
+    ]);
+    await script('iter-fail', [{ chunks: [{ text: 'data: a\n\n' }] }]);
+    await script('iter-break', [{ chunks: [{ text: 'data: a\n\ndata: b\n\n' }], end: 'hang' }]);
+    await script('iter-slow', [
+      { chunks: [{ text: 'data: x\n\n', delay: 5, repeat: 200 }, { text: 'event: end\ndata: \n\n' }], end: 'hang' },
+    ]);
+    const r = await inPage(async (esw, url) => {
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const events = [];
+      const es = new esw.EventSource(url);
+      for await (const e of es) events.push([e.type, e.data, e.lastEventId]);
+      const ended = es.readyState;
+      // A POST whose stream ends is not sent again: the loop throws.
+      let thrown = null;
+      const got = [];
+      try {
+        for await (const e of new esw.EventSource(url.replace('iter', 'iter-fail'), { method: 'POST', body: 'x' }))
+          got.push(e.data);
+      } catch (error) {
+        thrown = [error.name, error.type, error.cause?.type];
+      }
+      // Leaving the loop closes the source.
+      const left = new esw.EventSource(url.replace('iter', 'iter-break'));
+      for await (const e of left) if (e.data === 'a') break;
+      // A slow loop: the body is not read while it is 5 events behind.
+      const slow = new esw.EventSource(url.replace('iter', 'iter-slow'), { maxBufferedEvents: 5 });
+      let parsed = 0;
+      slow.onmessage = () => parsed++;
+      let seen = 0;
+      let parsedWhileSlow = 0;
+      for await (const e of slow) {
+        if (e.type === 'message') seen++;
+        if (seen === 1) {
+          await sleep(1500);
+          parsedWhileSlow = parsed;
+        }
+      }
+      return { events, ended, thrown, got, leftState: left.readyState, seen, parsedWhileSlow, parsed };
+    }, 'iter');
+    assert.deepEqual(r.events, [
+      ['message', 'a', ''],
+      ['tick', 'b', ''],
+      ['end', 'bye', ''],
+    ]);
+    assert.equal(r.ended, 2);
+    assert.deepEqual(r.got, ['a']);
+    assert.deepEqual(r.thrown, ['SseError', 'not-resent', 'stream-ended']);
+    assert.equal(r.leftState, 2);
+    assert.equal(await clientClosed('iter-break'), true);
+    assert.equal(r.seen, 200, 'every event, none dropped');
+    assert.equal(r.parsed, 200);
+    // 200 events arrive over 1 s; held back, the source read only what was
+    // in flight when the loop fell 5 behind.
+    assert.ok(r.parsedWhileSlow < 50, `read on while the loop was behind: ${r.parsedWhileSlow} events`);
+  });
+
   test('createParser: the parser alone, fed split bytes and strings', { timeout: 20_000 }, async () => {
     const r = await page.evaluate(() => {
       const out = [];
-      const parser = window.esw.createParser({
+      const parser = window.eswParser.createParser({
         onEvent: (e) => out.push(['event', e.type, e.data, e.lastEventId]),
         onRetry: (ms) => out.push(['retry', ms]),
         onComment: (c) => out.push(['comment', c]),
@@ -654,6 +866,10 @@ describe('extended options', () => {
       } catch (e) {
         out.push(['error', e.name, e.type, e.limit]);
       }
+      // reset(): new again, the error and the last event ID gone.
+      parser.reset();
+      out.push(['reset', parser.lastEventId]);
+      parser.feed('data: again\n\n');
       return out;
     });
     assert.deepEqual(r, [
@@ -663,6 +879,8 @@ describe('extended options', () => {
       ['event', 'message', 'a\n', '1'],
       ['lastEventId', '1'],
       ['error', 'ParseError', 'line-too-long', 64],
+      ['reset', ''],
+      ['event', 'message', 'again', ''],
     ]);
   });
 
@@ -671,7 +889,7 @@ describe('extended options', () => {
   }, async () => {
     const r = await page.evaluate(() => {
       const out = [];
-      const parser = window.esw.createParser({
+      const parser = window.eswParser.createParser({
         onEvent: (e) => out.push([e.type, e.data, e.lastEventId]),
         onComment: (c) => out.push(['comment', c]),
       });
@@ -704,7 +922,7 @@ describe('extended options', () => {
   }, async () => {
     const r = await page.evaluate(() => {
       const out = [];
-      const parser = window.esw.createParser({
+      const parser = window.eswParser.createParser({
         onEvent: (e) => out.push([e.type, e.data, e.lastEventId]),
         onComment: (c) => out.push(['comment', c]),
       });

@@ -20,3 +20,29 @@ export function sleep(ms) {
 export async function getChaosStats(base, key) {
   return JSON.stringify(await (await fetch(`${base}/chaos-stats/${key}`)).json());
 }
+
+// The page's lifecycle, as the browser reports it: back online, restored
+// from the back/forward cache, shown or hidden (document.hidden is
+// overridden on the document, then the event fired).
+export function pageEvent(kind) {
+  if (kind === 'online') globalThis.dispatchEvent(new Event('online'));
+  else if (kind === 'pageshow') globalThis.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+  else {
+    const hidden = kind === 'hidden';
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    document.dispatchEvent(new Event('visibilitychange'));
+    if (!hidden) delete document.hidden;
+  }
+}
+
+export async function getLlmRequests(base, run) {
+  return (await fetch(`${base}/llm-requests/${run}`)).json();
+}
+
+// The token an event of `api` carries, or '' (tests/server/llm.mjs).
+export function llmToken(api, type, data) {
+  if (api === 'openai-chat')
+    return type === 'message' && data !== '[DONE]' ? (JSON.parse(data).choices[0].delta.content ?? '') : '';
+  if (api === 'openai-responses') return type === 'response.output_text.delta' ? JSON.parse(data).delta : '';
+  return type === 'content_block_delta' ? JSON.parse(data).delta.text : '';
+}

@@ -28,6 +28,10 @@
 //                         cut, refused and stalled at random (seeded).
 //   GET  /chaos-stats/<key>  what the chaos stream did, as JSON.
 //
+//   POST /llm/<api>/<run>, GET /llm-resume/<run>, GET /llm-requests/<run>:
+//                         token streams in the shapes of three LLM APIs
+//                         (tests/server/llm.mjs).
+//
 // A response: { status = 200, headers = { 'content-type': 'text/event-stream' },
 //   chunks: [{ text | bytes (array of numbers), delay (ms before it),
 //              repeat (times to send it; 'forever': until the client goes) }],
@@ -45,6 +49,7 @@
 // Usage: node sse-test-server.mjs [port]  (prints "listening <url>")
 import { createServer } from 'node:http';
 import { chaosStats, serveChaos } from './chaos.mjs';
+import { serveLlm } from './llm.mjs';
 
 const keys = new Map();
 const entry = (key) => {
@@ -135,7 +140,7 @@ async function serve(key, req, res) {
 export function startTestServer(port = 0) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
-    const [, kind, key] = url.pathname.split('/');
+    const [, kind, key, ...more] = url.pathname.split('/');
     const mode = kind === 'sse' ? entry(key).cors : 'full';
     cors(req, res, mode);
     if (req.method === 'OPTIONS') {
@@ -159,6 +164,8 @@ export function startTestServer(port = 0) {
         await serve(key, req, res);
       } else if (kind === 'chaos') {
         await serveChaos(key, req, res);
+      } else if (await serveLlm(req, res, kind, [key, ...more])) {
+        // done
       } else if (kind === 'chaos-stats') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(chaosStats(key)));

@@ -3,7 +3,8 @@
 // assignable to what its declaration promises. Nothing here runs.
 import type * as Declared from '../../js/index.js';
 import * as eventSource from '../../js/event-source.js';
-import * as parser from '../../js/parser.js';
+import * as parser from '../../js/create-parser.js';
+import type * as DeclaredParser from '../../js/parser.js';
 import * as parserStream from '../../js/parser-stream.js';
 import type * as DeclaredStream from '../../js/stream.js';
 // js/llm.js is type-checked itself (tsconfig.json); a module with a .d.ts
@@ -41,7 +42,8 @@ export const ReconnectEvent: Widened<typeof Declared.ReconnectEvent, 'type'> = e
 export const DecodeError: typeof Declared.DecodeError = eventSource.DecodeError;
 export const DecodeErrorEvent: Widened<typeof Declared.DecodeErrorEvent, 'type'> = eventSource.DecodeErrorEvent;
 export const init: typeof Declared.init = eventSource.init;
-export const createParser: typeof Declared.createParser = parser.createParser;
+export const createParser: typeof DeclaredParser.createParser = parser.createParser;
+export const initParser: typeof DeclaredParser.init = parser.init;
 export const EventStreamParser: typeof DeclaredStream.EventStreamParser = parserStream.EventStreamParser;
 // Each preset is a valid `endEvent`.
 export const presets: NonNullable<Declared.EventSourceInit['endEvent']>[] = [

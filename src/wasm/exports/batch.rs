@@ -1,9 +1,6 @@
 //! `MessageBatch`: events on their way to JavaScript, one crossing per run.
 
-use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
-
-use super::{push_record, NoticeKind};
 
 /// The marks in a batch's lengths, for js/batch.js.
 #[wasm_bindgen]
@@ -154,12 +151,13 @@ impl MessageBatch {
 
     /// Appends the batch, if any, to a `drain` array as a messages record
     /// (text, and a copy of the lengths); empties it.
+    #[cfg(feature = "npm")]
     #[inline(never)]
-    pub(super) fn flush_into(&mut self, out: &Array) {
+    pub(super) fn flush_into(&mut self, out: &js_sys::Array) {
         if !self.is_empty() {
             let text = self.finish();
             let lengths = js_sys::Uint32Array::from(self.lengths.as_slice());
-            push_record(out, NoticeKind::Messages, text, lengths.into());
+            super::push_record(out, super::NoticeKind::Messages, text, lengths.into());
             self.clear();
         }
     }
@@ -167,7 +165,8 @@ impl MessageBatch {
     /// Hands the batch, if any, to `onMessages(text, at, count)`, the
     /// lengths being the `count` 32-bit words at word `at` of the module's
     /// memory, valid for the call (no copy); empties it.
-    pub(super) fn flush(&mut self, on_messages: &Function) -> Result<(), JsValue> {
+    #[cfg(feature = "npm-parser")]
+    pub(super) fn flush(&mut self, on_messages: &js_sys::Function) -> Result<(), JsValue> {
         if self.is_empty() {
             return Ok(());
         }

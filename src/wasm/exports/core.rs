@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::batch::MessageBatch;
 use super::{push_record, FetchFailure, IoKind, NoticeKind};
 use crate::connection::{retry_after_ms, Connection, Io, Notice, Options, ACCEPT};
-use crate::error::Error;
+use crate::error::{Error, ErrorBody};
 use crate::parser::{ItemRef, ParseError};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -34,6 +34,8 @@ export interface CoreOptions {
   lastEventIdParam?: string | null;
   method?: string | null;
   hasBody?: boolean;
+  /** Absolute. */
+  resumeUrl?: string | null;
   resend?: boolean;
 }
 "#;
@@ -84,8 +86,9 @@ fn options(object: &JsValue) -> Options {
     .map(|key| number(&retry, key));
     let [idle, line, event] =
         ["idleTimeout", "maxLineLength", "maxEventLength"].map(|key| number(object, key));
-    let [last_event_id, param, method] =
-        ["lastEventId", "lastEventIdParam", "method"].map(|key| get(object, key).as_string());
+    let [last_event_id, param, method, resume_url] =
+        ["lastEventId", "lastEventIdParam", "method", "resumeUrl"]
+            .map(|key| get(object, key).as_string());
     let mut options = Options::default();
     let r = &mut options.retry;
     let millis = |value: Option<f64>, default: u64| value.map_or(default, ms);
@@ -99,6 +102,7 @@ fn options(object: &JsValue) -> Options {
     options.idle_timeout_ms = idle.map(ms);
     options.last_event_id = last_event_id.unwrap_or_default();
     options.last_event_id_param = param;
+    options.resume_url = resume_url;
     options.has_body = get(object, "hasBody").is_truthy();
     options.resend = get(object, "resend").is_truthy();
     if let Some(method) = method {
@@ -146,6 +150,8 @@ pub struct SseCore {
     url: String,
     fetch_url: String,
     fetch_header: Option<String>,
+    fetch_method: String,
+    fetch_body: bool,
     /// What `drain` returns next, in order (see there).
     out: Array,
     /// Events on their way into `out`.
@@ -167,14 +173,24 @@ impl SseCore {
             url,
             fetch_url: String::new(),
             fetch_header: None,
+            fetch_method: String::new(),
+            fetch_body: false,
             out: Array::new(),
             batch: MessageBatch::default(),
         }
     }
 
+    /// Whether a response opens the stream (`connection::opens`); the body
+    /// of any other is read for its error, and passed to `on_response`.
+    pub fn opens(status: u16, content_type: Option<String>) -> bool {
+        crate::connection::opens(status, content_type.as_deref())
+    }
+
     /// The response's head: status, and the `Content-Type` and
     /// `Retry-After` headers as received (`undefined` if absent);
-    /// `wall_clock` is `Date.now()`, for a `Retry-After` date.
+    /// `wall_clock` is `Date.now()`, for a `Retry-After` date. `body` is
+    /// the start of the body of a response that does not open, as text
+    /// (js/connection.js finds the server's message in it).
     pub fn on_response(
         &mut self,
         now: f64,
@@ -182,10 +198,16 @@ impl SseCore {
         content_type: Option<String>,
         retry_after: Option<String>,
         wall_clock: f64,
+        body: Option<String>,
     ) {
         let retry_after = retry_after.and_then(|v| retry_after_ms(&v, ms(wall_clock)));
-        self.core
-            .on_response(ms(now), status, content_type.as_deref(), retry_after);
+        self.core.on_response_with_body(
+            ms(now),
+            status,
+            content_type.as_deref(),
+            retry_after,
+            body.map(|text| ErrorBody::new(text, None)),
+        );
     }
 
     /// A chunk of the body. Its events go straight from the parser into
@@ -237,6 +259,18 @@ impl SseCore {
         self.core.on_timer(ms(now));
     }
 
+    /// The page came back (online, restored, visible): a waiting reconnect
+    /// happens now, a paused one resumes.
+    pub fn wake(&mut self, now: f64) {
+        self.core.wake(ms(now));
+    }
+
+    /// The page is hidden and the caller opted in to pausing; false if the
+    /// stream could not be resumed and goes on.
+    pub fn pause(&mut self) -> bool {
+        self.core.pause()
+    }
+
     /// Closes for good (silently).
     pub fn close(&mut self) {
         self.core.close();
@@ -248,6 +282,8 @@ impl SseCore {
             None => IoKind::None,
             Some(Io::Fetch { last_event_id }) => {
                 let head = self.core.request_head(&self.url, &last_event_id);
+                self.fetch_method = head.method.to_owned();
+                self.fetch_body = head.send_body;
                 self.fetch_url = head.url.into_owned();
                 self.fetch_header = head.last_event_id_header;
                 IoKind::Fetch
@@ -257,14 +293,15 @@ impl SseCore {
         }
     }
 
-    /// The request `poll_io` asked for: `[method, url, headers, lastEventId]`,
-    /// `headers` being the `[name, value]` pairs every request starts with
-    /// (the caller's own headers are set after them, and may replace them)
-    /// and `lastEventId` the `Last-Event-ID` value (already encoded for
-    /// `Headers`; set last) or undefined.
+    /// The request `poll_io` asked for: `[method, url, headers, lastEventId,
+    /// sendBody]`, `headers` being the `[name, value]` pairs every request
+    /// starts with (the caller's own headers are set after them, and may
+    /// replace them), `lastEventId` the `Last-Event-ID` value (already
+    /// encoded for `Headers`; set last) or undefined, and `sendBody`
+    /// whether the caller's body goes with it (not to the resume URL).
     #[wasm_bindgen(
         getter,
-        unchecked_return_type = "[method: string, url: string, headers: [string, string][], lastEventId: string | undefined]"
+        unchecked_return_type = "[method: string, url: string, headers: [string, string][], lastEventId: string | undefined, sendBody: boolean]"
     )]
     pub fn request(&self) -> Array {
         let accept = Array::of2(&"Accept".into(), &ACCEPT.into());
@@ -272,11 +309,12 @@ impl SseCore {
             .fetch_header
             .as_deref()
             .map_or(JsValue::UNDEFINED, JsValue::from_str);
-        Array::of4(
-            &self.core.options().method.as_str().into(),
+        Array::of5(
+            &self.fetch_method.as_str().into(),
             &self.fetch_url.as_str().into(),
             &Array::of1(&accept),
             &id,
+            &self.fetch_body.into(),
         )
     }
 
@@ -334,23 +372,32 @@ impl SseCore {
     }
 }
 
+/// A refused response's body, as `body` (its text).
+fn set_body(set: &impl Fn(&str, JsValue), body: &Option<Box<ErrorBody>>) {
+    if let Some(body) = body {
+        set("body", body.text.as_str().into());
+    }
+}
+
 fn error_object(error: &Error) -> JsValue {
     let object = Object::new();
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&object, &k.into(), &v);
     };
     let kind = match error {
-        Error::HttpStatus { status } => {
+        Error::HttpStatus { status, body } => {
             set("status", (*status).into());
+            set_body(&set, body);
             "http-status"
         }
-        Error::ContentType { content_type } => {
+        Error::ContentType { content_type, body } => {
             set(
                 "contentType",
                 content_type
                     .as_deref()
                     .map_or(JsValue::NULL, JsValue::from_str),
             );
+            set_body(&set, body);
             "content-type"
         }
         Error::Network { .. } => "network",

@@ -1,7 +1,9 @@
 //! The `#[wasm_bindgen]` exports the JavaScript package is built on: the
-//! parser ([`StreamParser`](parser::StreamParser), for `createParser`) and
-//! the connection core ([`SseCore`](core::SseCore), for the `EventSource`
-//! class), and the kinds and batches that cross with them.
+//! connection core ([`SseCore`](core::SseCore), for the `EventSource`
+//! class; feature `npm`) and the parser alone
+//! ([`StreamParser`](parser::StreamParser), for `createParser`; feature
+//! `npm-parser`), each in its own module of the package, and the kinds and
+//! batches that cross with them.
 //!
 //! Every kind that crosses is a `#[wasm_bindgen]` enum here, which the
 //! JavaScript imports by name from the generated module; the options cross
@@ -9,10 +11,11 @@
 //! the code that reads it, and `tsc --checkJs` holds js/ to it.
 
 mod batch;
+#[cfg(feature = "npm")]
 mod core;
+#[cfg(feature = "npm-parser")]
 mod parser;
 
-use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 /// The kinds of what the core and the parser say: the records
@@ -35,6 +38,7 @@ pub enum NoticeKind {
 }
 
 /// What `SseCore.poll_io()` asks JavaScript to do.
+#[cfg(feature = "npm")]
 #[wasm_bindgen]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IoKind {
@@ -49,6 +53,7 @@ pub enum IoKind {
 }
 
 /// How a request failed, for `SseCore.on_fetch_error()`.
+#[cfg(feature = "npm")]
 #[wasm_bindgen]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FetchFailure {
@@ -63,7 +68,8 @@ pub enum FetchFailure {
 }
 
 /// Appends one `kind, a, b` record to a `drain` array.
-fn push_record(out: &Array, kind: NoticeKind, a: JsValue, b: JsValue) {
+#[cfg(feature = "npm")]
+fn push_record(out: &js_sys::Array, kind: NoticeKind, a: JsValue, b: JsValue) {
     out.push(&(kind as u32).into());
     out.push(&a);
     out.push(&b);

@@ -105,11 +105,6 @@ impl StreamParser {
         self.parser.finish();
     }
 
-    /// Back to new: clears the last event ID and a limit error too.
-    pub fn reset(&mut self) {
-        self.parser.reset();
-    }
-
     /// The last event ID, to send as `Last-Event-ID` when reconnecting.
     #[wasm_bindgen(getter, js_name = lastEventId)]
     pub fn last_event_id(&self) -> String {
