@@ -30,7 +30,7 @@ before(async () => {
   browser = await launchChromium();
   page = await browser.context.newPage();
   page.on('request', (r) => {
-    if (r.url().endsWith('/api/chat') && r.method() === 'POST') chatRequests.push(r.url());
+    if (/\/v1\/(chat\/completions|messages)$/.test(r.url()) && r.method() === 'POST') chatRequests.push(r.url());
   });
   await page.goto(`${origin}/react/`);
 });
@@ -74,14 +74,31 @@ test('dropped connections resume from Last-Event-ID: nothing lost, nothing repea
   assert.equal(await text('gaps'), '0 / 0');
 });
 
-test('the chat streams tokens and stops at the end event, with no reconnect', { timeout: 30_000 }, async () => {
-  await page.getByTestId('prompt').fill('Why SSE?');
-  await page.getByTestId('send').click();
-  await waitFor(() => document.querySelector('[data-testid=chat-status]')?.textContent.startsWith('done'));
-  assert.match(await text('answer'), /^You asked: "Why SSE\?"\. Here is a streamed answer/);
-  assert.match(await text('chat-status'), /^done: \d+ tokens/);
-  await page.waitForTimeout(2500); // longer than the reconnect delay
-  assert.equal(chatRequests.length, 1, 'one POST, no reconnect after the end event');
+test('the chat streams in the OpenAI and the Anthropic formats, each ended by its preset, one request each', {
+  timeout: 40_000,
+}, async () => {
+  for (const [api, path, format, end] of [
+    ['openai', '/v1/chat/completions', 'OpenAI Chat Completions', 'data: \\[DONE\\]'],
+    ['anthropic', '/v1/messages', 'Anthropic Messages', 'event: message_stop'],
+  ]) {
+    chatRequests.length = 0;
+    await page.getByTestId('api').selectOption(api);
+    await page.getByTestId('prompt').fill('Why SSE?');
+    await page.getByTestId('send').click();
+    await waitFor(
+      (format) =>
+        document.querySelector('[data-testid=chat-status]')?.textContent.startsWith('done') &&
+        document.querySelector('[data-testid=answer]')?.textContent.includes(format),
+      format,
+    );
+    assert.match(
+      await text('answer'),
+      new RegExp(`^You asked: "Why SSE\\?"\\. Here is a streamed answer in the ${format} format`),
+    );
+    assert.match(await text('chat-status'), new RegExp(`^done: \\d+ tokens; ${end} ended the stream`));
+    await page.waitForTimeout(2500); // longer than a reconnect delay
+    assert.deepEqual(chatRequests, [`${origin}${path}`], 'one POST, nothing sent again');
+  }
 });
 
 test('a 503 phase backs off and recovers, without gaps', { timeout: 40_000 }, async () => {

@@ -6,6 +6,11 @@ let refreshes = 0;
 const listeners = new Set<(n: number) => void>();
 
 export async function authHeaders(): Promise<Record<string, string>> {
+  return { Authorization: `Bearer ${await authToken()}` };
+}
+
+/** The current token, fetched again when it is about to expire. */
+export async function authToken(): Promise<string> {
   if (!token || Date.now() > token.expires - 1000) {
     const res = await fetch('/api/login', { method: 'POST' });
     if (!res.ok) throw new Error(`login failed: ${res.status}`);
@@ -14,7 +19,7 @@ export async function authHeaders(): Promise<Record<string, string>> {
     refreshes++;
     for (const f of listeners) f(refreshes);
   }
-  return { Authorization: `Bearer ${token.value}` };
+  return token.value;
 }
 
 export function onTokenRefresh(f: (n: number) => void): () => void {

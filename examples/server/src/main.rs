@@ -6,8 +6,12 @@
 //!   `tick` events with ids, a replay buffer that honours `Last-Event-ID`,
 //!   `retry: 2000` and heartbeat comments. The stream ends when its token
 //!   expires, so the client must reconnect with a fresh one.
-//! - `POST /api/chat` (bearer token, JSON `{"prompt": …}`): an LLM-style
-//!   stream of `token` events, finished by `event: end`.
+//! - `POST /v1/chat/completions` (bearer token) and `POST /v1/messages`
+//!   (the token as `x-api-key`): an LLM-style answer streamed in the format
+//!   of OpenAI Chat Completions (`data: {chunk}` … `data: [DONE]`) or of
+//!   Anthropic Messages (`message_start` … `message_stop`), each with that
+//!   API's error body on a bad key. Neither sends `event: end`: the client
+//!   ends the stream with the API's preset.
 //! - `POST /api/control/drop` cuts every feed connection mid-stream;
 //!   `POST /api/control/fail` (JSON `{"seconds": n}`) answers the feed with
 //!   503 and `Retry-After` for a while.
@@ -94,7 +98,8 @@ async fn main() -> io::Result<()> {
         .route("/", get(|| async { Redirect::temporary("/react/") }))
         .route("/api/login", post(login))
         .route("/api/feed", get(feed))
-        .route("/api/chat", post(chat))
+        .route("/v1/chat/completions", post(openai_chat))
+        .route("/v1/messages", post(anthropic_messages))
         .route("/api/control/drop", post(drop_connections))
         .route("/api/control/fail", post(fail_for))
         .nest_service(
@@ -291,41 +296,129 @@ async fn feed(State(state): State<Shared>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
+/// The body of a chat request, in either API's format (both have
+/// `messages` of `{role, content}`; the demo's content is a string).
 #[derive(Deserialize)]
-struct Prompt {
-    prompt: String,
+struct ChatRequest {
+    messages: Vec<ChatMessage>,
 }
 
-async fn chat(
+#[derive(Deserialize)]
+struct ChatMessage {
+    content: String,
+}
+
+/// The answer to the last message, as tokens (words with their spaces).
+fn answer_tokens(request: &ChatRequest, format: &str) -> Vec<String> {
+    let prompt = request.messages.last().map_or("", |m| m.content.trim());
+    let answer = format!(
+        "You asked: \"{prompt}\". Here is a streamed answer in the {format} format, one \
+         token at a time. The API sends no end event of ours: the client's preset for it \
+         ends the stream, so the prompt is never sent twice."
+    );
+    answer.split_inclusive(' ').map(str::to_owned).collect()
+}
+
+/// `events` one by one, 60 ms apart, as an SSE response.
+fn token_stream(events: Vec<Event>) -> Response {
+    let events = stream::iter(events).then(|event| async move {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        Ok::<_, Infallible>(event)
+    });
+    Sse::new(events).into_response()
+}
+
+/// OpenAI Chat Completions: `data: {chunk}` per token, then `data: [DONE]`.
+async fn openai_chat(
     State(state): State<Shared>,
     headers: HeaderMap,
-    Json(prompt): Json<Prompt>,
+    Json(request): Json<ChatRequest>,
 ) -> Response {
     if authorize(&state, &headers).is_none() {
-        return unauthorized();
+        let error = serde_json::json!({ "error": {
+            "message": "Incorrect API key provided. Log in again for a fresh token.",
+            "type": "invalid_request_error", "param": null, "code": "invalid_api_key" } });
+        return (StatusCode::UNAUTHORIZED, Json(error)).into_response();
     }
-    let answer = format!(
-        "You asked: \"{}\". Here is a streamed answer, one token at a time, \
-         ending with an explicit end event so the client stops instead of reconnecting.",
-        prompt.prompt.trim()
-    );
-    let words: Vec<String> = answer.split_inclusive(' ').map(str::to_owned).collect();
-    let count = words.len();
-    let tokens = stream::iter(words.into_iter().enumerate()).then(|(i, word)| async move {
-        tokio::time::sleep(Duration::from_millis(60)).await;
-        Ok::<_, Infallible>(
-            Event::default()
-                .event("token")
-                .id(format!("t{i}"))
-                .data(serde_json::json!({ "index": i, "text": word }).to_string()),
+    let chunk = |delta: serde_json::Value, finish: Option<&str>| {
+        Event::default().data(
+            serde_json::json!({
+                "id": "chatcmpl-demo", "object": "chat.completion.chunk", "created": 1764460800u64,
+                "model": "demo", "choices": [{ "index": 0, "delta": delta, "finish_reason": finish }]
+            })
+            .to_string(),
         )
-    });
-    let end = stream::once(async move {
-        Ok(Event::default()
-            .event("end")
-            .data(serde_json::json!({ "tokens": count }).to_string()))
-    });
-    Sse::new(tokens.chain(end)).into_response()
+    };
+    let mut events = vec![chunk(
+        serde_json::json!({ "role": "assistant", "content": "" }),
+        None,
+    )];
+    for token in answer_tokens(&request, "OpenAI Chat Completions") {
+        events.push(chunk(serde_json::json!({ "content": token }), None));
+    }
+    events.push(chunk(serde_json::json!({}), Some("stop")));
+    events.push(Event::default().data("[DONE]"));
+    token_stream(events)
+}
+
+/// Anthropic Messages: `message_start`, a text block of
+/// `content_block_delta`s, `message_delta`, `message_stop`.
+async fn anthropic_messages(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(request): Json<ChatRequest>,
+) -> Response {
+    // Anthropic's key header; the demo's token is the key.
+    let mut as_bearer = HeaderMap::new();
+    if let Some(key) = headers.get("x-api-key").and_then(|k| k.to_str().ok()) {
+        if let Ok(value) = HeaderValue::from_str(&format!("Bearer {key}")) {
+            as_bearer.insert(header::AUTHORIZATION, value);
+        }
+    }
+    if authorize(&state, &as_bearer).is_none() {
+        let error = serde_json::json!({ "type": "error", "error": {
+            "type": "authentication_error", "message": "invalid x-api-key" } });
+        return (StatusCode::UNAUTHORIZED, Json(error)).into_response();
+    }
+    let event =
+        |kind: &str, data: serde_json::Value| Event::default().event(kind).data(data.to_string());
+    let tokens = answer_tokens(&request, "Anthropic Messages");
+    let mut events = vec![
+        event(
+            "message_start",
+            serde_json::json!({ "type": "message_start", "message": {
+            "id": "msg_demo", "type": "message", "role": "assistant", "content": [], "model": "demo",
+            "stop_reason": null, "usage": { "input_tokens": 10, "output_tokens": 1 } } }),
+        ),
+        event(
+            "content_block_start",
+            serde_json::json!({ "type": "content_block_start", "index": 0,
+            "content_block": { "type": "text", "text": "" } }),
+        ),
+        event("ping", serde_json::json!({ "type": "ping" })),
+    ];
+    let count = tokens.len();
+    for text in tokens {
+        events.push(event(
+            "content_block_delta",
+            serde_json::json!({ "type": "content_block_delta",
+            "index": 0, "delta": { "type": "text_delta", "text": text } }),
+        ));
+    }
+    events.push(event(
+        "content_block_stop",
+        serde_json::json!({ "type": "content_block_stop", "index": 0 }),
+    ));
+    events.push(event(
+        "message_delta",
+        serde_json::json!({ "type": "message_delta",
+        "delta": { "stop_reason": "end_turn" }, "usage": { "output_tokens": count } }),
+    ));
+    events.push(event(
+        "message_stop",
+        serde_json::json!({ "type": "message_stop" }),
+    ));
+    token_stream(events)
 }
 
 async fn drop_connections(State(state): State<Shared>) -> StatusCode {
