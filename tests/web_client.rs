@@ -1059,16 +1059,19 @@ fn errors(seen: &[Notice]) -> Vec<(&Error, Option<u64>)> {
 
 #[wasm_bindgen_test]
 async fn llm_streams_in_three_api_shapes() {
+    // The server counts requests per run, across browsers (npm test runs
+    // this suite in Chromium, then in Firefox, against one server).
+    let nonce = js_sys::Math::random().to_bits();
     for api in ["openai-chat", "openai-responses", "anthropic"] {
         // A clean answer: every token once, the preset ends it, one request.
-        let run = format!("rust-{api}-clean");
+        let run = format!("rust-{api}-clean-{nonce}");
         let (tokens, seen) = llm_answer(api, &run, "clean", "sk-test", |b| b).await;
         assert_eq!(tokens, ANSWER, "{api}");
         assert!(errors(&seen).is_empty(), "{api}: {seen:?}");
         assert_eq!(llm_requests(&run).await.len(), 1);
 
         // Cut mid-answer: the tokens so far, once, and not sent again.
-        let run = format!("rust-{api}-cut");
+        let run = format!("rust-{api}-cut-{nonce}");
         let (tokens, seen) = llm_answer(api, &run, "cut", "sk-test", |b| b).await;
         assert_eq!(
             tokens.split_inclusive(' ').count(),
@@ -1084,7 +1087,7 @@ async fn llm_streams_in_three_api_shapes() {
         assert_eq!(llm_requests(&run).await.len(), 1);
 
         // A wrong key: the provider's message in the error.
-        let run = format!("rust-{api}-401");
+        let run = format!("rust-{api}-401-{nonce}");
         let (_, seen) = llm_answer(api, &run, "clean", "sk-bad", |b| b).await;
         let [(
             Error::HttpStatus {
@@ -1110,7 +1113,7 @@ async fn llm_streams_in_three_api_shapes() {
         assert!(!errors(&seen)[0].0.to_string().contains("sk-test"));
 
         // 429 with Retry-After, retried when listed: then one answer.
-        let run = format!("rust-{api}-429");
+        let run = format!("rust-{api}-429-{nonce}");
         let (tokens, seen) =
             llm_answer(api, &run, "429", "sk-test", |b| b.retry_statuses([429])).await;
         assert_eq!(tokens, ANSWER, "{api}");
@@ -1133,7 +1136,7 @@ async fn llm_streams_in_three_api_shapes() {
 
         // Resumable (event IDs): cut, resumed with Last-Event-ID, no token
         // repeated or lost.
-        let run = format!("rust-{api}-resume");
+        let run = format!("rust-{api}-resume-{nonce}");
         let (tokens, _) =
             llm_answer(api, &run, "resumable", "sk-test", |b| b.retry(fast_retry())).await;
         assert_eq!(tokens, ANSWER, "{api}");
