@@ -192,6 +192,9 @@ export class EventSource extends EventTarget {
     }
     this.#url = parsed.href;
     this.#init = options ?? {};
+    if (typeof (this.#init.fetch ?? globalThis.fetch) !== 'function') {
+      throw new TypeError("Failed to construct 'EventSource': this runtime has no fetch(); pass the `fetch` option");
+    }
     this.#withCredentials = Boolean(this.#init.withCredentials);
     this.#lastEventId = this.#init.lastEventId ?? '';
     const signal = this.#init.signal;

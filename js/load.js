@@ -5,13 +5,19 @@
 
 /**
  * The module compiled from `source`: a compiled module; a `Response`;
- * bytes; or a URL, string or `Request` to fetch.
+ * bytes; or a URL, string or `Request` to fetch (a `file:` URL is read
+ * from disk in Node).
  * @param {import('./index.js').ModuleSource} source
  * @returns {Promise<WebAssembly.Module>}
  */
 async function compile(source) {
   if (source instanceof WebAssembly.Module) return source;
-  if (typeof source === 'string' || source instanceof URL || source instanceof Request) source = fetch(source);
+  // Node's fetch() cannot read a file: URL (the module's own, by default):
+  // read it from disk. process.getBuiltinModule (Node 20.16+) needs no
+  // import, so bundlers see nothing of Node here.
+  const fs = source instanceof URL && source.protocol === 'file:' && globalThis.process?.getBuiltinModule?.('fs');
+  if (fs) source = fs.promises.readFile(source);
+  else if (typeof source === 'string' || source instanceof URL || source instanceof Request) source = fetch(source);
   source = await source;
   if (!(source instanceof Response)) return WebAssembly.compile(/** @type {BufferSource} */ (source));
   if (!source.ok) throw new Error(`HTTP status ${source.status} for ${source.url}`);

@@ -1,0 +1,70 @@
+// The packed tarball in a Node app (Node 20.16+): the class, typed
+// listeners, `for await`, createParser and the TransformStream receive
+// events from a real local server, with no configuration (the package
+// reads its WebAssembly from disk); importing fetches nothing; without
+// fetch(), constructing a source says so.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startTestServer } from '../server/sse-test-server.mjs';
+import { stop } from './static.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const app = join(root, 'target/node-app');
+const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+let sse;
+
+before(async () => {
+  execFileSync('node', ['scripts/build-package.mjs', '--no-wasm', '--pack'], { cwd: root, stdio: 'ignore' });
+  mkdirSync(app, { recursive: true });
+  cpSync(join(root, 'tests/node-app'), app, { recursive: true });
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', join(root, `dist/eventsource-wasm-${version}.tgz`)],
+    { cwd: app, stdio: 'inherit' },
+  );
+  sse = await startTestServer(0);
+});
+
+after(async () => {
+  if (sse) await stop(sse);
+});
+
+test('a Node script gets events through the class, for await, createParser and the TransformStream', {
+  timeout: 60_000,
+}, async () => {
+  const base = `http://127.0.0.1:${sse.address().port}`;
+  const script = (key, responses) =>
+    fetch(`${base}/script/${key}`, { method: 'POST', body: JSON.stringify(responses) });
+  await script('node', [
+    { chunks: [{ text: 'id: 1\nevent: tick\ndata: {"n":1}\n\ndata: hi\n\n' }, { text: 'event: end\ndata: bye\n\n' }] },
+  ]);
+  await script('node-done', [{ chunks: [{ text: 'data: {"t":"a"}\n\ndata: [DONE]\n\n' }] }]);
+  await script('node-stream', [{ chunks: [{ text: 'data: one\n\ndata: two\n\n' }] }]);
+  const { stdout } = await promisify(execFile)('node', ['app.mjs', base], { cwd: app, timeout: 30_000 });
+  const out = JSON.parse(stdout);
+  assert.equal(out.fetchesAtImport, 0, 'importing fetches nothing');
+  assert.deepEqual(out.source, {
+    seen: [
+      ['open', 1],
+      ['tick', { n: 1 }, '1'],
+      ['message', 'hi', true],
+    ],
+    readyState: 2,
+  });
+  assert.deepEqual(out.iterated, ['{"t":"a"}', '[DONE]']);
+  assert.deepEqual(out.parsed, [
+    ['a', 'x', '7'],
+    ['message', 'y', '7'],
+  ]);
+  assert.deepEqual(out.streamed, ['one', 'two']);
+  assert.match(out.withoutFetch, /^TypeError: .*no fetch\(\)/);
+  // One request each: nothing was sent twice.
+  for (const key of ['node', 'node-done', 'node-stream']) {
+    assert.equal((await (await fetch(`${base}/requests/${key}`)).json()).length, 1, key);
+  }
+});
