@@ -1,7 +1,8 @@
 // The packed tarball (dist/eventsource-wasm-<version>.tgz) installed into a
-// fresh Vite 7 + React 19 app, as a user would: the production build renders
-// live events, and the dev server (where StrictMode mounts twice) opens one
-// connection only.
+// fresh Vite 8 + React 19 app with no configuration for it, as a user would:
+// the production build renders live events, and the dev server (where
+// StrictMode mounts twice) opens one connection only. And Vite 7's dev
+// server with the one line the README gives for it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { requests as requestsOf, script as scriptOn } from './sse-client.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const app = join(root, 'target/vite-app');
+const app7 = join(root, 'target/vite7-app');
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 const tarball = join(root, `dist/eventsource-wasm-${version}.tgz`);
 
@@ -24,15 +26,20 @@ const base = () => `http://127.0.0.1:${sse.address().port}`;
 
 before(async () => {
   execFileSync('node', ['scripts/build-package.mjs', '--no-wasm', '--pack'], { cwd: root, stdio: 'ignore' });
-  mkdirSync(app, { recursive: true });
-  cpSync(join(root, 'tests/vite-app'), app, { recursive: true });
-  // The app's dependencies and the fresh tarball, as a user installs them
-  // (node_modules stays in target/ between runs, so this is quick then).
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
-    cwd: app,
-    stdio: 'inherit',
-  });
-  assert.ok(existsSync(join(app, 'node_modules/eventsource-wasm/wasm/eventsource_wasm_bg.wasm')));
+  for (const [dir, from] of [
+    [app, 'tests/vite-app'],
+    [app7, 'tests/vite7-app'],
+  ]) {
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(root, from), dir, { recursive: true });
+    // The app's dependencies and the fresh tarball, as a user installs them
+    // (node_modules stays in target/ between runs, so this is quick then).
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
+    assert.ok(existsSync(join(dir, 'node_modules/eventsource-wasm/wasm/eventsource_wasm_bg.wasm')));
+  }
   sse = await startTestServer(0);
   browser = await launchChromium();
 });
@@ -124,26 +131,45 @@ test('the production build renders live events', { timeout: 120_000 }, async () 
   }
 });
 
-test('the dev server works and StrictMode opens one connection', { timeout: 120_000 }, async () => {
+/** Runs the dev server of the app in `dir`; resolves to its origin and a stop function. */
+async function devServer(dir) {
   const vite = spawn(
-    join(app, 'node_modules/.bin/vite'),
+    join(dir, 'node_modules/.bin/vite'),
     ['--host', '127.0.0.1', '--port', '0', '--strictPort', 'false'],
-    { cwd: app },
+    {
+      cwd: dir,
+    },
   );
-  try {
-    const origin = await new Promise((resolve, reject) => {
-      let out = '';
-      vite.stdout.on('data', (d) => {
-        out += d;
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour codes
-        const m = out.replace(/\x1b\[[0-9;]*m/g, '').match(/http:\/\/127\.0\.0\.1:\d+/);
-        if (m) resolve(m[0]);
-      });
-      vite.on('exit', (code) => reject(new Error(`vite exited ${code}: ${out}`)));
+  const origin = await new Promise((resolve, reject) => {
+    let out = '';
+    vite.stdout.on('data', (d) => {
+      out += d;
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour codes
+      const m = out.replace(/\x1b\[[0-9;]*m/g, '').match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (m) resolve(m[0]);
     });
-    await checkPage(origin, 'vitedev');
-    await checkLifecycle(origin);
+    vite.on('exit', (code) => reject(new Error(`vite exited ${code}: ${out}`)));
+  });
+  return { origin, stop: () => vite.kill() };
+}
+
+test('the dev server works with no configuration, and StrictMode opens one connection', {
+  timeout: 120_000,
+}, async () => {
+  const dev = await devServer(app);
+  try {
+    await checkPage(dev.origin, 'vitedev');
+    await checkLifecycle(dev.origin);
   } finally {
-    vite.kill();
+    dev.stop();
+  }
+});
+
+test("Vite 7's dev server works with the README's one line", { timeout: 120_000 }, async () => {
+  const dev = await devServer(app7);
+  try {
+    await checkPage(dev.origin, 'vite7dev');
+  } finally {
+    dev.stop();
   }
 });
