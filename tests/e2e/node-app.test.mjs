@@ -68,3 +68,15 @@ test('a Node script gets events through the class, for await, createParser and t
     assert.equal((await (await fetch(`${base}/requests/${key}`)).json()).length, 1, key);
   }
 });
+
+test('init() takes bytes, a compiled module, a Response or a URL', { timeout: 60_000 }, async () => {
+  const base = `http://127.0.0.1:${sse.address().port}`;
+  await fetch(`${base}/script/node-init`, {
+    method: 'POST',
+    body: JSON.stringify([{ chunks: [{ text: 'data: loaded\n\n' }], end: 'hang' }]),
+  });
+  for (const form of ['bytes', 'module', 'response', 'url']) {
+    const { stdout } = await promisify(execFile)('node', ['init-forms.mjs', base, form], { cwd: app, timeout: 30_000 });
+    assert.equal(JSON.parse(stdout), 'loaded', form);
+  }
+});
