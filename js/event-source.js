@@ -278,24 +278,44 @@ export class EventSource extends EventTarget {
       ...this.#init,
       credentials: this.#init.credentials ?? (this.#withCredentials ? 'include' : 'same-origin'),
     };
+    const sink = {
+      messages: (text, lengths, chunk) => {
+        this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, this.#deliver);
+      },
+      notice: (kind, a, b) => this.#onNotice(kind, a, b),
+      // The core closed without an error: the end event, delivered
+      // above, ended the stream.
+      closed: () => {
+        this.#readyState = CLOSED;
+        this.#release();
+      },
+      // Paused while the page is hidden: connecting again once shown.
+      paused: () => {
+        this.#readyState = CONNECTING;
+      },
+    };
+    // `share`: one connection per key for every tab (js/share.js, loaded
+    // only then), where Web Locks and BroadcastChannel exist.
+    if (this.#init.share && globalThis.navigator?.locks && typeof BroadcastChannel === 'function') {
+      import('./share.js').then(
+        ({ SharedConnection, shareName }) => {
+          const name = shareName(this.#url, options);
+          if (name)
+            this.#start(new SharedConnection(name, this.#url, options, sink, this.#deliver, () => this.#lastEventId));
+          else this.#start(null, options, sink);
+        },
+        (error) => this.#fail({ type: 'invalid-request', message: messageOf(error) }),
+      );
+    } else this.#start(null, options, sink);
+  }
+
+  /** Starts the connection given, or a plain one. */
+  #start(conn, options, sink) {
+    if (this.#readyState === CLOSED) return;
     try {
-      this.#conn = new Connection(this.#url, options, {
-        messages: (text, lengths, chunk) => {
-          this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, this.#deliver);
-        },
-        notice: (kind, a, b) => this.#onNotice(kind, a, b),
-        // The core closed without an error: the end event, delivered
-        // above, ended the stream.
-        closed: () => {
-          this.#readyState = CLOSED;
-          this.#release();
-        },
-        // Paused while the page is hidden: connecting again once shown.
-        paused: () => {
-          this.#readyState = CONNECTING;
-        },
-      });
-      this.#conn.start();
+      const started = conn ?? new Connection(this.#url, options, sink);
+      this.#conn = started;
+      started.start();
     } catch (error) {
       this.#fail({ type: 'invalid-request', message: messageOf(error) });
     }

@@ -99,6 +99,24 @@ export interface EventSourceInit {
    * page comes back from the back/forward cache, or when it becomes visible.
    */
   pauseWhenHidden?: boolean;
+  /**
+   * One connection for every source with the same share key, in every tab
+   * of the origin: one tab's source (the leader, chosen with Web Locks)
+   * connects and the others get its events over a `BroadcastChannel`. Each
+   * source keeps its own listeners, `readyState`, `lastEventId` and
+   * `close()`. When the leader's source closes or its tab goes, another
+   * takes over and resumes with the last event ID it saw. The leader's
+   * options are the ones used: give sharing sources the same options.
+   * Where Web Locks or `BroadcastChannel` are missing, or the body is not a
+   * string, each source connects on its own. Off by default.
+   */
+  share?: boolean;
+  /**
+   * Added to the share key, which is otherwise the URL, method, body and
+   * credentials mode: the user's identity, say. Headers are not part of
+   * it (a headers function cannot be compared).
+   */
+  shareKey?: string;
   /** Reconnect when nothing at all (heartbeats included) arrives for this many ms. Off by default. */
   idleTimeout?: number;
   /** Longest line, in bytes. Default 16 MiB. */

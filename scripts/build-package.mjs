@@ -25,6 +25,7 @@ for (const file of [
   'parser.js',
   'parser.d.ts',
   'create-parser.js',
+  'share.js',
   'polyfill.js',
   'polyfill.d.ts',
   'react.js',

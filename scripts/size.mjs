@@ -19,7 +19,13 @@ const ENTRIES = {
   parser: ['parser.js', 'eventsource_wasm_parser_bg.wasm'],
 };
 
-/** `{ js: [raw, gzip], wasm: [raw, gzip] }` of an entry of dist/package. */
+/**
+ * `{ js: [raw, gzip], wasm: [raw, gzip] }` of an entry of dist/package.
+ * The JavaScript is what the page loads at once: the entry's chunk and the
+ * chunks it imports statically. Code it imports with `import()` (`share`'s,
+ * js/share.js) is split off, as every bundler does, and loaded only when a
+ * page uses it; `lazy` is its size.
+ */
 export async function packageSize(entry = 'main') {
   const [file, module] = ENTRIES[entry];
   const bundle = await build({
@@ -27,13 +33,26 @@ export async function packageSize(entry = 'main') {
     bundle: true,
     minify: true,
     format: 'esm',
+    splitting: true,
+    outdir: '/out',
     write: false,
     // The .wasm is fetched at run time (new URL(..., import.meta.url)).
     logLevel: 'error',
   });
-  const js = bundle.outputFiles[0].contents;
+  const files = new Map(bundle.outputFiles.map((f) => [f.path, f.contents]));
+  const loaded = new Set();
+  const visit = (path) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    const text = Buffer.from(files.get(path)).toString();
+    for (const [, dep] of text.matchAll(/(?:from|import)\s*"\.\/([^"]+)"/g)) visit(`/out/${dep}`);
+  };
+  visit(`/out/${file}`);
+  const join = (paths) => Buffer.concat(paths.map((p) => files.get(p)));
+  const js = join([...loaded]);
+  const lazy = join([...files.keys()].filter((p) => !loaded.has(p)));
   const wasm = readFileSync(`${root}/dist/package/wasm/${module}`);
-  return { js: [js.length, gz(js)], wasm: [wasm.length, gz(wasm)] };
+  return { js: [js.length, gz(js)], wasm: [wasm.length, gz(wasm)], lazy: [lazy.length, gz(lazy)] };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -42,12 +61,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ['main', '`eventsource-wasm` (the EventSource class)'],
     ['parser', '`eventsource-wasm/parser` (createParser)'],
   ]) {
-    const { js, wasm } = await packageSize(entry);
+    const { js, wasm, lazy } = await packageSize(entry);
     const rows = [
       ['JavaScript (minified)', ...js],
       ['WebAssembly', ...wasm],
       ['total', js[0] + wasm[0], js[1] + wasm[1]],
     ];
+    if (lazy[0]) rows.push(['loaded by `share: true` only', ...lazy]);
     console.log(`\n${title}\n\n| part | bytes | gzip -9 |\n|---|---:|---:|`);
     for (const [name, raw, zipped] of rows) console.log(`| ${name} | ${fmt(raw)} | ${fmt(zipped)} |`);
   }

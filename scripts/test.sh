@@ -77,7 +77,7 @@ node --test tests/e2e/
 # The bundler, demo and interop suites are engine-independent builds and
 # servers, and run in Chromium only.
 for engine in firefox webkit; do
-  section "JavaScript differential, API, robustness and LLM streams in headless ${engine} (node --test)"
+  section "JavaScript differential, API, robustness, LLM streams and sharing in headless ${engine} (node --test)"
   ENGINE=$engine node --test tests/e2e/differential.test.mjs tests/e2e/js-api.test.mjs tests/e2e/robustness.test.mjs \
-    tests/e2e/llm.test.mjs
+    tests/e2e/llm.test.mjs tests/e2e/share.test.mjs
 done

@@ -28,6 +28,12 @@
 //                         cut, refused and stalled at random (seeded).
 //   GET  /chaos-stats/<key>  what the chaos stream did, as JSON.
 //
+//   ANY  /ticker/<key>?n=N&every=MS&start=MS  events with ids 1..N, one
+//                         every MS ms (100 by default; the first after
+//                         `start` ms more, 0 by default), resuming after
+//                         Last-Event-ID, then `event: end`; recorded as
+//                         /sse/<key> is.
+//
 //   POST /llm/<api>/<run>, GET /llm-resume/<run>, GET /llm-requests/<run>:
 //                         token streams in the shapes of three LLM APIs
 //                         (tests/server/llm.mjs).
@@ -137,6 +143,29 @@ async function serve(key, req, res) {
   else res.end();
 }
 
+/** The ticker stream (see the top): a steady, resumable stream. */
+async function serveTicker(key, req, res) {
+  const url = new URL(req.url, 'http://x');
+  const n = Number(url.searchParams.get('n') ?? 20);
+  const every = Number(url.searchParams.get('every') ?? 100);
+  const record = { method: req.method, url: req.url, headers: req.headers, at: Date.now(), clientClosed: false };
+  entry(key).requests.push(record);
+  let done = false;
+  res.on('close', () => {
+    if (!done) record.clientClosed = true;
+  });
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+  res.flushHeaders();
+  await sleep(Number(url.searchParams.get('start') ?? 0));
+  for (let i = Number(req.headers['last-event-id'] ?? 0) + 1; i <= n; i++) {
+    await sleep(every);
+    if (res.destroyed) return;
+    res.write(`id: ${i}\ndata: ${i}\n\n`);
+  }
+  done = true;
+  res.end('event: end\ndata: \n\n');
+}
+
 export function startTestServer(port = 0) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -162,6 +191,8 @@ export function startTestServer(port = 0) {
         res.end(JSON.stringify(entry(key).preflights));
       } else if (kind === 'sse') {
         await serve(key, req, res);
+      } else if (kind === 'ticker') {
+        await serveTicker(key, req, res);
       } else if (kind === 'chaos') {
         await serveChaos(key, req, res);
       } else if (await serveLlm(req, res, kind, [key, ...more])) {

@@ -1,0 +1,242 @@
+// `share: true`: one connection per share key for every tab of the origin.
+// Loaded on demand by js/event-source.js (bundlers split it off, so pages
+// that do not share never download it).
+//
+// Each sharing source asks for the Web Lock named after its key; the one
+// that holds it is the leader: it runs the connection (js/connection.js) and
+// posts what it receives on the BroadcastChannel of the same name. Every
+// other source of the key, in any tab, is a follower and delivers what the
+// channel brings. When the leader's source closes, or its tab goes (closed,
+// crashed, into the back/forward cache), its lock is released and a waiting
+// follower takes over, connecting with the last event ID it saw; a server
+// that honours Last-Event-ID then repeats and loses nothing.
+import { NoticeKind } from './wasm/eventsource_wasm.js';
+import { Connection } from './connection.js';
+import { readBatch } from './batch.js';
+
+/** How long a leader whose stream ended keeps the lock, so that followers
+ * hear of the end (and stop asking for the lock) before anyone could take
+ * over and reconnect. */
+const END_GRACE_MS = 1000;
+
+/**
+ * The name of a key's lock and channel: the URL, method, body and
+ * credentials mode, and the caller's `shareKey` (the user's identity, say;
+ * headers may be functions holding tokens, so they cannot be compared).
+ * Null when the body is not a string: it cannot be compared either.
+ * @param {string} url
+ * @param {import('./index.js').EventSourceInit & { credentials: RequestCredentials }} init
+ */
+export function shareName(url, init) {
+  const body = init.body ?? null;
+  if (body !== null && typeof body !== 'string') return null;
+  const method = String(init.method ?? 'GET').toUpperCase();
+  return `eventsource-wasm:${JSON.stringify([url, method, body, init.credentials, init.shareKey ?? null])}`;
+}
+
+/**
+ * One sharing source's side of the connection: the same interface as
+ * `Connection` for js/event-source.js (start, close, responseUrl,
+ * backlog). `deliver(type, data, lastEventId)` hands an event to the
+ * source, `lastEventId()` reads the last one it got.
+ */
+export class SharedConnection {
+  #name;
+  #url;
+  #init;
+  #sink;
+  #deliver;
+  #lastEventId;
+  /** @type {BroadcastChannel | null} */
+  #channel = null;
+  /** @type {AbortController | null} */
+  #asking = null;
+  /** The leader's connection, while this source leads. */
+  /** @type {Connection | null} */
+  #conn = null;
+  #unlock = () => {};
+  #open = false;
+  #closed = false;
+  #lastType = '';
+  #responseUrl = '';
+  #onPageHide = () => this.#stop(true);
+  /** Back from the back/forward cache: take part again. */
+  #onPageShow = (/** @type {Event} */ e) => {
+    if (/** @type {PageTransitionEvent} */ (e).persisted) this.#join();
+  };
+
+  /**
+   * @param {string} name from shareName
+   * @param {string} url
+   * @param {import('./index.js').EventSourceInit} init
+   * @param {{ messages: Function, notice: (kind: NoticeKind, a: any, b: any) => void, closed: () => void, paused: () => void }} sink
+   * @param {(type: string, data: string, lastEventId: string) => boolean} deliver
+   * @param {() => string} lastEventId
+   */
+  constructor(name, url, init, sink, deliver, lastEventId) {
+    this.#name = name;
+    this.#url = url;
+    this.#init = init;
+    this.#sink = sink;
+    this.#deliver = deliver;
+    this.#lastEventId = lastEventId;
+  }
+
+  start() {
+    // Chromium keeps no page that holds a lock in the back/forward cache:
+    // let go on pagehide, and take part again when the page comes back.
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
+    globalThis.addEventListener?.('pageshow', this.#onPageShow);
+    this.#join();
+  }
+
+  get responseUrl() {
+    return this.#responseUrl;
+  }
+
+  /** @param {boolean} full */
+  backlog(full) {
+    this.#conn?.backlog(full);
+  }
+
+  close() {
+    this.#finish(true);
+  }
+
+  /** Closed for good: no rejoining; the lock goes at once, or after the
+   * end's grace. */
+  #finish(now) {
+    if (this.#closed) return;
+    this.#closed = true;
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+    globalThis.removeEventListener?.('pageshow', this.#onPageShow);
+    this.#stop(now);
+  }
+
+  /** Listens on the channel, says hello (the leader answers with its
+   * state), and asks for the lock. */
+  #join() {
+    if (this.#closed || this.#channel) return;
+    const channel = new BroadcastChannel(this.#name);
+    this.#channel = channel;
+    channel.onmessage = (e) => this.#hear(e.data);
+    channel.postMessage({ t: 'hello' });
+    const asking = new AbortController();
+    this.#asking = asking;
+    navigator.locks.request(this.#name, { signal: asking.signal }, () => this.#lead()).catch(() => {});
+  }
+
+  /** Stops leading (handing over at once, or after the end's grace) and
+   * leaves the channel. */
+  #stop(now = false) {
+    this.#asking?.abort();
+    this.#asking = null;
+    this.#channel?.close();
+    this.#channel = null;
+    const conn = this.#conn;
+    this.#conn = null;
+    conn?.close();
+    if (now) this.#unlock();
+    else setTimeout(this.#unlock, END_GRACE_MS);
+  }
+
+  /** The lock is ours: connect, from the last event ID this source saw, and
+   * hold the lock until we stop. */
+  #lead() {
+    if (this.#closed || !this.#channel) return;
+    const post = (message) => this.#channel?.postMessage(message);
+    /** @type {Connection} */
+    let conn;
+    try {
+      conn = this.#connection(post);
+    } catch (error) {
+      // Malformed headers, say: as for a source of its own.
+      this.#finish(true);
+      this.#sink.notice(
+        NoticeKind.Error,
+        { type: 'invalid-request', message: String(error instanceof Error ? error.message : error) },
+        undefined,
+      );
+      return;
+    }
+    this.#conn = conn;
+    const held = new Promise((resolve) => {
+      this.#unlock = () => resolve(undefined);
+    });
+    conn.start();
+    return held;
+  }
+
+  /** The leader's connection: what it receives is delivered here and
+   * posted to the followers.
+   * @param {(message: object) => void} post */
+  #connection(post) {
+    const conn = new Connection(
+      this.#url,
+      { ...this.#init, lastEventId: this.#lastEventId(), pauseWhenHidden: false },
+      {
+        messages: (text, lengths, chunk) => {
+          this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, (type, data, id) => {
+            post({ t: 'm', e: [type, data, id] });
+            return this.#deliver(type, data, id);
+          });
+        },
+        notice: (kind, a, b) => {
+          if (kind === NoticeKind.Open) {
+            this.#open = true;
+            this.#responseUrl = conn.responseUrl;
+          } else if (kind === NoticeKind.Error) this.#open = false;
+          post({ t: 'n', k: kind, a, b, url: this.#responseUrl });
+          this.#ended(kind === NoticeKind.Error && b === undefined);
+          this.#sink.notice(kind, a, b);
+        },
+        closed: () => {
+          post({ t: 'c' });
+          this.#ended(true);
+          this.#sink.closed();
+        },
+        paused: () => {},
+      },
+    );
+    return conn;
+  }
+
+  /** The stream ended for good: every source closes; the lock is kept a
+   * little longer, so that no follower takes over first. */
+  #ended(final) {
+    if (final) this.#finish(false);
+  }
+
+  /** A message from the channel. */
+  #hear(message) {
+    if (this.#closed) return;
+    if (this.#conn) {
+      // Leading: a newcomer is told the state of the connection.
+      if (message.t === 'hello') this.#channel?.postMessage({ t: 's', open: this.#open, url: this.#responseUrl });
+      return;
+    }
+    switch (message.t) {
+      case 'm':
+        this.#deliver(...message.e);
+        break;
+      case 's':
+        // Joined while the leader's connection is open.
+        if (message.open && !this.#open) {
+          this.#open = true;
+          this.#responseUrl = message.url;
+          this.#sink.notice(NoticeKind.Open, undefined, undefined);
+        }
+        break;
+      case 'n':
+        this.#open = message.k === NoticeKind.Open || (this.#open && message.k !== NoticeKind.Error);
+        if (message.k === NoticeKind.Open) this.#responseUrl = message.url;
+        if (message.k === NoticeKind.Error && message.b === undefined) this.#finish(true);
+        this.#sink.notice(message.k, message.a, message.b);
+        break;
+      case 'c':
+        this.#finish(true);
+        this.#sink.closed();
+        break;
+    }
+  }
+}
