@@ -198,8 +198,10 @@ export class Connection {
     return this.#core ? this.#core.readyState : 2;
   }
 
-  /** Closes for good: aborts the request, cancels the timer, frees the core. */
-  close() {
+  /** Closes for good: aborts the request, cancels the timer, frees the core.
+   * (`_ended`, whether the stream's end closed it, matters to a shared
+   * connection only: js/share.js.) @param {boolean} [_ended] */
+  close(_ended) {
     live.delete(this);
     if (!this.#core) return;
     this.#core.close();

@@ -350,7 +350,12 @@ export class EventSource extends EventTarget {
     // nothing here): the event was delivered, now close.
     const end = this.#init.endEvent;
     try {
-      if (typeof end === 'function' ? end(type, data) : Array.isArray(end) && end.includes(type)) this.close();
+      if (typeof end === 'function' ? end(type, data) : Array.isArray(end) && end.includes(type)) {
+        // Ended by the stream, not by a caller: a shared connection ends
+        // for every tab (js/share.js).
+        this.#readyState = CLOSED;
+        this.#release(true);
+      }
     } catch (e) {
       report(e);
     }
@@ -476,13 +481,14 @@ export class EventSource extends EventTarget {
     this.#fail({ type: 'aborted', message: 'aborted' });
   }
 
-  #release() {
+  /** @param {boolean} [ended] the stream's end event closed it */
+  #release(ended) {
     this.#feed(END);
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#signal = null;
     const conn = this.#conn;
     this.#conn = null;
-    conn?.close();
+    conn?.close(ended);
   }
 
   static {

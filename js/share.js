@@ -99,8 +99,14 @@ export class SharedConnection {
     this.#conn?.backlog(full);
   }
 
-  close() {
-    this.#finish(true);
+  /** Closes this source. Unless the stream ended (`ended`: an end rule of
+   * the caller's matched), a leader hands over at once; an ended stream
+   * ends for every tab. @param {boolean} [ended] */
+  close(ended) {
+    if (ended && this.#conn) {
+      this.#channel?.postMessage({ t: 'c' });
+      this.#finish(false);
+    } else this.#finish(true);
   }
 
   /** Closed for good: no rejoining; the lock goes at once, or after the

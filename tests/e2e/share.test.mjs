@@ -62,7 +62,13 @@ const subscribe = (indexes, url, init = {}) =>
     (indexes, url, init) => {
       for (const i of indexes) {
         const w = window.frames_[i].contentWindow;
-        const es = new w.esw.EventSource(url, { share: true, ...init });
+        // An end preset by name (functions do not cross into the page).
+        const { endPreset, ...rest } = init;
+        const es = new w.esw.EventSource(url, {
+          share: true,
+          ...rest,
+          ...(endPreset ? { endEvent: w.ends[endPreset] } : {}),
+        });
         w.log = { ids: [], opens: 0, errors: [], ended: false };
         es.onopen = () => w.log.opens++;
         es.onmessage = (e) => w.log.ids.push(e.lastEventId);
@@ -170,6 +176,30 @@ describe('share: true, tabs as frames', () => {
     // WebKitGTK keeps reading an aborted response (see robustness.test.mjs),
     // so the server may not see the abort before the stream's own end.
     if (process.env.ENGINE !== 'webkit') assert.equal(r[0].clientClosed, true, "the leader's request was aborted");
+  });
+
+  test("an end rule of the caller's ends the stream in every tab, with no takeover", { timeout: 30_000 }, async () => {
+    await fetch(`${base()}/script/share-done`, {
+      method: 'POST',
+      body: JSON.stringify([
+        {
+          chunks: [
+            { text: 'data: a\n\n', delay: 1500 },
+            { text: 'data: [DONE]\n\n', delay: 200 },
+          ],
+          end: 'hang',
+        },
+      ]),
+    });
+    await openFrames(3);
+    await subscribeLed(0, [1, 2], `${base()}/sse/share-done`, { endPreset: 'openaiChat' }, 'share-done');
+    const got = await until(async () => {
+      const l = await logs();
+      return l.every((x) => x.state === 2) && l;
+    });
+    for (const log of got) assert.deepEqual(log.ids.length, 2);
+    await sleep(1500);
+    assert.equal((await requests('share-done')).length, 1, 'nobody took over after the end');
   });
 
   test('different share keys get different connections; the last close ends it', { timeout: 30_000 }, async () => {
