@@ -176,6 +176,8 @@ export class EventSource extends EventTarget {
   #dom = new Map();
   /** type -> Set of typed listener records. */
   #typed = new Map();
+  /** @type {((type: string, data: string) => unknown) | null} */
+  #endRule = null;
 
   /**
    * @param {string | URL} url
@@ -192,6 +194,11 @@ export class EventSource extends EventTarget {
     }
     this.#url = parsed.href;
     this.#init = options ?? {};
+    // One end type is the core's; several, or a rule, are checked here
+    // after each event's listeners (null: nothing to check per event).
+    const end = this.#init.endEvent;
+    this.#endRule =
+      typeof end === 'function' ? end : Array.isArray(end) ? (/** @type {string} */ type) => end.includes(type) : null;
     if (typeof (this.#init.fetch ?? globalThis.fetch) !== 'function') {
       throw new TypeError("Failed to construct 'EventSource': this runtime has no fetch(); pass the `fetch` option");
     }
@@ -346,18 +353,18 @@ export class EventSource extends EventTarget {
       const MessageEventClass = messageEventClass();
       this.dispatchEvent(new MessageEventClass(type, { data, lastEventId }, this.#origin));
     }
-    // Several end types, or a rule (one type is the core's, and needs
-    // nothing here): the event was delivered, now close.
-    const end = this.#init.endEvent;
-    try {
-      if (typeof end === 'function' ? end(type, data) : Array.isArray(end) && end.includes(type)) {
-        // Ended by the stream, not by a caller: a shared connection ends
-        // for every tab (js/share.js).
-        this.#readyState = CLOSED;
-        this.#release(true);
+    // Several end types, or a rule: the event was delivered, now close.
+    if (this.#endRule) {
+      try {
+        if (this.#endRule(type, data)) {
+          // Ended by the stream, not by a caller: a shared connection ends
+          // for every tab (js/share.js).
+          this.#readyState = CLOSED;
+          this.#release(true);
+        }
+      } catch (e) {
+        report(e);
       }
-    } catch (e) {
-      report(e);
     }
   }
 

@@ -6,17 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { stop } from './static.mjs';
 import { launchChromium } from './browser.mjs';
 import { requests as requestsOf, script as scriptOn } from './sse-client.mjs';
+import { installApp } from './apps.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const app = join(root, 'target/next-app');
-const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+let app;
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 let sse;
@@ -24,15 +22,7 @@ let browser;
 const base = () => `http://127.0.0.1:${sse.address().port}`;
 
 before(async () => {
-  execFileSync('node', ['scripts/build-package.mjs', '--no-wasm', '--pack'], { cwd: root, stdio: 'ignore' });
-  mkdirSync(app, { recursive: true });
-  cpSync(join(root, 'tests/next-app'), app, { recursive: true });
-  // node_modules stays in target/ between runs, so this is quick then.
-  execFileSync(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', join(root, `dist/eventsource-wasm-${version}.tgz`)],
-    { cwd: app, stdio: 'inherit' },
-  );
+  app = installApp('next-app');
   sse = await startTestServer(0);
   browser = await launchChromium();
 });

@@ -5,28 +5,17 @@
 // fetch(), constructing a source says so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { stop } from './static.mjs';
+import { installApp } from './apps.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const app = join(root, 'target/node-app');
-const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+let app;
 let sse;
 
 before(async () => {
-  execFileSync('node', ['scripts/build-package.mjs', '--no-wasm', '--pack'], { cwd: root, stdio: 'ignore' });
-  mkdirSync(app, { recursive: true });
-  cpSync(join(root, 'tests/node-app'), app, { recursive: true });
-  execFileSync(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', join(root, `dist/eventsource-wasm-${version}.tgz`)],
-    { cwd: app, stdio: 'inherit' },
-  );
+  app = installApp('node-app');
   sse = await startTestServer(0);
 });
 

@@ -6,38 +6,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { serveDir, stop } from './static.mjs';
 import { launchChromium } from './browser.mjs';
 import { requests as requestsOf, script as scriptOn } from './sse-client.mjs';
+import { installApp, root } from './apps.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const app = join(root, 'target/vite-app');
-const app7 = join(root, 'target/vite7-app');
-const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
-const tarball = join(root, `dist/eventsource-wasm-${version}.tgz`);
-
+let app;
+let app7;
 let sse;
 let browser;
 const base = () => `http://127.0.0.1:${sse.address().port}`;
 
 before(async () => {
-  execFileSync('node', ['scripts/build-package.mjs', '--no-wasm', '--pack'], { cwd: root, stdio: 'ignore' });
-  for (const [dir, from] of [
-    [app, 'tests/vite-app'],
-    [app7, 'tests/vite7-app'],
-  ]) {
-    mkdirSync(dir, { recursive: true });
-    cpSync(join(root, from), dir, { recursive: true });
-    // The app's dependencies and the fresh tarball, as a user installs them
-    // (node_modules stays in target/ between runs, so this is quick then).
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
-      cwd: dir,
-      stdio: 'inherit',
-    });
+  app = installApp('vite-app');
+  // The same app on Vite 7, with the one line its dev server needs.
+  app7 = installApp('vite7-app', ['vite-app', 'vite7-app']);
+  for (const dir of [app, app7]) {
     assert.ok(existsSync(join(dir, 'node_modules/eventsource-wasm/wasm/eventsource_wasm_bg.wasm')));
   }
   sse = await startTestServer(0);
