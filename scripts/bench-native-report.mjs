@@ -1,6 +1,7 @@
 // Turns the criterion results of `cargo bench --bench parser` into the
 // table in docs/benchmarks.md (between the NATIVE markers): median time per
-// input, MB/s, events/s, and the ratio to eventsource-stream from the same run.
+// input, MB/s, events/s, and the ratios to eventsource-stream and to sseer
+// from the same run.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import os from 'node:os';
@@ -20,21 +21,24 @@ const fmt = (n, digits = 0) =>
 const rows = [];
 for (const [group, { bytes, events }] of Object.entries(inputs)) {
   const ours = median(group, 'eventsource-wasm');
-  const theirs = median(group, 'eventsource-stream');
+  const stream = median(group, 'eventsource-stream');
+  const sseer = median(group, 'sseer');
   const mbs = (ns) => (bytes / ns) * 1e3; // bytes per ns → MB/s
   const eps = (ns) => (events / ns) * 1e9;
+  const cell = (ns) => `${fmt(mbs(ns))} MB/s, ${fmt(eps(ns) / 1e6, 2)} M ev/s`;
   rows.push(
-    `| ${labels[group] ?? group} | ${fmt(mbs(ours))} MB/s | ${fmt(eps(ours) / 1e6, 2)} M/s | ` +
-      `${fmt(mbs(theirs))} MB/s | ${fmt(eps(theirs) / 1e6, 2)} M/s | **${fmt(theirs / ours, 1)}×** |`,
+    `| ${labels[group] ?? group} | ${cell(ours)} | ${cell(stream)} | **${fmt(stream / ours, 1)}×** | ` +
+      `${cell(sseer)} | **${fmt(sseer / ours, 2)}×** |`,
   );
 }
 const rustc = execSync('rustc --version').toString().trim();
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} (${os.cpus().length} cores), ${rustc}, ` +
-    'by `npm run bench:native`. Medians of 20 samples; both parsers run on the same inputs in the same run.',
+    'by `npm run bench:native`. Medians of 20 samples; the three parsers run on the same inputs in the same run, ' +
+    'and are checked to deliver the same events first. A ratio is how many times faster eventsource-wasm is.',
   '',
-  '| input | eventsource-wasm | events/s | eventsource-stream 0.2.3 | events/s | ratio |',
+  '| input | eventsource-wasm | eventsource-stream 0.2.3 | ratio | sseer 0.3.1 | ratio |',
   '|---|---:|---:|---:|---:|---:|',
   ...rows,
 ].join('\n');
