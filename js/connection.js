@@ -2,117 +2,39 @@
 // the timer live here; every decision (when to connect, what an answer
 // means, how long to wait, what the bytes say) is made by the Rust core
 // (SseCore, src/wasm/exports), the same state machine the Rust API uses.
-import { FetchFailure, IoKind, NoticeKind, SseCore } from './wasm/eventsource_wasm.js';
+import {
+  ErrorBodyRead,
+  FetchFailure,
+  Input,
+  IoKind,
+  NoticeKind,
+  ReadyState,
+  SseCore,
+} from './wasm/eventsource_wasm.js';
+import { messageOf } from './errors.js';
+import { forget, watch } from './page.js';
+import { coreOptions } from './core-options.js';
+import { bodyText, headerPairs, probe, setAll } from './request.js';
+
+/** @typedef {import('./connection-types.js').Sink} Sink */
+/** @typedef {import('./connection-types.js').SourceConnection} SourceConnection */
 
 const now = () => performance.now();
-const EMPTY = new Uint8Array(0);
-/** @param {unknown} e */
-const messageOf = (e) => (e instanceof Error ? e.message : String(e));
-
-/** Header pairs from a Headers, an array of pairs or a plain object. */
-/**
- * @param {unknown} value
- * @returns {[string, string][]}
- */
-function headerPairs(value) {
-  const bad = () => new TypeError('headers must be a Headers, an array of [name, value] pairs or an object');
-  let entries;
-  if (Array.isArray(value)) entries = value;
-  else if (typeof Headers !== 'undefined' && value instanceof Headers) entries = [...value];
-  else if (value && typeof value === 'object') entries = Object.entries(value);
-  else throw bad();
-  return entries.map((pair) => {
-    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || pair[1] === undefined) throw bad();
-    return [pair[0], String(pair[1])];
-  });
-}
-
-/** Sets each pair on `headers`; returns the name of the first one the
- * browser refuses, or null. Only the name: the value may be a secret. */
-/**
- * @param {Headers} headers
- * @param {[string, string][]} pairs
- */
-function setAll(headers, pairs) {
-  for (const [name, value] of pairs) {
-    try {
-      headers.set(name, value);
-    } catch {
-      return name;
-    }
-  }
-  return null;
-}
 
 /**
- * The start of a refused response's body, as text: at most 64 KiB, read for
- * at most 3 s (ERROR_BODY_LIMIT and ERROR_BODY_TIMEOUT_MS in
- * src/connection); whatever arrived is kept if reading fails.
- * @param {Response} response
- */
-async function bodyText(response) {
-  const reader = response.body?.getReader();
-  let text = '';
-  if (!reader) return text;
-  const decoder = new TextDecoder();
-  const cancel = () => reader.cancel().catch(() => {});
-  const timer = setTimeout(cancel, 3000);
-  try {
-    for (let left = 65536; left > 0; ) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value.subarray(0, left), { stream: true });
-      left -= value.length;
-    }
-  } catch {
-    // Broken off: what arrived is kept.
-  }
-  clearTimeout(timer);
-  cancel();
-  return text;
-}
-
-/** The open connections, told when the page comes back or hides. */
-/** @type {Set<Connection>} */
-const live = new Set();
-let watching = false;
-function watchPage() {
-  if (watching) return;
-  watching = true;
-  const g = globalThis;
-  /** @param {(c: Connection) => void} f */
-  const each = (f) => () => {
-    for (const c of live) f(c);
-  };
-  // Back online, or back from the back/forward cache: a waiting reconnect
-  // happens now (src/connection, `Connection::wake`).
-  g.addEventListener?.(
-    'online',
-    each((c) => c.wake()),
-  );
-  g.addEventListener?.('pageshow', (e) => /** @type {PageTransitionEvent} */ (e).persisted && each((c) => c.wake())());
-  g.document?.addEventListener(
-    'visibilitychange',
-    each((c) => c.visible(!g.document.hidden)),
-  );
-}
-
-/**
- * One source's connection. `sink.messages(text, lengths, chunk)` and
- * `sink.notice(kind, a, b)` receive what the core says (`NoticeKind`s, as
- * SseCore.drain gives them); `sink.closed()` is called when the core has
- * closed for good and everything it said was handed over, `sink.paused()`
- * when it paused while the page is hidden. Throws a
- * TypeError for malformed static headers.
+ * One source's connection (a `SourceConnection`, js/connection-types.d.ts):
+ * it tells its sink what the core says, in order. Throws a TypeError for
+ * malformed static headers.
+ * @implements {SourceConnection}
  */
 export class Connection {
+  /** @type {SseCore | null} */
   #core;
   #url;
   #init;
   #sink;
   #staticHeaders;
-  /** The AbortController of the request in flight. */
-  /** @type {AbortController | null} */
+  /** The AbortController of the request in flight. @type {AbortController | null} */
   #request = null;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #timer = undefined;
@@ -132,19 +54,13 @@ export class Connection {
     }
   }
 
-  /** The body chunk being fed to the core, while it is. */
-  /** @type {{ bytes: Uint8Array, text: string | null } | null} */
+  /** The body chunk being fed to the core, while it is. @type {import('./connection-types.js').Chunk | null} */
   #chunk = null;
 
   /**
    * @param {string} url
    * @param {import('./index.js').EventSourceInit} init
-   * @param {{
-   *   messages: (text: string, lengths: Uint32Array, chunk: { bytes: Uint8Array, text: string | null } | null) => void,
-   *   notice: (kind: NoticeKind, a: any, b: any) => void,
-   *   closed: () => void,
-   *   paused: () => void,
-   * }} sink
+   * @param {Sink} sink
    */
   constructor(url, init, sink) {
     this.#url = url;
@@ -153,58 +69,37 @@ export class Connection {
     const h = init.headers;
     this.#staticHeaders = typeof h === 'function' || h == null ? [] : headerPairs(h);
     if (init.fetch !== undefined && typeof init.fetch !== 'function') throw new TypeError('fetch must be a function');
-    // What the core reads (`CoreOptions`, src/wasm/exports/core.rs): the
-    // rules, and the request's method; the body stays here.
-    const str = (v) => (v == null ? v : String(v));
-    const end = init.endEvent;
-    const options = {
-      ...init,
-      // One type is the core's; several, or a rule, the class's
-      // (js/event-source.js).
-      endEvent: typeof end === 'function' || Array.isArray(end) ? null : str(end),
-      lastEventId: str(init.lastEventId),
-      lastEventIdParam: str(init.lastEventIdParam),
-      // Resolved against the source's URL.
-      resumeUrl: init.resumeUrl == null ? undefined : new URL(String(init.resumeUrl), url).href,
-      method: str(init.method),
-      hasBody: init.body != null,
-    };
-    this.#core = new SseCore(options, url, Math.random(), now());
+    this.#core = new SseCore(url, Math.random(), now(), ...coreOptions(url, init));
   }
 
   /** Makes the first request. Separate from the constructor so that the
    * owner holds the connection before anything can be reported. */
   start() {
     if (!this.#core) return;
-    live.add(this);
-    watchPage();
+    watch(this);
     this.#pump();
   }
 
   /** The page came back: a waiting reconnect happens now. */
   wake() {
-    this.#step((c) => c.wake(now()));
+    this.#step((c) => c.input(Input.Wake, now(), false));
   }
 
-  /** The page was shown or hidden (paused then, if the caller asked). */
-  /** @param {boolean} shown */
+  /** The page was shown or hidden (the core pauses then, if the caller
+   * asked). @param {boolean} shown */
   visible(shown) {
     if (shown) this.wake();
     // Paused (silently: the caller asked for it), the source is connecting.
-    else if (this.#init.pauseWhenHidden) this.#step((c) => c.pause() && this.#sink.paused());
-  }
-
-  get readyState() {
-    return this.#core ? this.#core.readyState : 2;
+    else this.#step((c) => c.input(Input.Hidden, now(), false) && this.#sink.paused());
   }
 
   /** Closes for good: aborts the request, cancels the timer, frees the core.
    * (`_ended`, whether the stream's end closed it, matters to a shared
    * connection only: js/share.js.) @param {boolean} [_ended] */
   close(_ended) {
-    live.delete(this);
+    forget(this);
     if (!this.#core) return;
-    this.#core.close();
+    this.#core.input(Input.Close, now(), false);
     this.#pump();
     this.#core.free();
     this.#core = null;
@@ -217,10 +112,8 @@ export class Connection {
     if (!core) return;
     for (;;) {
       const io = core.poll_io();
-      if (io === IoKind.Fetch) {
-        const [method, url, headers, lastEventId, sendBody] = core.request;
-        this.#start(method, url, headers, lastEventId, sendBody);
-      } else if (io === IoKind.Probe) this.#probe();
+      if (io === IoKind.Fetch) this.#start(...core.request);
+      else if (io === IoKind.Probe) this.#probe();
       else if (io === IoKind.Abort) this.#abort();
       else break;
     }
@@ -230,7 +123,7 @@ export class Connection {
     // Read once per pump: nothing below changes the core's state (a listener
     // that closes the source frees the core, which is checked for). A
     // closed core has no deadline: timeout() is then -1.
-    const closed = core.readyState === 2;
+    const closed = core.readyState === ReadyState.Closed;
     const at = core.timeout();
     if (at < 0) {
       clearTimeout(this.#timer);
@@ -241,18 +134,17 @@ export class Connection {
       this.#timer = setTimeout(
         () => {
           this.#timer = undefined;
-          // Held back by a slow loop: silence is ours, not the server's,
-          // so the idle timeout starts again.
-          this.#step((c) => (this.#held && c.readyState === 1 ? c.on_chunk(now(), EMPTY) : c.on_timer(now())));
+          // Held back by a slow loop, the silence is ours, not the
+          // server's (the core decides what that means).
+          this.#step((c) => c.input(Input.Timer, now(), this.#held !== null));
         },
         Math.max(0, at - now()),
       );
     }
-    const said = core.drain();
-    for (let i = 0; i < said.length; i += 3) {
+    for (const notice of core.drain()) {
       if (!this.#core) return; // closed by a listener
-      if (said[i] === NoticeKind.Messages) this.#sink.messages(said[i + 1], said[i + 2], this.#chunk);
-      else this.#sink.notice(said[i], said[i + 1], said[i + 2]);
+      if (notice[0] === NoticeKind.Messages) this.#sink.messages(notice[1], notice[2], this.#chunk);
+      else this.#sink.notice(...notice);
     }
     // Closed with nothing said (the end event): after its listeners ran.
     if (closed && this.#core) this.#sink.closed();
@@ -282,36 +174,25 @@ export class Connection {
     const current = () => this.#request === controller && this.#core;
     await null; // not from inside #pump, as in #start
     if (!current()) return;
-    let refused = false;
-    try {
-      const response = await (this.#init.fetch ?? fetch)(
-        new Request(this.#url, {
-          mode: 'no-cors',
-          cache: 'no-store',
-          credentials: this.#init.credentials ?? 'same-origin',
-          signal: controller.signal,
-        }),
-      );
-      refused = response?.type === 'opaque';
-    } catch {
-      // No answer at all: a network failure.
-    }
+    const refused = await probe(this.#init.fetch ?? fetch, this.#url, this.#init.credentials, controller.signal);
     controller.abort();
     if (current()) {
       this.#request = null;
-      this.#step((c) => c.on_probe(now(), refused));
+      this.#step((c) => c.input(Input.Probed, now(), refused));
     }
   }
 
-  /** Makes the request the core described (`SseCore.request`). */
   /**
+   * Makes the request the core described (`SseCore.request`): its first
+   * headers, the caller's (the static ones, then the callback's, run before
+   * every request so that a token can be refreshed), then its last.
    * @param {string} method
    * @param {string} url
-   * @param {[string, string][]} protocolHeaders
-   * @param {string | undefined} lastEventId
+   * @param {[string, string][]} first
+   * @param {[string, string][]} last
    * @param {boolean} sendBody
    */
-  async #start(method, url, protocolHeaders, lastEventId, sendBody) {
+  async #start(method, url, first, last, sendBody) {
     this.#abort();
     const controller = new AbortController();
     this.#request = controller;
@@ -328,27 +209,26 @@ export class Connection {
         this.#step((c) => c.on_fetch_error(now(), kind, messageOf(e)));
       }
     };
-    // Headers: the fixed ones, the static ones, then the callback's (run
-    // before every request, so a token can be refreshed), then Last-Event-ID.
+    /** @param {string} name */
     const invalid = (name) =>
       fail(FetchFailure.InvalidRequest, `invalid name or value for the header ${JSON.stringify(name)}`);
-    // The core's head (src/connection/request.rs, `RequestHead`): its
-    // headers first, the caller's, then Last-Event-ID.
-    const headers = new Headers(protocolHeaders);
+    const headers = new Headers(first);
     let refused = setAll(headers, this.#staticHeaders);
     if (refused !== null) return invalid(refused);
     const headersFn = this.#init.headers;
-    let fresh = [];
     if (typeof headersFn === 'function') {
+      /** @type {[string, string][]} */
+      let fresh;
       try {
         fresh = headerPairs(await headersFn());
       } catch (e) {
         return fail(FetchFailure.Headers, e);
       }
       if (!current()) return; // closed while the callback ran
+      refused = setAll(headers, fresh);
+      if (refused !== null) return invalid(refused);
     }
-    if (lastEventId) fresh.push(['Last-Event-ID', lastEventId]);
-    refused = setAll(headers, fresh);
+    refused = setAll(headers, last);
     if (refused !== null) return invalid(refused);
     let request;
     try {
@@ -373,14 +253,16 @@ export class Connection {
     }
     if (!current()) return;
     this.#responseUrl = response.url;
-    const header = (name) => response.headers.get(name) ?? undefined;
+    const header = (/** @type {string} */ name) => response.headers.get(name) ?? undefined;
     const type = header('content-type');
     // A response that does not open the stream: its body says why.
-    const body = SseCore.opens(response.status, type) ? undefined : await bodyText(response);
+    const body = SseCore.opens(response.status, type)
+      ? undefined
+      : await bodyText(response, ErrorBodyRead.Limit, ErrorBodyRead.TimeoutMs);
     if (!current()) return;
     this.#step((c) => c.on_response(now(), response.status, type, header('retry-after'), Date.now(), body));
     if (!current()) return;
-    if (this.#core.readyState !== 1) {
+    if (this.#core?.readyState !== ReadyState.Open) {
       // Not opened: the body is not wanted.
       this.#request = null;
       response.body?.cancel().catch(() => {});
@@ -388,7 +270,7 @@ export class Connection {
     }
     if (!response.body) {
       this.#request = null;
-      return this.#step((c) => c.on_eof(now()));
+      return this.#step((c) => c.input(Input.Eof, now(), false));
     }
     const reader = response.body.getReader();
     for (;;) {
@@ -403,7 +285,7 @@ export class Connection {
       if (!current()) return;
       if (read.done) {
         this.#request = null;
-        return this.#step((c) => c.on_eof(now()));
+        return this.#step((c) => c.input(Input.Eof, now(), false));
       }
       if (read.value.length) {
         // The events of a chunk may point into it (js/batch.js).

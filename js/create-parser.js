@@ -49,6 +49,7 @@ export function createParser({ onEvent, onRetry, onComment, maxLineLength, maxEv
       (text, at, count) => {
         if (onEvent) readBatch(text, memory(), at, at + count, chunk, '', toEvent, memory);
       },
+      // A retry (ms) or a comment (text).
       (kind, value) => {
         if (kind === NoticeKind.Retry) onRetry?.(value);
         else if (kind === NoticeKind.Comment) onComment?.(value);
@@ -58,6 +59,7 @@ export function createParser({ onEvent, onRetry, onComment, maxLineLength, maxEv
     );
   let parser = make();
   return {
+    /** @param {Uint8Array | string} input */
     feed(input) {
       const text = typeof input === 'string';
       chunk = { bytes: text ? encoder.encode(input) : input, text: text ? input : null };

@@ -8,6 +8,11 @@
 /** Headers as `fetch` takes them. */
 export type HeadersLike = Headers | Record<string, string> | [string, string][];
 
+/** An end rule of the core's, by name: the values of `ends` in `eventsource-wasm/llm`. */
+export interface EndPreset {
+  readonly preset: 'openai-chat' | 'openai-responses' | 'anthropic';
+}
+
 /** Reconnect delays. All times are milliseconds. */
 export interface RetryOptions {
   /** Base delay until the server sends `retry:`. Default 3000 (as Chromium). */
@@ -85,11 +90,14 @@ export interface EventSourceInit {
   /**
    * Which events end the stream: such an event is delivered, then the
    * source closes for good, with no error and no reconnect. An event type,
-   * several, or a rule on each event's type and data. Default `"end"`;
-   * `null` switches it off. `eventsource-wasm/llm` has the presets of the
-   * LLM APIs (`ends.openaiChat`, `ends.openaiResponses`, `ends.anthropic`).
+   * several, a preset, or a rule of your own on each event's type and
+   * data. Default `"end"`; `null` switches it off. `eventsource-wasm/llm`
+   * has the presets of the LLM APIs (`ends.openaiChat`,
+   * `ends.openaiResponses`, `ends.anthropic`). Types and presets are
+   * matched inside the WebAssembly core, exactly as the Rust API matches
+   * them; a function is called after each event's listeners.
    */
-  endEvent?: string | readonly string[] | ((type: string, data: string) => boolean) | null;
+  endEvent?: string | readonly string[] | EndPreset | ((type: string, data: string) => boolean) | null;
   /**
    * Close the connection while the page is hidden, and reconnect (with the
    * last event ID) when it is shown again. Off by default. A stream that
@@ -156,6 +164,8 @@ export type SseErrorType =
  * (it may quote the server's own message, which the server wrote).
  */
 export class SseError extends Error {
+  /** Made by the source; not for constructing. */
+  private constructor();
   readonly name: 'SseError';
   readonly type: SseErrorType;
   /** With `"http-status"`. */
@@ -192,6 +202,8 @@ export class SseError extends Error {
 
 /** The `error` event: `Event` plus {@link SseError}. */
 export class SseErrorEvent extends Event {
+  /** Made by the source; not for constructing. */
+  private constructor();
   readonly type: 'error';
   readonly error: SseError;
   readonly willReconnect: boolean;
@@ -200,6 +212,8 @@ export class SseErrorEvent extends Event {
 
 /** The `reconnecting` event: a reconnect is scheduled. */
 export class ReconnectEvent extends Event {
+  /** Made by the source; not for constructing. */
+  private constructor();
   readonly type: 'reconnecting';
   /** Milliseconds until the attempt. */
   readonly delay: number;
@@ -209,6 +223,8 @@ export class ReconnectEvent extends Event {
 
 /** A payload a typed listener could not decode. The stream goes on. */
 export class DecodeError extends Error {
+  /** Made by the source; not for constructing. */
+  private constructor();
   readonly name: 'DecodeError';
   readonly eventType: string;
   /** The raw data. */
@@ -218,6 +234,8 @@ export class DecodeError extends Error {
 
 /** Dispatched when a typed listener without `onError` gets an undecodable payload. */
 export class DecodeErrorEvent extends Event {
+  /** Made by the source; not for constructing. */
+  private constructor();
   readonly type: 'decodeerror';
   readonly error: DecodeError;
 }

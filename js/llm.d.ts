@@ -15,12 +15,16 @@
  * @packageDocumentation
  */
 
-/** Values for the `endEvent` option. */
+import type { EndPreset } from './index.js';
+
+export type { EndPreset };
+
+/** Values for the `endEvent` option: each names a rule of the WebAssembly core, the same rule as the Rust API's `EndRule` presets. */
 export declare const ends: {
   /** OpenAI Chat Completions (and the APIs that copy its format): the event whose data is `[DONE]`. */
-  readonly openaiChat: (type: string, data: string) => boolean;
+  readonly openaiChat: EndPreset & { readonly preset: 'openai-chat' };
   /** OpenAI Responses: `response.completed`, `response.failed`, `response.incomplete` and `error`. */
-  readonly openaiResponses: readonly string[];
+  readonly openaiResponses: EndPreset & { readonly preset: 'openai-responses' };
   /** Anthropic Messages: `message_stop` and `error`. */
-  readonly anthropic: readonly string[];
+  readonly anthropic: EndPreset & { readonly preset: 'anthropic' };
 };

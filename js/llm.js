@@ -1,14 +1,15 @@
 // `eventsource-wasm/llm`: what ends the token streams of the big LLM APIs,
 // as values for the `endEvent` option. None of these APIs sends
-// `event: end`; each has its own last event. The Rust API has the same
-// presets (`connection::End`).
+// `event: end`; each has its own last event. Each preset is a name: the
+// rule itself is the core's (src/connection/end.rs, `EndRule::preset`),
+// the same for the Rust API.
 
 /** The `endEvent` presets. */
 export const ends = Object.freeze({
   /** OpenAI Chat Completions, and the APIs that copy it: `data: [DONE]`. */
-  openaiChat: (/** @type {string} */ _type, /** @type {string} */ data) => data === '[DONE]',
+  openaiChat: Object.freeze({ preset: /** @type {const} */ ('openai-chat') }),
   /** OpenAI Responses: its terminal events. */
-  openaiResponses: Object.freeze(['response.completed', 'response.failed', 'response.incomplete', 'error']),
-  /** Anthropic Messages. */
-  anthropic: Object.freeze(['message_stop', 'error']),
+  openaiResponses: Object.freeze({ preset: /** @type {const} */ ('openai-responses') }),
+  /** Anthropic Messages: `message_stop` and `error`. */
+  anthropic: Object.freeze({ preset: /** @type {const} */ ('anthropic') }),
 });

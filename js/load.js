@@ -15,8 +15,12 @@ async function compile(source) {
   // Node's fetch() cannot read a file: URL (the module's own, by default):
   // read it from disk. process.getBuiltinModule (Node 20.16+) needs no
   // import, so bundlers see nothing of Node here.
-  const fs = source instanceof URL && source.protocol === 'file:' && globalThis.process?.getBuiltinModule?.('fs');
-  if (fs) source = fs.promises.readFile(source);
+  const node =
+    /** @type {{ process?: { getBuiltinModule?(id: 'fs'): { promises: { readFile(path: URL): Promise<Uint8Array> } } } }} */ (
+      /** @type {unknown} */ (globalThis)
+    );
+  const fs = source instanceof URL && source.protocol === 'file:' && node.process?.getBuiltinModule?.('fs');
+  if (fs) source = fs.promises.readFile(/** @type {URL} */ (source));
   else if (typeof source === 'string' || source instanceof URL || source instanceof Request) source = fetch(source);
   source = await source;
   if (!(source instanceof Response)) return WebAssembly.compile(/** @type {BufferSource} */ (source));

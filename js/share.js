@@ -13,6 +13,25 @@
 import { NoticeKind } from './wasm/eventsource_wasm.js';
 import { Connection } from './connection.js';
 import { readBatch } from './batch.js';
+import { messageOf } from './errors.js';
+
+/** @typedef {import('./connection-types.js').Notice} Notice */
+/** @typedef {import('./connection-types.js').Sink} Sink */
+/** @typedef {import('./connection-types.js').SourceConnection} SourceConnection */
+
+/**
+ * What the sources of one key say on their channel. The package's version
+ * is in the channel's (and the lock's) name, so tabs running two versions
+ * never read each other's messages.
+ * @typedef {{ kind: 'hello' }
+ *   | { kind: 'state', open: boolean, url: string }
+ *   | { kind: 'event', type: string, data: string, lastEventId: string }
+ *   | { kind: 'notice', notice: Notice, url: string }
+ *   | { kind: 'end' }} ShareMessage
+ */
+
+/** The package's version (written by scripts/build-package.mjs). */
+const VERSION = 'dev';
 
 /** How long a leader whose stream ended keeps the lock, so that followers
  * hear of the end (and stop asking for the lock) before anyone could take
@@ -31,14 +50,30 @@ export function shareName(url, init) {
   const body = init.body ?? null;
   if (body !== null && typeof body !== 'string') return null;
   const method = String(init.method ?? 'GET').toUpperCase();
-  return `eventsource-wasm:${JSON.stringify([url, method, body, init.credentials, init.shareKey ?? null])}`;
+  return `eventsource-wasm@${VERSION}:${JSON.stringify([url, method, body, init.credentials, init.shareKey ?? null])}`;
 }
 
 /**
- * One sharing source's side of the connection: the same interface as
- * `Connection` for js/event-source.js (start, close, responseUrl,
- * backlog). `deliver(type, data, lastEventId)` hands an event to the
- * source, `lastEventId()` reads the last one it got.
+ * The connection of a sharing source, made by the factory returned; null
+ * when its options cannot be shared (a body that is not a string).
+ * @param {string} url
+ * @param {import('./index.js').EventSourceInit & { credentials: RequestCredentials }} init
+ * @param {Sink} sink
+ * @param {(type: string, data: string, lastEventId: string) => boolean} deliver
+ * @param {() => string} lastEventId
+ * @returns {(() => SharedConnection) | null}
+ */
+export function sharing(url, init, sink, deliver, lastEventId) {
+  const name = shareName(url, init);
+  return name ? () => new SharedConnection(name, url, init, sink, deliver, lastEventId) : null;
+}
+
+/**
+ * One sharing source's side of the connection: a `SourceConnection`
+ * (js/connection-types.d.ts), as `Connection` is.
+ * `deliver(type, data, lastEventId)` hands an event to the source,
+ * `lastEventId()` reads the last one it got.
+ * @implements {SourceConnection}
  */
 export class SharedConnection {
   #name;
@@ -69,7 +104,7 @@ export class SharedConnection {
    * @param {string} name from shareName
    * @param {string} url
    * @param {import('./index.js').EventSourceInit} init
-   * @param {{ messages: Function, notice: (kind: NoticeKind, a: any, b: any) => void, closed: () => void, paused: () => void }} sink
+   * @param {Sink} sink
    * @param {(type: string, data: string, lastEventId: string) => boolean} deliver
    * @param {() => string} lastEventId
    */
@@ -104,13 +139,13 @@ export class SharedConnection {
    * ends for every tab. @param {boolean} [ended] */
   close(ended) {
     if (ended && this.#conn) {
-      this.#channel?.postMessage({ t: 'c' });
+      this.#post({ kind: 'end' });
       this.#finish(false);
     } else this.#finish(true);
   }
 
   /** Closed for good: no rejoining; the lock goes at once, or after the
-   * end's grace. */
+   * end's grace. @param {boolean} now */
   #finish(now) {
     if (this.#closed) return;
     this.#closed = true;
@@ -126,7 +161,7 @@ export class SharedConnection {
     const channel = new BroadcastChannel(this.#name);
     this.#channel = channel;
     channel.onmessage = (e) => this.#hear(e.data);
-    channel.postMessage({ t: 'hello' });
+    this.#post({ kind: 'hello' });
     const asking = new AbortController();
     this.#asking = asking;
     navigator.locks.request(this.#name, { signal: asking.signal }, () => this.#lead()).catch(() => {});
@@ -146,23 +181,23 @@ export class SharedConnection {
     else setTimeout(this.#unlock, END_GRACE_MS);
   }
 
+  /** Says something to the other sources of the key. @param {ShareMessage} message */
+  #post(message) {
+    this.#channel?.postMessage(message);
+  }
+
   /** The lock is ours: connect, from the last event ID this source saw, and
    * hold the lock until we stop. */
   #lead() {
     if (this.#closed || !this.#channel) return;
-    const post = (message) => this.#channel?.postMessage(message);
     /** @type {Connection} */
     let conn;
     try {
-      conn = this.#connection(post);
+      conn = this.#connection();
     } catch (error) {
       // Malformed headers, say: as for a source of its own.
       this.#finish(true);
-      this.#sink.notice(
-        NoticeKind.Error,
-        { type: 'invalid-request', message: String(error instanceof Error ? error.message : error) },
-        undefined,
-      );
+      this.#sink.notice(NoticeKind.Error, { type: 'invalid-request', message: messageOf(error) }, undefined);
       return;
     }
     this.#conn = conn;
@@ -174,31 +209,31 @@ export class SharedConnection {
   }
 
   /** The leader's connection: what it receives is delivered here and
-   * posted to the followers.
-   * @param {(message: object) => void} post */
-  #connection(post) {
+   * posted to the followers. */
+  #connection() {
     const conn = new Connection(
       this.#url,
       { ...this.#init, lastEventId: this.#lastEventId(), pauseWhenHidden: false },
       {
         messages: (text, lengths, chunk) => {
           this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, (type, data, id) => {
-            post({ t: 'm', e: [type, data, id] });
+            this.#post({ kind: 'event', type, data, lastEventId: id });
             return this.#deliver(type, data, id);
           });
         },
-        notice: (kind, a, b) => {
-          if (kind === NoticeKind.Open) {
+        notice: (...notice) => {
+          if (notice[0] === NoticeKind.Open) {
             this.#open = true;
             this.#responseUrl = conn.responseUrl;
-          } else if (kind === NoticeKind.Error) this.#open = false;
-          post({ t: 'n', k: kind, a, b, url: this.#responseUrl });
-          this.#ended(kind === NoticeKind.Error && b === undefined);
-          this.#sink.notice(kind, a, b);
+          } else if (notice[0] === NoticeKind.Error) this.#open = false;
+          this.#post({ kind: 'notice', notice, url: this.#responseUrl });
+          // An error with no reconnect is final: the stream ended for good.
+          if (notice[0] === NoticeKind.Error && notice[2] === undefined) this.#finish(false);
+          this.#sink.notice(...notice);
         },
         closed: () => {
-          post({ t: 'c' });
-          this.#ended(true);
+          this.#post({ kind: 'end' });
+          this.#finish(false);
           this.#sink.closed();
         },
         paused: () => {},
@@ -207,25 +242,19 @@ export class SharedConnection {
     return conn;
   }
 
-  /** The stream ended for good: every source closes; the lock is kept a
-   * little longer, so that no follower takes over first. */
-  #ended(final) {
-    if (final) this.#finish(false);
-  }
-
-  /** A message from the channel. */
+  /** A message from the channel. @param {ShareMessage} message */
   #hear(message) {
     if (this.#closed) return;
     if (this.#conn) {
       // Leading: a newcomer is told the state of the connection.
-      if (message.t === 'hello') this.#channel?.postMessage({ t: 's', open: this.#open, url: this.#responseUrl });
+      if (message.kind === 'hello') this.#post({ kind: 'state', open: this.#open, url: this.#responseUrl });
       return;
     }
-    switch (message.t) {
-      case 'm':
-        this.#deliver(...message.e);
+    switch (message.kind) {
+      case 'event':
+        this.#deliver(message.type, message.data, message.lastEventId);
         break;
-      case 's':
+      case 'state':
         // Joined while the leader's connection is open.
         if (message.open && !this.#open) {
           this.#open = true;
@@ -233,13 +262,15 @@ export class SharedConnection {
           this.#sink.notice(NoticeKind.Open, undefined, undefined);
         }
         break;
-      case 'n':
-        this.#open = message.k === NoticeKind.Open || (this.#open && message.k !== NoticeKind.Error);
-        if (message.k === NoticeKind.Open) this.#responseUrl = message.url;
-        if (message.k === NoticeKind.Error && message.b === undefined) this.#finish(true);
-        this.#sink.notice(message.k, message.a, message.b);
+      case 'notice': {
+        const { notice } = message;
+        this.#open = notice[0] === NoticeKind.Open || (this.#open && notice[0] !== NoticeKind.Error);
+        if (notice[0] === NoticeKind.Open) this.#responseUrl = message.url;
+        if (notice[0] === NoticeKind.Error && notice[2] === undefined) this.#finish(true);
+        this.#sink.notice(...notice);
         break;
-      case 'c':
+      }
+      case 'end':
         this.#finish(true);
         this.#sink.closed();
         break;

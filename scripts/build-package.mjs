@@ -15,29 +15,18 @@ const version = readFileSync('Cargo.toml', 'utf8').match(/^version = "([^"]+)"/m
 const out = 'dist/package';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(`${out}/wasm`, { recursive: true });
-for (const file of [
-  'index.js',
-  'index.d.ts',
-  'event-source.js',
-  'connection.js',
-  'load.js',
-  'batch.js',
-  'parser.js',
-  'parser.d.ts',
-  'create-parser.js',
-  'share.js',
-  'polyfill.js',
-  'polyfill.d.ts',
-  'react.js',
-  'react.d.ts',
-  'stream.js',
-  'stream.d.ts',
-  'parser-stream.js',
-  'llm.js',
-  'llm.d.ts',
-]) {
+// The package's files are the ones its manifest lists (pkg-template's
+// `files`): the JavaScript and declarations come from js/.
+const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
+for (const file of manifest.files.filter((f) => f !== 'wasm/' && f !== 'README.md')) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }
+// The version in the names of `share`'s locks and channels (js/share.js),
+// so that tabs running two versions of the package never mix.
+const share = readFileSync(`${out}/share.js`, 'utf8');
+const versioned = share.replace("const VERSION = 'dev';", `const VERSION = '${version}';`);
+if (versioned === share) throw new Error("js/share.js has no `const VERSION = 'dev';` to fill in");
+writeFileSync(`${out}/share.js`, versioned);
 // The two modules (scripts/build-wasm.sh): the class's and the parser's.
 for (const [dir, name] of [
   ['pkg', 'eventsource_wasm'],
@@ -45,7 +34,6 @@ for (const [dir, name] of [
 ]) {
   for (const file of [`${name}.js`, `${name}_bg.wasm`, `${name}.d.ts`]) cpSync(`${dir}/${file}`, `${out}/wasm/${file}`);
 }
-const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
 manifest.version = version;
 writeFileSync(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 // The package README: the template, with the repository README's

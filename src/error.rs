@@ -176,6 +176,37 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The error's type, as the JavaScript class names it (`SseError.type`):
+    /// `"http-status"`, `"content-type"`, `"network"`, `"cors"`,
+    /// `"stream-ended"`, `"idle-timeout"`, `"line-too-long"`,
+    /// `"event-too-large"`, `"headers"`, `"invalid-request"`, `"aborted"`,
+    /// `"retries-exhausted"` or `"not-resent"`. Stable, unlike the text of
+    /// `Display`.
+    ///
+    /// ```
+    /// use eventsource_wasm::Error;
+    /// assert_eq!(Error::StreamEnded.kind(), "stream-ended");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::HttpStatus { .. } => "http-status",
+            Error::ContentType { .. } => "content-type",
+            Error::Network { .. } => "network",
+            Error::Cors => "cors",
+            Error::StreamEnded => "stream-ended",
+            Error::IdleTimeout { .. } => "idle-timeout",
+            Error::Limit(ParseError::LineTooLong { .. }) => "line-too-long",
+            Error::Limit(ParseError::EventTooLarge { .. }) => "event-too-large",
+            Error::Headers { .. } => "headers",
+            Error::InvalidRequest { .. } => "invalid-request",
+            Error::Aborted => "aborted",
+            Error::NotResent { .. } => "not-resent",
+            Error::RetriesExhausted { .. } => "retries-exhausted",
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -580,7 +580,7 @@ fn the_llm_presets_end_on_each_apis_last_event_and_nothing_before() {
             "{\"type\":\"message_stop\"}",
         ),
         (
-            EndRule(|t, d| t == "status" && d == "finished"),
+            EndRule::custom(|t, d| t == "status" && d == "finished"),
             b"event: status\ndata: running\n\nevent: status\ndata: finished\n\ndata: after\n\n",
             "finished",
         ),
@@ -1289,4 +1289,81 @@ fn pausing_aborts_and_waking_resumes_from_the_last_event_id() {
     assert!(!conn.pause());
     conn.wake(20);
     assert_eq!(conn.ready_state(), ReadyState::Closed);
+}
+
+#[test]
+fn a_hidden_page_pauses_only_when_the_caller_asked() {
+    // Not asked: hiding changes nothing.
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"id: 1\ndata: a\n\n");
+    notices(&mut conn);
+    assert!(!conn.hidden());
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+    // Asked: hiding pauses, showing resumes from the last event ID.
+    let mut conn = open(Options::default().pause_when_hidden(true));
+    conn.on_chunk(10, b"id: 1\ndata: a\n\n");
+    notices(&mut conn);
+    assert!(conn.hidden());
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    conn.wake(20);
+    assert_eq!(conn.poll_io(), fetch("1"));
+    // Asked, but a POST with nothing to resume from is never paused.
+    let mut conn = open(post().pause_when_hidden(true));
+    conn.on_chunk(10, b"data: a\n\n");
+    assert!(!conn.hidden());
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+}
+
+#[test]
+fn end_rules_are_data_and_the_presets_are_reached_by_name() {
+    // The names js/llm.js sends: each is the Rust preset itself.
+    for (name, rule) in [
+        ("openai-chat", EndRule::OPENAI_CHAT),
+        ("openai-responses", EndRule::OPENAI_RESPONSES),
+        ("anthropic", EndRule::ANTHROPIC),
+    ] {
+        assert_eq!(EndRule::preset(name), Some(rule), "{name}");
+    }
+    assert_eq!(EndRule::preset("openai"), None);
+    // Types match exactly; data matches exactly.
+    let types = EndRule::types(["stop", "done"]);
+    assert!(types.matches("done", "x"));
+    assert!(!types.matches("Done", "x"));
+    assert!(!types.matches("", "done"));
+    assert!(EndRule::OPENAI_CHAT.matches("anything", "[DONE]"));
+    assert!(!EndRule::OPENAI_CHAT.matches("message", "[DONE]\n"));
+    assert!(!EndRule::OPENAI_CHAT.matches("[DONE]", ""));
+    // A list given as types ends the stream like the end event does.
+    let mut conn = open(Options::default().end_event(None).end_when(Some(types)));
+    conn.on_chunk(
+        10,
+        b"event: end\ndata: 1\n\nevent: stop\ndata: 2\n\ndata: after\n\n",
+    );
+    assert_eq!(notices(&mut conn).len(), 2, "end, stop, and nothing after");
+    assert_eq!(conn.ready_state(), ReadyState::Closed);
+}
+
+#[test]
+fn a_driver_holding_the_body_back_restarts_the_idle_timeout() {
+    let mut conn = open(Options::default().idle_timeout_ms(Some(1000)));
+    conn.on_chunk(10, b"data: a\n\n");
+    notices(&mut conn);
+    assert_eq!(conn.timeout(), Some(1010));
+    // The reader is behind: the silence is the driver's own.
+    conn.on_timer_held(1010);
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+    assert_eq!(conn.timeout(), Some(2010));
+    // Reading again, the server's silence counts.
+    conn.on_timer(2010);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert!(matches!(
+        notices(&mut conn).first(),
+        Some(Notice::Error {
+            error: Error::IdleTimeout { .. },
+            ..
+        })
+    ));
 }

@@ -14,6 +14,8 @@
 //!   same delay, and is what `timeout()` then asks for;
 //! - attempts never exceed `max_attempts`;
 //! - `Open` is announced only on a connecting → open change;
+//! - a hidden page pauses only when the options ask for it, and a driver
+//!   holding the body back never has an idle timeout fire;
 //! - once closed, nothing more happens, whatever comes in.
 #![no_main]
 
@@ -66,6 +68,10 @@ struct Model {
     /// Whether `EndRule::OPENAI_CHAT` is set (`data: [DONE]` ends too;
     /// checked here without the rule).
     end_done: bool,
+    /// Whether `EndRule::types(["stop", "done"])` is set instead.
+    end_types: bool,
+    /// Whether the source pauses while the page is hidden.
+    pause_when_hidden: bool,
     expected: Vec<eventsource_wasm::parser::Event>,
     delivered: Vec<eventsource_wasm::parser::Event>,
     policy: RetryPolicy,
@@ -194,6 +200,8 @@ fuzz_target!(|data: &[u8]| {
     let end_byte = input.byte();
     let end_event = (end_byte & 1 == 0).then(|| "end".to_owned());
     let end_done = end_byte & 2 != 0;
+    let end_types = !end_done && end_byte & 4 != 0;
+    let pause_when_hidden = end_byte & 8 != 0;
     let idle = input.byte();
     // The request: GET or POST, with a body or not, resent on request or not.
     let request = input.byte();
@@ -204,7 +212,12 @@ fuzz_target!(|data: &[u8]| {
         .retry(policy.clone())
         .retry_statuses(vec![429, 503])
         .end_event(end_event.clone())
-        .end_when(end_done.then_some(EndRule::OPENAI_CHAT))
+        .end_when(if end_done {
+            Some(EndRule::OPENAI_CHAT)
+        } else {
+            end_types.then(|| EndRule::types(["stop", "done"]))
+        })
+        .pause_when_hidden(pause_when_hidden)
         .idle_timeout_ms((idle != 0).then_some(u64::from(idle) * 10))
         .limits(limits);
     let options_resendable = options.resendable();
@@ -219,6 +232,8 @@ fuzz_target!(|data: &[u8]| {
         closed: false,
         end_event,
         end_done,
+        end_types,
+        pause_when_hidden,
         expected: Vec::new(),
         delivered: Vec::new(),
         resendable: options_resendable,
@@ -274,7 +289,7 @@ fuzz_target!(|data: &[u8]| {
                     // What the connection must deliver: the model parser's
                     // events up to the end event, or to the k-th one.
                     let mut events = Vec::new();
-                    let (end, end_done) = (m.end_event.clone(), m.end_done);
+                    let (end, end_done, end_types) = (m.end_event.clone(), m.end_done, m.end_types);
                     let result = m.parser.feed_ref(bytes, |item| {
                         if let ItemRef::Event(e) = item {
                             events.push(e.to_owned());
@@ -283,6 +298,7 @@ fuzz_target!(|data: &[u8]| {
                     let ended = events.iter().position(|e| {
                         end.as_deref() == Some(e.event_type.as_str())
                             || end_done && e.data == "[DONE]"
+                            || end_types && matches!(e.event_type.as_str(), "stop" | "done")
                     });
                     let stopped =
                         (stop_after > 0 && stop_after <= events.len()).then_some(stop_after);
@@ -359,31 +375,48 @@ fuzz_target!(|data: &[u8]| {
                 }
                 m.conn.on_fetch_error(m.now, error);
             }
-            // Time passes; the timer fires when asked, or early.
+            // Time passes; the timer fires when asked, or early; now and
+            // then while the driver holds the body back (a slow reader),
+            // when an idle deadline starts again instead of firing.
             5 | 6 => {
                 let step = u64::from(input.u16());
+                let held = input.byte() % 4 == 0;
                 let at = match m.conn.timeout() {
                     Some(t) if op % 10 == 5 => t.max(m.now),
                     _ => m.now + step,
                 };
                 m.now = at;
+                let held_open = held && m.conn.ready_state() == ReadyState::Open;
                 let idle_fires = m.conn.ready_state() != ReadyState::Closed
                     && m.in_flight
+                    && !held_open
                     && m.conn.timeout().is_some_and(|t| at >= t);
                 if idle_fires {
                     m.in_flight = false;
                     m.body_over();
                 }
-                m.conn.on_timer(at);
+                if held {
+                    m.conn.on_timer_held(at);
+                    if held_open {
+                        assert!(
+                            m.conn.timeout().is_none_or(|t| t > at),
+                            "an idle deadline that fired while held"
+                        );
+                    }
+                } else {
+                    m.conn.on_timer(at);
+                }
             }
             // The page came back (online, visible, restored).
             8 => m.conn.wake(m.now),
-            // The page was hidden, with pausing opted in.
+            // The page was hidden: it pauses only when opted in.
             9 => {
                 let resumable = m.resendable || !m.parser.last_event_id().is_empty();
                 let was_waiting =
                     m.conn.ready_state() == ReadyState::Connecting && !m.in_flight && !m.probing;
-                if m.conn.pause() {
+                if !m.pause_when_hidden {
+                    assert!(!m.conn.hidden(), "paused without being asked to");
+                } else if m.conn.hidden() {
                     assert!(
                         resumable || was_waiting,
                         "paused a request that cannot be sent again"

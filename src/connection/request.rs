@@ -7,6 +7,11 @@ use std::borrow::Cow;
 /// headers, which may replace it).
 pub const ACCEPT: &str = "text/event-stream";
 
+/// The headers a driver sets on every request before the caller's own
+/// (which may replace them): `Accept:` [`ACCEPT`]. After the caller's comes
+/// [`RequestHead::last_header`].
+pub const FIRST_HEADERS: [(&str, &str); 1] = [("Accept", ACCEPT)];
+
 /// The head of one request: its method, its URL, and the `Last-Event-ID`
 /// header it sends (set after the caller's own headers).
 ///
@@ -52,6 +57,15 @@ pub struct RequestHead<'a> {
 }
 
 impl<'a> RequestHead<'a> {
+    /// The header a driver sets after the caller's own, so that none of
+    /// theirs replaces it: `Last-Event-ID`, when the ID goes in a header.
+    /// (Before the caller's come [`FIRST_HEADERS`].)
+    pub fn last_header(&self) -> Option<(&'static str, &str)> {
+        self.last_event_id_header
+            .as_deref()
+            .map(|value| ("Last-Event-ID", value))
+    }
+
     /// The head of a `method` request to `url` resuming from
     /// `last_event_id` (nothing is added when it is empty), in the query
     /// parameter `param` if given (replacing any the URL already has), else

@@ -6,9 +6,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::dispatch::Shared;
-use super::fetch::{Body, Credentials, HeadersFn, RequestSpec};
+use super::fetch::{HeadersFn, RequestSpec};
 use super::source::EventSource;
 use super::{driver, sys};
+use super::{Body, Credentials};
 use crate::connection::{Connection, EndRule, Options, RetryPolicy};
 use crate::parser::Config;
 
@@ -139,7 +140,7 @@ impl Builder {
     /// once when the browser goes back online, when the page comes back
     /// from the back/forward cache, or when it becomes visible.
     pub fn pause_when_hidden(mut self, pause: bool) -> Self {
-        self.spec.pause_when_hidden = pause;
+        self.options.pause_when_hidden = pause;
         self
     }
 
@@ -215,5 +216,31 @@ impl Builder {
         let shared = Rc::new(Shared::new(self.spec, core));
         wasm_bindgen_futures::spawn_local(driver::drive(Rc::clone(&shared)));
         EventSource::from_shared(shared)
+    }
+}
+
+/// The constructors, here beside the builder they start (so that
+/// `source.rs` does not depend on this file, which depends on it).
+impl EventSource {
+    /// A builder for a source reading `url` (absolute, or relative to the
+    /// page or worker).
+    pub fn builder(url: impl Into<String>) -> Builder {
+        Builder {
+            spec: RequestSpec {
+                url: url.into(),
+                headers: Vec::new(),
+                headers_fn: None,
+                body: None,
+                credentials: Credentials::SameOrigin,
+                fetch: None,
+            },
+            options: Options::default(),
+        }
+    }
+
+    /// Opens `url` with the defaults: the browser's behaviour, plus the
+    /// end event.
+    pub fn new(url: impl Into<String>) -> EventSource {
+        EventSource::builder(url).build()
     }
 }

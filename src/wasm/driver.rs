@@ -120,10 +120,10 @@ pub(super) async fn drive(shared: Rc<Shared>) {
             }
             Step::Woken => match shared.page.take() {
                 Some(PageEvent::Back) => core.wake(now),
-                Some(PageEvent::Hidden) if shared.spec.pause_when_hidden => {
-                    core.pause();
+                Some(PageEvent::Hidden) => {
+                    core.hidden();
                 }
-                _ => {}
+                None => {}
             },
         }
     }

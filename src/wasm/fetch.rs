@@ -16,38 +16,15 @@ use web_sys::{
 
 use super::sys;
 use super::timer::Sleep;
-use crate::connection::{opens, RequestHead, ACCEPT, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS};
+use super::{Body, Credentials};
+use crate::connection::{
+    opens, RequestHead, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS, FIRST_HEADERS,
+};
 use crate::error::{Error, ErrorBody};
 
 /// Produces headers before every request (token refresh).
 pub(crate) type HeadersFn =
     Rc<dyn Fn() -> LocalBoxFuture<'static, Result<Vec<(String, String)>, String>>>;
-
-/// The `credentials` mode of the request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Credentials {
-    /// Never send cookies or HTTP authentication.
-    Omit,
-    /// Send them to the same origin only: the browser's `EventSource`
-    /// default (`withCredentials: false`).
-    #[default]
-    SameOrigin,
-    /// Send them cross-origin too (`withCredentials: true`); the server
-    /// must allow it with `Access-Control-Allow-Credentials: true`.
-    Include,
-}
-
-/// A request body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Body {
-    /// Text (sent as UTF-8; set `Content-Type` yourself, e.g. JSON).
-    Text(String),
-    /// Raw bytes.
-    Bytes(Vec<u8>),
-    /// Any JavaScript `BodyInit` (string, `Blob`, `FormData`, typed array,
-    /// `URLSearchParams`), handed to `fetch` as it is.
-    Js(wasm_bindgen::JsValue),
-}
 
 /// Everything about the request that stays the same across reconnects.
 pub(crate) struct RequestSpec {
@@ -58,8 +35,6 @@ pub(crate) struct RequestSpec {
     pub(crate) credentials: Credentials,
     /// A `fetch`-compatible function to call instead of the global one.
     pub(crate) fetch: Option<js_sys::Function>,
-    /// Pause while the page is hidden (`Connection::pause`).
-    pub(crate) pause_when_hidden: bool,
 }
 
 impl std::fmt::Debug for RequestSpec {
@@ -157,17 +132,12 @@ impl InFlight {
     pub(crate) fn start(spec: &Rc<RequestSpec>, head: &RequestHead<'_>) -> InFlight {
         let spec = Rc::clone(spec);
         let (method, url) = (head.method.to_owned(), head.url.clone().into_owned());
-        let last_event_id = head.last_event_id_header.clone();
+        let last = head
+            .last_header()
+            .map(|(name, value)| (name, value.to_owned()));
         let send_body = head.send_body;
         Self::with_abort(|signal| {
-            Phase::Head(Box::pin(send(
-                spec,
-                method,
-                url,
-                last_event_id,
-                send_body,
-                signal,
-            )))
+            Phase::Head(Box::pin(send(spec, method, url, last, send_body, signal)))
         })
     }
 
@@ -315,24 +285,7 @@ async fn error_body(response: Response) -> ErrorBody {
         futures::future::select(read, timeout).await;
     }
     bytes.truncate(ERROR_BODY_LIMIT);
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let message = server_message(&text);
-    ErrorBody::new(text, message)
-}
-
-/// The server's message in a JSON error body, where APIs put it:
-/// `error.message`, `error` (a string), `message` or `detail` (the same
-/// places js/event-source.js looks).
-fn server_message(text: &str) -> Option<String> {
-    let json = js_sys::JSON::parse(text).ok()?;
-    // Reflect.get throws on a primitive: no such field then.
-    let get = |value: &JsValue, key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
-    let text = |value: Option<JsValue>| value?.as_string().filter(|s| !s.is_empty());
-    let error = get(&json, "error");
-    text(error.as_ref().and_then(|e| get(e, "message")))
-        .or_else(|| text(error))
-        .or_else(|| text(get(&json, "message")))
-        .or_else(|| text(get(&json, "detail")))
+    super::error_body::read(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn invalid_header(name: &str) -> Error {
@@ -388,7 +341,7 @@ async fn send(
     spec: Rc<RequestSpec>,
     method: String,
     url: String,
-    last_event_id: Option<String>,
+    last: Option<(&'static str, String)>,
     send_body: bool,
     signal: AbortSignal,
 ) -> Result<Response, Error> {
@@ -396,8 +349,11 @@ async fn send(
         message: sys::message_of(&e),
     })?;
     let set = |name: &str, value: &str| headers.set(name, value).map_err(|_| invalid_header(name));
-    // The request head the core decided (`connection::RequestHead`).
-    set("Accept", ACCEPT)?;
+    // The request head the core decided (`connection::RequestHead`): its
+    // first headers, the caller's, then its last.
+    for (name, value) in FIRST_HEADERS {
+        set(name, value)?;
+    }
     for (name, value) in &spec.headers {
         set(name, value)?;
     }
@@ -409,8 +365,8 @@ async fn send(
             set(name, value)?;
         }
     }
-    if let Some(id) = &last_event_id {
-        set("Last-Event-ID", id)?;
+    if let Some((name, value)) = &last {
+        set(name, value)?;
     }
 
     let init = RequestInit::new();

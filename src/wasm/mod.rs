@@ -6,19 +6,25 @@
 //! only (the npm package's build): the JavaScript API is built on them, and
 //! a Rust frontend's module does not carry them.
 //!
-//! Each concern has its file: [`Builder`] (`builder.rs`), [`EventSource`]
+//! Each concern has its file: [`Builder`] (`builder.rs`), [`Body`]
+//! (`body.rs`), [`Credentials`] (`credentials.rs`), [`EventSource`]
 //! and its streams (`source.rs`), delivery to streams and listeners
 //! (`dispatch.rs`), the task that drives the connection core
-//! (`driver.rs`), one request (`fetch.rs`), a timer (`timer.rs`), raw
-//! bindings (`sys.rs`), and the exports for JavaScript (`exports/`).
+//! (`driver.rs`), one request (`fetch.rs`), the server's message in a
+//! refused response's body (`error_body.rs`), a timer
+//! (`timer.rs`), raw bindings (`sys.rs`), and the exports for JavaScript
+//! (`exports/`).
 //! Notices, errors and the retry policy are the core's types:
 //! [`Notice`](crate::connection::Notice),
 //! [`RetryPolicy`](crate::connection::RetryPolicy),
 //! [`Error`](crate::Error).
 
+mod body;
 mod builder;
+mod credentials;
 mod dispatch;
 mod driver;
+mod error_body;
 #[cfg(any(feature = "npm", feature = "npm-parser"))]
 mod exports;
 mod fetch;
@@ -27,6 +33,7 @@ mod source;
 mod sys;
 mod timer;
 
+pub use self::body::Body;
 pub use self::builder::Builder;
-pub use self::fetch::{Body, Credentials};
+pub use self::credentials::Credentials;
 pub use self::source::{EventSource, EventStream, Subscription, TypedStream};

@@ -10,11 +10,9 @@ use std::task::{Context, Poll};
 use futures::Stream;
 use serde::de::DeserializeOwned;
 
-use super::builder::Builder;
 use super::dispatch::{Handle, Queue, Shared, Sink, Subscriber};
-use super::fetch::{Credentials, RequestSpec};
 use super::sys;
-use crate::connection::{Notice, Options, ReadyState};
+use crate::connection::{Notice, ReadyState};
 use crate::error::DecodeError;
 use crate::parser::Event;
 
@@ -68,29 +66,6 @@ impl EventSource {
         EventSource {
             handle: Rc::new(Handle(shared)),
         }
-    }
-
-    /// A builder for a source reading `url` (absolute, or relative to the
-    /// page or worker).
-    pub fn builder(url: impl Into<String>) -> Builder {
-        Builder {
-            spec: RequestSpec {
-                url: url.into(),
-                headers: Vec::new(),
-                headers_fn: None,
-                body: None,
-                credentials: Credentials::SameOrigin,
-                fetch: None,
-                pause_when_hidden: false,
-            },
-            options: Options::default(),
-        }
-    }
-
-    /// Opens `url` with the defaults: the browser's behaviour, plus the
-    /// end event.
-    pub fn new(url: impl Into<String>) -> EventSource {
-        EventSource::builder(url).build()
     }
 
     /// The URL given.

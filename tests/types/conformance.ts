@@ -12,19 +12,6 @@ import type * as DeclaredStream from '../../js/stream.js';
 import * as llm from '../../js/llm.js';
 
 /**
- * A class declaration with some instance properties widened to `string`:
- * an event's `type` is declared as the literal its constructor passes to
- * `Event`, which JavaScript cannot state.
- */
-type Widened<C, K extends string> = C extends abstract new (
-  ...args: infer A
-) => infer I
-  ? new (
-      ...args: A
-    ) => Omit<I, K> & { readonly [P in K]: string }
-  : never;
-
-/**
  * A class declaration without what the class defines at run time with
  * `Object.defineProperty`, as the native class has them: the read-only
  * `CONNECTING`, `OPEN` and `CLOSED`, and the `on<event>` handler
@@ -36,11 +23,18 @@ type WithoutRunTime<C> = Omit<C, RunTime | 'prototype'> &
   (C extends abstract new (...args: infer A) => infer I ? new (...args: A) => Omit<I, RunTime> : never);
 
 export const EventSource: WithoutRunTime<typeof Declared.EventSource> = eventSource.EventSource;
-export const SseError: typeof Declared.SseError = eventSource.SseError;
-export const SseErrorEvent: Widened<typeof Declared.SseErrorEvent, 'type'> = eventSource.SseErrorEvent;
-export const ReconnectEvent: Widened<typeof Declared.ReconnectEvent, 'type'> = eventSource.ReconnectEvent;
-export const DecodeError: typeof Declared.DecodeError = eventSource.DecodeError;
-export const DecodeErrorEvent: Widened<typeof Declared.DecodeErrorEvent, 'type'> = eventSource.DecodeErrorEvent;
+// The error classes and events are made by the source only (their
+// declared constructors are private): what they make must be what is
+// declared, with an event's `type` widened to `string` (it is declared as
+// the literal its constructor passes to `Event`, which JavaScript cannot
+// state).
+type Made<C extends abstract new (...args: never[]) => unknown> = InstanceType<C>;
+type WidenedType<I> = Omit<I, 'type'> & { readonly type: string };
+export const sseError: Declared.SseError = {} as Made<typeof eventSource.SseError>;
+export const sseErrorEvent: WidenedType<Declared.SseErrorEvent> = {} as Made<typeof eventSource.SseErrorEvent>;
+export const reconnectEvent: WidenedType<Declared.ReconnectEvent> = {} as Made<typeof eventSource.ReconnectEvent>;
+export const decodeError: Declared.DecodeError = {} as Made<typeof eventSource.DecodeError>;
+export const decodeErrorEvent: WidenedType<Declared.DecodeErrorEvent> = {} as Made<typeof eventSource.DecodeErrorEvent>;
 export const init: typeof Declared.init = eventSource.init;
 export const createParser: typeof DeclaredParser.createParser = parser.createParser;
 export const initParser: typeof DeclaredParser.init = parser.init;
@@ -51,3 +45,8 @@ export const presets: NonNullable<Declared.EventSourceInit['endEvent']>[] = [
   llm.ends.openaiResponses,
   llm.ends.anthropic,
 ];
+
+// The error types the core names (src/wasm/exports/core.rs, `ErrorType`)
+// are exactly the ones declared to users.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const errorTypesAgree: Same<Declared.SseErrorType, import('../../js/wasm/eventsource_wasm.js').ErrorType> = true;

@@ -1,137 +1,36 @@
-//! `SseCore`: the connection core for the JavaScript class.
+//! `SseCore`: the connection core for the JavaScript class (its options:
+//! `options.rs`; its errors and notices: `error.rs`).
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use super::batch::MessageBatch;
-use super::{push_record, FetchFailure, IoKind, NoticeKind};
-use crate::connection::{retry_after_ms, Connection, Io, Notice, Options, ACCEPT};
-use crate::error::{Error, ErrorBody};
-use crate::parser::{ItemRef, ParseError};
+use super::error::error_object;
+use super::options::{ms, options};
+use super::{push_record, FetchFailure, Input, IoKind, NoticeKind, ReadyState};
+use crate::connection::{
+    self, retry_after_ms, Connection, Io, Notice, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS,
+    FIRST_HEADERS,
+};
 
-#[wasm_bindgen(typescript_custom_section)]
-const CORE_OPTIONS: &'static str = r#"
-/** What `new SseCore(options, url, seed, now)` reads (js/connection.js makes
- * it from the user's options). Times in ms. Anything left out, or not a
- * finite number >= 0 where a number is wanted, takes its default. */
-export interface CoreOptions {
-  retry?: {
-    initialDelay?: number;
-    minDelay?: number;
-    maxDelay?: number;
-    factor?: number;
-    jitter?: number;
-    maxAttempts?: number;
-    healthyAfter?: number;
-  };
-  retryStatuses?: readonly number[];
-  /** The end event's type; null switches it off (default 'end'). */
-  endEvent?: string | null;
-  idleTimeout?: number;
-  maxLineLength?: number;
-  maxEventLength?: number;
-  lastEventId?: string | null;
-  lastEventIdParam?: string | null;
-  method?: string | null;
-  hasBody?: boolean;
-  /** Absolute. */
-  resumeUrl?: string | null;
-  resend?: boolean;
-}
-"#;
-
+/// How js/connection.js reads a refused response's body: the core's
+/// bounds, as constants of the generated module (no WebAssembly code).
 #[wasm_bindgen]
-extern "C" {
-    /// The options object (the `CoreOptions` interface above).
-    #[wasm_bindgen(typescript_type = "CoreOptions")]
-    pub type CoreOptions;
+#[derive(Debug, Clone, Copy)]
+pub enum ErrorBodyRead {
+    /// At most this many bytes (`connection::ERROR_BODY_LIMIT`).
+    Limit = 65_536,
+    /// For at most this many ms (`connection::ERROR_BODY_TIMEOUT_MS`).
+    TimeoutMs = 3_000,
 }
 
-/// One property of an options object (undefined if it is not an object).
-#[inline(never)]
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A number property that is finite and not negative. (Not inlined: it is
-/// called for ten properties, and the module is paid for in bytes.)
-#[inline(never)]
-fn number(object: &JsValue, key: &str) -> Option<f64> {
-    get(object, key)
-        .as_f64()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-}
-
-/// Milliseconds from JavaScript (a finite number >= 0, else 0).
-fn ms(value: f64) -> u64 {
-    if value.is_finite() && value > 0.0 {
-        value as u64
-    } else {
-        0
-    }
-}
-
-/// The core's options from a `CoreOptions` object.
-fn options(object: &JsValue) -> Options {
-    let retry = get(object, "retry");
-    let [initial, min, max, factor, jitter, attempts, healthy] = [
-        "initialDelay",
-        "minDelay",
-        "maxDelay",
-        "factor",
-        "jitter",
-        "maxAttempts",
-        "healthyAfter",
-    ]
-    .map(|key| number(&retry, key));
-    let [idle, line, event] =
-        ["idleTimeout", "maxLineLength", "maxEventLength"].map(|key| number(object, key));
-    let [last_event_id, param, method, resume_url] =
-        ["lastEventId", "lastEventIdParam", "method", "resumeUrl"]
-            .map(|key| get(object, key).as_string());
-    let mut options = Options::default();
-    let r = &mut options.retry;
-    let millis = |value: Option<f64>, default: u64| value.map_or(default, ms);
-    r.initial_delay_ms = millis(initial, r.initial_delay_ms);
-    r.min_delay_ms = millis(min, r.min_delay_ms);
-    r.max_delay_ms = millis(max, r.max_delay_ms);
-    r.factor = factor.unwrap_or(r.factor);
-    r.jitter = jitter.unwrap_or(r.jitter);
-    r.max_attempts = attempts.map(|n| ms(n).min(u64::from(u32::MAX)) as u32);
-    r.healthy_after_ms = millis(healthy, r.healthy_after_ms);
-    options.idle_timeout_ms = idle.map(ms);
-    options.last_event_id = last_event_id.unwrap_or_default();
-    options.last_event_id_param = param;
-    options.resume_url = resume_url;
-    options.has_body = get(object, "hasBody").is_truthy();
-    options.resend = get(object, "resend").is_truthy();
-    if let Some(method) = method {
-        options.method = method;
-    }
-    let statuses = get(object, "retryStatuses");
-    if Array::is_array(&statuses) {
-        let statuses: Array = statuses.unchecked_into();
-        options.retry_statuses = statuses
-            .iter()
-            .filter_map(|s| s.as_f64())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| s as u16)
-            .collect();
-    }
-    let end = get(object, "endEvent");
-    if end.is_null() {
-        options.end_event = None;
-    } else if let Some(end) = end.as_string() {
-        options.end_event = Some(end);
-    }
-    if let Some(n) = line {
-        options.limits = options.limits.max_line_len(ms(n) as usize);
-    }
-    if let Some(n) = event {
-        options.limits = options.limits.max_event_len(ms(n) as usize);
-    }
-    options
-}
+// The enum's values are the core's constants.
+const _: () = assert!(
+    ErrorBodyRead::Limit as usize == ERROR_BODY_LIMIT
+        && ErrorBodyRead::TimeoutMs as u64 == ERROR_BODY_TIMEOUT_MS
+);
+use crate::error::{Error, ErrorBody};
+use crate::parser::ItemRef;
 
 /// The connection core (`connection::Connection`) for the JavaScript
 /// `EventSource` class: the same state machine the Rust API drives, here
@@ -149,7 +48,7 @@ pub struct SseCore {
     /// The source's URL, and the target of the fetch `poll_io` asked for.
     url: String,
     fetch_url: String,
-    fetch_header: Option<String>,
+    fetch_last: Option<(&'static str, String)>,
     fetch_method: String,
     fetch_body: bool,
     /// What `drain` returns next, in order (see there).
@@ -160,19 +59,27 @@ pub struct SseCore {
 
 #[wasm_bindgen]
 impl SseCore {
-    /// A core for a source of `url`; `seed` (0 to 1) feeds the jitter,
-    /// `now` is the current time in ms (the clock of every later `now`).
+    /// A core for a source of `url`, with the options in `numbers` and
+    /// `strings` (the `CoreNumbers` and `CoreStrings` types); `seed` (0 to
+    /// 1) feeds the jitter, `now` is the current time in ms (the clock of
+    /// every later `now`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &CoreOptions, url: String, seed: f64, now: f64) -> SseCore {
+    pub fn new(
+        url: String,
+        seed: f64,
+        now: f64,
+        #[wasm_bindgen(unchecked_param_type = "CoreNumbers")] numbers: &[f64],
+        #[wasm_bindgen(unchecked_param_type = "CoreStrings")] strings: Box<[JsValue]>,
+    ) -> SseCore {
         SseCore {
             core: Connection::new(
-                self::options(options),
+                options(numbers, &strings),
                 (seed * (u64::MAX as f64)) as u64,
                 ms(now),
             ),
             url,
             fetch_url: String::new(),
-            fetch_header: None,
+            fetch_last: None,
             fetch_method: String::new(),
             fetch_body: false,
             out: Array::new(),
@@ -190,7 +97,7 @@ impl SseCore {
     /// `Retry-After` headers as received (`undefined` if absent);
     /// `wall_clock` is `Date.now()`, for a `Retry-After` date. `body` is
     /// the start of the body of a response that does not open, as text
-    /// (js/connection.js finds the server's message in it).
+    /// (js/errors.js finds the server's message in it).
     pub fn on_response(
         &mut self,
         now: f64,
@@ -232,11 +139,6 @@ impl SseCore {
         self.batch.flush_into(&self.out);
     }
 
-    /// The body ended.
-    pub fn on_eof(&mut self, now: f64) {
-        self.core.on_eof(ms(now));
-    }
-
     /// The request failed; `message` is for people.
     pub fn on_fetch_error(&mut self, now: f64, kind: FetchFailure, message: String) {
         let error = match kind {
@@ -248,32 +150,21 @@ impl SseCore {
         self.core.on_fetch_error(ms(now), error);
     }
 
-    /// The probe `poll_io` asked for ended: `refused` is whether its
-    /// response was opaque (false if it failed).
-    pub fn on_probe(&mut self, now: f64, refused: bool) {
-        self.core.on_probe(ms(now), refused);
-    }
-
-    /// The timer set for `timeout()` fired.
-    pub fn on_timer(&mut self, now: f64) {
-        self.core.on_timer(ms(now));
-    }
-
-    /// The page came back (online, restored, visible): a waiting reconnect
-    /// happens now, a paused one resumes.
-    pub fn wake(&mut self, now: f64) {
-        self.core.wake(ms(now));
-    }
-
-    /// The page is hidden and the caller opted in to pausing; false if the
-    /// stream could not be resumed and goes on.
-    pub fn pause(&mut self) -> bool {
-        self.core.pause()
-    }
-
-    /// Closes for good (silently).
-    pub fn close(&mut self) {
-        self.core.close();
+    /// One of the inputs that carry nothing but the time and a flag (see
+    /// `Input`); returns whether the source paused (for `Input::Hidden`).
+    pub fn input(&mut self, input: Input, now: f64, flag: bool) -> bool {
+        let now = ms(now);
+        let core = &mut self.core;
+        match input {
+            Input::Eof => core.on_eof(now),
+            Input::Probed => core.on_probe(now, flag),
+            Input::Timer if flag => core.on_timer_held(now),
+            Input::Timer => core.on_timer(now),
+            Input::Wake => core.wake(now),
+            Input::Hidden => return core.hidden(),
+            Input::Close => core.close(),
+        }
+        false
     }
 
     /// The next thing to do.
@@ -284,8 +175,10 @@ impl SseCore {
                 let head = self.core.request_head(&self.url, &last_event_id);
                 self.fetch_method = head.method.to_owned();
                 self.fetch_body = head.send_body;
+                self.fetch_last = head
+                    .last_header()
+                    .map(|(name, value)| (name, value.to_owned()));
                 self.fetch_url = head.url.into_owned();
-                self.fetch_header = head.last_event_id_header;
                 IoKind::Fetch
             }
             Some(Io::Probe) => IoKind::Probe,
@@ -293,27 +186,29 @@ impl SseCore {
         }
     }
 
-    /// The request `poll_io` asked for: `[method, url, headers, lastEventId,
-    /// sendBody]`, `headers` being the `[name, value]` pairs every request
-    /// starts with (the caller's own headers are set after them, and may
-    /// replace them), `lastEventId` the `Last-Event-ID` value (already
-    /// encoded for `Headers`; set last) or undefined, and `sendBody`
+    /// The request `poll_io` asked for: `[method, url, first, last,
+    /// sendBody]`, `first` being the `[name, value]` headers to set before
+    /// the caller's own (who may replace them), `last` those to set after
+    /// (the `Last-Event-ID`, already encoded for `Headers`), and `sendBody`
     /// whether the caller's body goes with it (not to the resume URL).
     #[wasm_bindgen(
         getter,
-        unchecked_return_type = "[method: string, url: string, headers: [string, string][], lastEventId: string | undefined, sendBody: boolean]"
+        unchecked_return_type = "[method: string, url: string, first: [string, string][], last: [string, string][], sendBody: boolean]"
     )]
     pub fn request(&self) -> Array {
-        let accept = Array::of2(&"Accept".into(), &ACCEPT.into());
-        let id = self
-            .fetch_header
-            .as_deref()
-            .map_or(JsValue::UNDEFINED, JsValue::from_str);
+        let first = Array::new();
+        for (name, value) in FIRST_HEADERS {
+            first.push(&Array::of2(&name.into(), &value.into()));
+        }
+        let last = Array::new();
+        if let Some((name, value)) = &self.fetch_last {
+            last.push(&Array::of2(&(*name).into(), &value.as_str().into()));
+        }
         Array::of5(
             &self.fetch_method.as_str().into(),
             &self.fetch_url.as_str().into(),
-            &Array::of1(&accept),
-            &id,
+            &first,
+            &last,
             &self.fetch_body.into(),
         )
     }
@@ -323,17 +218,22 @@ impl SseCore {
         self.core.timeout().map_or(-1.0, |t| t as f64)
     }
 
-    /// 0 connecting, 1 open, 2 closed.
+    /// The `readyState`.
     #[wasm_bindgen(getter, js_name = readyState)]
-    pub fn ready_state(&self) -> u16 {
-        self.core.ready_state() as u16
+    pub fn ready_state(&self) -> ReadyState {
+        match self.core.ready_state() {
+            connection::ReadyState::Connecting => ReadyState::Connecting,
+            connection::ReadyState::Open => ReadyState::Open,
+            connection::ReadyState::Closed => ReadyState::Closed,
+        }
     }
 
-    /// Everything the core said since the last call, as a flat array of
-    /// `kind, a, b` records (`NoticeKind`): messages (text, lengths: a run
-    /// of events as `MessageBatch` describes, one crossing per run), open,
-    /// comment (text), error (error object, reconnect delay or undefined),
-    /// reconnecting (delay, attempt).
+    /// Everything the core said since the last call, in order: `[kind, a,
+    /// b]` records (`NoticeRecord`): messages (text, lengths: a run of
+    /// events as `MessageBatch` describes, one crossing per run), open,
+    /// comment (text), error (its `ErrorDetail`, and the reconnect delay or
+    /// undefined), reconnecting (delay, attempt).
+    #[wasm_bindgen(unchecked_return_type = "NoticeRecord[]")]
     pub fn drain(&mut self) -> Array {
         self.take_notices();
         std::mem::replace(&mut self.out, Array::new())
@@ -370,64 +270,4 @@ impl SseCore {
         }
         batch.flush_into(out);
     }
-}
-
-/// A refused response's body, as `body` (its text).
-fn set_body(set: &impl Fn(&str, JsValue), body: &Option<Box<ErrorBody>>) {
-    if let Some(body) = body {
-        set("body", body.text.as_str().into());
-    }
-}
-
-fn error_object(error: &Error) -> JsValue {
-    let object = Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&object, &k.into(), &v);
-    };
-    let kind = match error {
-        Error::HttpStatus { status, body } => {
-            set("status", (*status).into());
-            set_body(&set, body);
-            "http-status"
-        }
-        Error::ContentType { content_type, body } => {
-            set(
-                "contentType",
-                content_type
-                    .as_deref()
-                    .map_or(JsValue::NULL, JsValue::from_str),
-            );
-            set_body(&set, body);
-            "content-type"
-        }
-        Error::Network { .. } => "network",
-        Error::Cors => "cors",
-        Error::StreamEnded => "stream-ended",
-        Error::IdleTimeout { timeout_ms } => {
-            set("timeout", (*timeout_ms as f64).into());
-            "idle-timeout"
-        }
-        Error::Limit(e) => {
-            set("limit", (e.limit() as f64).into());
-            match e {
-                ParseError::LineTooLong { .. } => "line-too-long",
-                _ => "event-too-large",
-            }
-        }
-        Error::Headers { .. } => "headers",
-        Error::InvalidRequest { .. } => "invalid-request",
-        Error::Aborted => "aborted",
-        Error::NotResent { cause } => {
-            set("cause", error_object(cause));
-            "not-resent"
-        }
-        Error::RetriesExhausted { attempts, last } => {
-            set("attempts", (*attempts).into());
-            set("cause", error_object(last));
-            "retries-exhausted"
-        }
-    };
-    set("type", kind.into());
-    set("message", error.to_string().into());
-    object.into()
 }

@@ -13,6 +13,10 @@
 mod batch;
 #[cfg(feature = "npm")]
 mod core;
+#[cfg(feature = "npm")]
+mod error;
+#[cfg(feature = "npm")]
+mod options;
 #[cfg(feature = "npm-parser")]
 mod parser;
 
@@ -52,6 +56,30 @@ pub enum IoKind {
     Probe = 3,
 }
 
+/// The inputs of `SseCore.input(input, now, flag)`: each carries only the
+/// time, and some a flag.
+#[cfg(feature = "npm")]
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The body ended (`Connection::on_eof`).
+    Eof = 0,
+    /// The probe `poll_io` asked for ended; the flag: whether its response
+    /// was opaque, false if it failed (`Connection::on_probe`).
+    Probed = 1,
+    /// The timer set for `timeout()` fired; the flag: whether the driver is
+    /// holding the body back for a slow reader
+    /// (`Connection::on_timer_held`, else `on_timer`).
+    Timer = 2,
+    /// The page came back: online, restored, shown (`Connection::wake`).
+    Wake = 3,
+    /// The page was hidden (`Connection::hidden`): `input` returns whether
+    /// the source paused.
+    Hidden = 4,
+    /// Closed by the caller, for good and silently (`Connection::close`).
+    Close = 5,
+}
+
 /// How a request failed, for `SseCore.on_fetch_error()`.
 #[cfg(feature = "npm")]
 #[wasm_bindgen]
@@ -67,10 +95,22 @@ pub enum FetchFailure {
     Aborted = 3,
 }
 
-/// Appends one `kind, a, b` record to a `drain` array.
+/// Appends one `[kind, a, b]` record (a `NoticeRecord`) to a `drain`
+/// array.
 #[cfg(feature = "npm")]
 fn push_record(out: &js_sys::Array, kind: NoticeKind, a: JsValue, b: JsValue) {
-    out.push(&(kind as u32).into());
-    out.push(&a);
-    out.push(&b);
+    out.push(&js_sys::Array::of3(&(kind as u32).into(), &a, &b));
+}
+
+/// The `readyState` of the core (`connection::ReadyState`).
+#[cfg(feature = "npm")]
+#[wasm_bindgen]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadyState {
+    /// Connecting, or waiting to reconnect.
+    Connecting = 0,
+    /// Receiving events.
+    Open = 1,
+    /// Closed for good.
+    Closed = 2,
 }

@@ -44,7 +44,9 @@ impl StreamParser {
     /// limits default to 16 MiB each.
     #[wasm_bindgen(constructor)]
     pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "(text: string, at: number, count: number) => void")]
         on_messages: Function,
+        #[wasm_bindgen(unchecked_param_type = "(kind: NoticeKind, value: any) => void")]
         on_notice: Function,
         max_line_length: Option<u32>,
         max_event_length: Option<u32>,

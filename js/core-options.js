@@ -1,0 +1,52 @@
+// The caller's options as the connection core reads them: two arrays, typed
+// by `CoreNumbers` and `CoreStrings` (src/wasm/exports/core.rs, where they
+// are read), so that no key string crosses into WebAssembly.
+
+/**
+ * @param {string} url the source's URL (a resume URL is resolved against it)
+ * @param {import('./index.js').EventSourceInit} init
+ * @returns {[import('./wasm/eventsource_wasm.js').CoreNumbers, import('./wasm/eventsource_wasm.js').CoreStrings]}
+ */
+export function coreOptions(url, init) {
+  // The rules, and the request's method; the body and the headers stay
+  // with the driver.
+  /** @param {unknown} v */
+  const num = (v) => (typeof v === 'number' ? v : NaN);
+  /** @param {unknown} v */
+  const str = (v) => (v == null ? undefined : String(v));
+  const r = init.retry ?? {};
+  const end = init.endEvent;
+  /** @type {import('./wasm/eventsource_wasm.js').CoreNumbers} */
+  const numbers = [
+    num(r.initialDelay),
+    num(r.minDelay),
+    num(r.maxDelay),
+    num(r.factor),
+    num(r.jitter),
+    num(r.maxAttempts),
+    num(r.healthyAfter),
+    num(init.idleTimeout),
+    num(init.maxLineLength),
+    num(init.maxEventLength),
+    init.body != null ? 1 : 0,
+    init.resend ? 1 : 0,
+    init.pauseWhenHidden ? 1 : 0,
+    ...(Array.isArray(init.retryStatuses) ? init.retryStatuses.map(num) : []),
+  ];
+  // The end event's type (null: none); a preset, or several types, are
+  // the core's too; a function is the class's (js/event-source.js).
+  const list = Array.isArray(end);
+  const preset = list ? undefined : /** @type {{ preset?: unknown } | undefined} */ (end)?.preset;
+  /** @type {import('./wasm/eventsource_wasm.js').CoreStrings} */
+  const strings = [
+    str(init.lastEventId),
+    str(init.lastEventIdParam),
+    str(init.method),
+    // Resolved against the source's URL.
+    init.resumeUrl == null ? undefined : new URL(String(init.resumeUrl), url).href,
+    typeof end === 'object' || typeof end === 'function' ? null : str(end),
+    typeof preset === 'string' ? preset : undefined,
+    ...(list ? end : []),
+  ];
+  return [numbers, strings];
+}

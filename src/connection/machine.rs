@@ -1,0 +1,392 @@
+//! [`Connection`]: the state machine itself (the diagram and the driver
+//! contract are in the [module docs](super)).
+
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+
+mod transitions;
+
+use super::retry::Rng;
+use super::{opens, Io, Notice, Options, ReadyState, RequestHead, PROBE_TIMEOUT_MS};
+use crate::error::{Error, ErrorBody};
+use crate::parser::{ItemRef, Parser};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Inner {
+    /// A request is in flight; no response yet.
+    Connecting,
+    /// The request failed without a response; a probe is in flight to find
+    /// out whether CORS withheld it.
+    Probing {
+        until: u64,
+    },
+    /// The response was accepted and its body is being read.
+    Open {
+        since: u64,
+        healthy: bool,
+    },
+    /// Waiting to reconnect; not before `not_before` even when woken (the
+    /// server's `Retry-After`).
+    Waiting {
+        until: u64,
+        not_before: u64,
+    },
+    /// Paused by the caller (the page is hidden): no request until
+    /// [`Connection::wake`].
+    Paused,
+    Closed,
+}
+
+/// One event source's connection logic: see the [module docs](self).
+#[derive(Debug)]
+pub struct Connection {
+    options: Options,
+    inner: Inner,
+    parser: Parser,
+    /// The server's latest `retry:` value.
+    server_retry_ms: Option<u64>,
+    /// Consecutive failed attempts since the last healthy connection.
+    failures: u32,
+    /// When the idle timeout fires, while a request is in flight.
+    idle_deadline: Option<u64>,
+    /// The message of the network failure a probe is finding out about.
+    probed: String,
+    /// A probe found the server answering after a failed request: the
+    /// request in flight is the second try, and if it fails too before any
+    /// response, the failure is CORS.
+    cors_suspected: bool,
+    rng: Rng,
+    io: VecDeque<Io>,
+    notices: VecDeque<Notice>,
+}
+
+impl Connection {
+    /// A connection that starts at once: the first [`poll_io`](Self::poll_io)
+    /// asks for the request. `seed` feeds the jitter (any value; a constant
+    /// in tests), `now` is the current time in milliseconds.
+    pub fn new(options: Options, seed: u64, now: u64) -> Self {
+        let mut parser = Parser::with_config(options.limits);
+        parser.set_last_event_id(&options.last_event_id);
+        let mut conn = Connection {
+            options,
+            inner: Inner::Closed,
+            parser,
+            server_retry_ms: None,
+            failures: 0,
+            idle_deadline: None,
+            probed: String::new(),
+            cors_suspected: false,
+            rng: Rng::new(seed),
+            io: VecDeque::new(),
+            notices: VecDeque::new(),
+        };
+        conn.start_request(now);
+        conn
+    }
+
+    /// The `readyState`.
+    pub fn ready_state(&self) -> ReadyState {
+        match self.inner {
+            Inner::Connecting | Inner::Probing { .. } | Inner::Waiting { .. } | Inner::Paused => {
+                ReadyState::Connecting
+            }
+            Inner::Open { .. } => ReadyState::Open,
+            Inner::Closed => ReadyState::Closed,
+        }
+    }
+
+    /// The last event ID (sent as `Last-Event-ID` on reconnect).
+    pub fn last_event_id(&self) -> &str {
+        self.parser.last_event_id()
+    }
+
+    /// The server's latest `retry:` value, if it sent one.
+    pub fn server_retry_ms(&self) -> Option<u64> {
+        self.server_retry_ms
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The head of the request an [`Io::Fetch`] asks for, to the source's
+    /// `url` (see [`RequestHead`]; [`Options::method`],
+    /// [`Options::last_event_id_param`] and [`Options::resume_url`] apply).
+    pub fn request_head<'a>(&'a self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
+        let o = &self.options;
+        match o.resume_url.as_deref() {
+            Some(resume) if !last_event_id.is_empty() && !o.resendable() => RequestHead {
+                send_body: false,
+                ..RequestHead::new(
+                    "GET",
+                    resume,
+                    last_event_id,
+                    o.last_event_id_param.as_deref(),
+                )
+            },
+            _ => RequestHead::new(
+                &o.method,
+                url,
+                last_event_id,
+                o.last_event_id_param.as_deref(),
+            ),
+        }
+    }
+
+    /// The next network action to carry out.
+    pub fn poll_io(&mut self) -> Option<Io> {
+        self.io.pop_front()
+    }
+
+    /// The next thing to tell the user.
+    pub fn poll_notice(&mut self) -> Option<Notice> {
+        self.notices.pop_front()
+    }
+
+    /// When [`on_timer`](Self::on_timer) must be called next, if at all: the
+    /// end of a reconnect wait, or the idle deadline.
+    pub fn timeout(&self) -> Option<u64> {
+        match self.inner {
+            Inner::Waiting { until, .. } | Inner::Probing { until } => Some(until),
+            Inner::Connecting | Inner::Open { .. } => self.idle_deadline,
+            Inner::Paused | Inner::Closed => None,
+        }
+    }
+
+    /// The response's head arrived. `content_type` is the `Content-Type`
+    /// header, `retry_after_ms` the `Retry-After` header converted to a
+    /// delay by [`retry_after_ms`].
+    ///
+    /// A response that [`opens`] opens. A status in
+    /// [`Options::retry_statuses`] reconnects after at least
+    /// `retry_after_ms`. Anything else closes for good, as in the browser.
+    pub fn on_response(
+        &mut self,
+        now: u64,
+        status: u16,
+        content_type: Option<&str>,
+        retry_after_ms: Option<u64>,
+    ) {
+        self.on_response_with_body(now, status, content_type, retry_after_ms, None);
+    }
+
+    /// Like [`on_response`](Self::on_response), for a response that does
+    /// not open, with what its body said: the error carries it (unless it
+    /// is empty).
+    pub fn on_response_with_body(
+        &mut self,
+        now: u64,
+        status: u16,
+        content_type: Option<&str>,
+        retry_after_ms: Option<u64>,
+        body: Option<ErrorBody>,
+    ) {
+        if self.inner != Inner::Connecting {
+            return;
+        }
+        self.cors_suspected = false;
+        if opens(status, content_type) {
+            self.inner = Inner::Open {
+                since: now,
+                healthy: false,
+            };
+            self.touch(now);
+            self.notices.push_back(Notice::Open);
+            return;
+        }
+        self.io.push_back(Io::Abort);
+        // An empty body says nothing.
+        let body = body.filter(|b| !b.text.is_empty()).map(Box::new);
+        let error = if status != 200 {
+            Error::HttpStatus { status, body }
+        } else {
+            Error::ContentType {
+                content_type: content_type.map(str::to_owned),
+                body,
+            }
+        };
+        if status != 200 && self.options.retry_statuses.contains(&status) {
+            self.reconnect(now, error, retry_after_ms);
+        } else {
+            self.fail(error);
+        }
+    }
+
+    /// Bytes of the body arrived.
+    pub fn on_chunk(&mut self, now: u64, bytes: &[u8]) {
+        // The chunk's notices follow those already queued, and precede
+        // those it causes after its events (an error, or closing).
+        let mut notices = std::mem::take(&mut self.notices);
+        self.on_chunk_with(now, bytes, |item| {
+            match item {
+                ItemRef::Event(event) => notices.push_back(Notice::Message(event.to_owned())),
+                ItemRef::Comment(text) => notices.push_back(Notice::Comment(text.into_owned())),
+                ItemRef::Retry(_) => {}
+            }
+            ControlFlow::Continue(())
+        });
+        notices.append(&mut self.notices);
+        self.notices = notices;
+    }
+
+    /// Like [`on_chunk`](Self::on_chunk), but hands the chunk's events and
+    /// comments to `sink` as they are parsed, borrowed (see
+    /// [`Parser::feed_ref`]), instead of queueing them as notices: no
+    /// allocation per event. `retry` fields are the connection's business
+    /// and never reach `sink`. Take the notices queued before the call
+    /// first: the sink's items come after them. What the chunk causes after
+    /// its events (an error, or closing) is queued as usual.
+    ///
+    /// The sink returns [`ControlFlow::Break`] when its user closed the
+    /// source while handling an item (a listener called `close()`): nothing
+    /// more of the chunk reaches it, the connection closes silently (as
+    /// [`close`](Self::close) does), and the last event ID stays the one of
+    /// the last event handed over, so that a source reopened from it misses
+    /// nothing.
+    pub fn on_chunk_with(
+        &mut self,
+        now: u64,
+        bytes: &[u8],
+        mut sink: impl FnMut(ItemRef<'_>) -> ControlFlow<()>,
+    ) {
+        let Inner::Open { since, mut healthy } = self.inner else {
+            return;
+        };
+        self.touch(now);
+        let (end_event, end_when) = (
+            self.options.end_event.as_deref(),
+            self.options.end_when.as_ref(),
+        );
+        let server_retry = &mut self.server_retry_ms;
+        let mut ended = false;
+        let mut stopped = false;
+        let result = self.parser.feed_until(bytes, &mut |item| {
+            let flow = match item {
+                ItemRef::Event(event) => {
+                    healthy = true;
+                    ended = end_event == Some(&*event.event_type)
+                        || end_when
+                            .is_some_and(|rule| rule.matches(&event.event_type, &event.data));
+                    sink(ItemRef::Event(event))
+                }
+                ItemRef::Retry(ms) => {
+                    *server_retry = Some(ms);
+                    ControlFlow::Continue(())
+                }
+                comment => sink(comment),
+            };
+            stopped = flow.is_break();
+            // Nothing after the end event either.
+            if ended {
+                ControlFlow::Break(())
+            } else {
+                flow
+            }
+        });
+        self.inner = Inner::Open { since, healthy };
+        if stopped {
+            // The parser stopped where the sink did: its last event ID is
+            // the one of the last event handed over.
+            self.close();
+        } else if ended {
+            // The end event was delivered: close, never reconnect.
+            self.io.push_back(Io::Abort);
+            self.shut();
+        } else if let Err(e) = result {
+            self.io.push_back(Io::Abort);
+            self.fail(Error::Limit(e));
+        }
+    }
+
+    /// The body ended normally: reconnect, as the browser does.
+    pub fn on_eof(&mut self, now: u64) {
+        if let Inner::Open { .. } = self.inner {
+            self.reconnect(now, Error::StreamEnded, None);
+        }
+    }
+
+    /// The request or the body failed: [`Error::Network`] or
+    /// [`Error::Headers`] reconnect; [`Error::InvalidRequest`] and
+    /// [`Error::Aborted`] close for good. A network failure before any
+    /// response is first probed for a CORS refusal ([`Io::Probe`]).
+    pub fn on_fetch_error(&mut self, now: u64, error: Error) {
+        match (self.inner, error) {
+            (
+                Inner::Connecting | Inner::Open { .. },
+                e @ (Error::InvalidRequest { .. } | Error::Aborted),
+            ) => self.fail(e),
+            (Inner::Connecting, Error::Network { .. }) if self.cors_suspected => {
+                // Failed twice, and the server answered the probe between.
+                self.cors_suspected = false;
+                self.fail(Error::Cors);
+            }
+            (Inner::Connecting, Error::Network { message }) => {
+                self.inner = Inner::Probing {
+                    until: now.saturating_add(PROBE_TIMEOUT_MS),
+                };
+                self.idle_deadline = None;
+                self.probed = message;
+                self.io.push_back(Io::Probe);
+            }
+            (Inner::Connecting | Inner::Open { .. }, e) => self.reconnect(now, e, None),
+            _ => {}
+        }
+    }
+
+    /// The probe asked for by [`Io::Probe`] ended: `refused` is whether
+    /// its response was opaque (the server answered; CORS withheld the
+    /// failed request's response). Then the request is sent once more at
+    /// once; otherwise the failure is a network failure: wait and retry.
+    #[inline(never)]
+    pub fn on_probe(&mut self, now: u64, refused: bool) {
+        let Inner::Probing { .. } = self.inner else {
+            return;
+        };
+        let error = Error::Network {
+            message: std::mem::take(&mut self.probed),
+        };
+        if refused && !self.options.resendable() {
+            // Not sent twice: one failure and a server that answers is
+            // taken as the refusal.
+            self.fail(Error::Cors);
+        } else if refused {
+            self.cors_suspected = true;
+            self.start_request(now);
+        } else {
+            self.reconnect(now, error, None);
+        }
+    }
+
+    /// The time asked for by [`timeout`](Self::timeout) has come (calling it
+    /// early or needlessly is harmless).
+    pub fn on_timer(&mut self, now: u64) {
+        match self.inner {
+            Inner::Waiting { until, .. } if now >= until => self.start_request(now),
+            Inner::Probing { until } if now >= until => {
+                // The probe got no answer in time: a network failure.
+                self.io.push_back(Io::Abort);
+                self.on_probe(now, false);
+            }
+            Inner::Connecting | Inner::Open { .. }
+                if self.idle_deadline.is_some_and(|at| now >= at) =>
+            {
+                self.io.push_back(Io::Abort);
+                let timeout_ms = self.options.idle_timeout_ms.unwrap_or_default();
+                self.reconnect(now, Error::IdleTimeout { timeout_ms }, None);
+            }
+            _ => {}
+        }
+    }
+
+    /// Like [`on_timer`](Self::on_timer), while the driver holds the body
+    /// back (its reader is behind, and stopped reading): the silence is the
+    /// driver's, not the server's, so an idle deadline starts again instead
+    /// of firing. Other deadlines are as for `on_timer`.
+    pub fn on_timer_held(&mut self, now: u64) {
+        match self.inner {
+            Inner::Open { .. } => self.touch(now),
+            _ => self.on_timer(now),
+        }
+    }
+}

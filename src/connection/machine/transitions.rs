@@ -1,0 +1,168 @@
+//! The page's lifecycle (`wake`, `pause`), `close`, and the transitions
+//! every input ends in: a new request, a reconnect wait, or closing.
+
+use super::{Connection, Inner};
+use crate::connection::{Io, Notice};
+use crate::error::Error;
+
+impl Connection {
+    /// The page came back: the browser went `online`, the page was restored
+    /// from the back/forward cache, or it became visible. A reconnect that
+    /// is waiting happens now instead of after its backoff (but not before
+    /// a `Retry-After` the server sent), and a [paused](Self::pause)
+    /// connection reconnects. Otherwise nothing happens. It never makes a
+    /// request that the rules would not make anyway (see
+    /// [`Options::resendable`]): it only moves one that is already due.
+    pub fn wake(&mut self, now: u64) {
+        match self.inner {
+            Inner::Paused => self.start_request(now),
+            Inner::Waiting { not_before, .. } if now >= not_before => self.start_request(now),
+            Inner::Waiting { not_before, .. } => {
+                self.inner = Inner::Waiting {
+                    until: not_before,
+                    not_before,
+                };
+            }
+            _ => {}
+        }
+    }
+
+    /// The page was hidden: [pauses](Self::pause) if the caller asked for
+    /// it ([`Options::pause_when_hidden`](crate::connection::Options::pause_when_hidden)),
+    /// else nothing. Returns whether it paused. Drivers call this on every
+    /// hide, and [`wake`](Self::wake) on every show.
+    pub fn hidden(&mut self) -> bool {
+        self.options.pause_when_hidden && self.pause()
+    }
+
+    /// Pauses while the page is hidden (an opt-in of the caller): the
+    /// request in flight is aborted, or a waiting reconnect put off, until
+    /// [`wake`](Self::wake), which reconnects with the last event ID. A
+    /// request that could not be sent again (see [`Options::resendable`];
+    /// one with an event ID can be, to resume) is not paused: that would
+    /// end its stream for good. Returns whether it is paused. Nothing is
+    /// announced.
+    #[inline(never)]
+    pub fn pause(&mut self) -> bool {
+        let resumable = self.options.resendable() || !self.parser.last_event_id().is_empty();
+        match self.inner {
+            Inner::Connecting | Inner::Probing { .. } | Inner::Open { .. } if resumable => {
+                self.io.push_back(Io::Abort);
+            }
+            Inner::Waiting { .. } | Inner::Paused => {}
+            _ => return false,
+        }
+        // The body is over: an unfinished event is discarded.
+        self.parser.finish();
+        self.inner = Inner::Paused;
+        self.idle_deadline = None;
+        self.cors_suspected = false;
+        true
+    }
+
+    /// Closes for good, at any moment (a request in flight is aborted, a
+    /// reconnect wait is cancelled). Nothing is announced, as in the
+    /// browser. Calling it again does nothing.
+    #[inline(never)]
+    pub fn close(&mut self) {
+        if matches!(
+            self.inner,
+            Inner::Connecting | Inner::Probing { .. } | Inner::Open { .. }
+        ) {
+            self.io.push_back(Io::Abort);
+        }
+        self.shut();
+    }
+
+    #[inline(never)]
+    pub(super) fn start_request(&mut self, now: u64) {
+        self.inner = Inner::Connecting;
+        self.touch(now);
+        self.io.push_back(Io::Fetch {
+            last_event_id: self.parser.last_event_id().to_owned(),
+        });
+    }
+
+    /// Bytes (or a new request) arrived: push the idle deadline back.
+    #[inline(never)]
+    pub(super) fn touch(&mut self, now: u64) {
+        self.idle_deadline = self.options.idle_timeout_ms.map(|t| now.saturating_add(t));
+    }
+
+    /// The attempt failed or the connection was lost: wait and retry, or
+    /// give up if the policy says so.
+    pub(super) fn reconnect(&mut self, now: u64, error: Error, retry_after_ms: Option<u64>) {
+        // A request that is not resendable goes again only to resume (with
+        // the last event ID), after a status the caller asked to retry (the
+        // server refused it), or when the headers callback failed (nothing
+        // was sent).
+        let refused = matches!(error, Error::HttpStatus { .. } | Error::Headers { .. });
+        if !self.options.resendable() && !refused && self.parser.last_event_id().is_empty() {
+            self.fail(Error::NotResent {
+                cause: Box::new(error),
+            });
+            return;
+        }
+        if let Inner::Open { since, healthy } = self.inner {
+            if healthy || now.saturating_sub(since) >= self.options.retry.healthy_after_ms {
+                self.failures = 0;
+            }
+        }
+        // The body is over: an unfinished event is discarded.
+        self.parser.finish();
+        self.cors_suspected = false;
+        self.failures = self.failures.saturating_add(1);
+        if self
+            .options
+            .retry
+            .max_attempts
+            .is_some_and(|max| self.failures > max)
+        {
+            let attempts = self.failures - 1;
+            self.fail(Error::RetriesExhausted {
+                attempts,
+                last: Box::new(error),
+            });
+            return;
+        }
+        let random = self.rng.next_f64();
+        let mut delay_ms = self
+            .options
+            .retry
+            .delay_ms(self.failures, self.server_retry_ms, random);
+        if let Some(at_least) = retry_after_ms {
+            delay_ms = delay_ms.max(at_least);
+        }
+        self.inner = Inner::Waiting {
+            until: now.saturating_add(delay_ms),
+            not_before: now.saturating_add(retry_after_ms.unwrap_or(0)),
+        };
+        self.idle_deadline = None;
+        self.notices.push_back(Notice::Error {
+            error,
+            reconnect_in_ms: Some(delay_ms),
+        });
+        self.notices.push_back(Notice::Reconnecting {
+            delay_ms,
+            attempt: self.failures,
+        });
+    }
+
+    /// Closes for good and says why.
+    #[inline(never)]
+    pub(super) fn fail(&mut self, error: Error) {
+        self.shut();
+        self.notices.push_back(Notice::Error {
+            error,
+            reconnect_in_ms: None,
+        });
+    }
+
+    #[inline(never)]
+    pub(super) fn shut(&mut self) {
+        self.inner = Inner::Closed;
+        self.idle_deadline = None;
+        self.probed.clear();
+        self.parser.finish();
+    }
+}

@@ -1,0 +1,117 @@
+//! [`Options`]: how a connection behaves.
+
+use super::{EndRule, RetryPolicy};
+use crate::parser::Config;
+
+/// How a connection behaves; everything has a default, and each field has
+/// a setter of its name:
+///
+/// ```
+/// use eventsource_wasm::connection::{EndRule, Options, RetryPolicy};
+///
+/// let options = Options::default()
+///     .retry(RetryPolicy::default().max_attempts(Some(3)))
+///     .retry_statuses(vec![429, 503])
+///     .end_when(Some(EndRule::OPENAI_CHAT));
+/// assert_eq!(options.method, "GET");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Reconnect delays and how many attempts.
+    pub retry: RetryPolicy,
+    /// Statuses that reconnect (with backoff, honouring `Retry-After`)
+    /// instead of failing for good, e.g. 429, 502, 503, 504. Empty by
+    /// default, as in the browser.
+    pub retry_statuses: Vec<u16>,
+    /// The event type that ends the stream: it is delivered, then the
+    /// source closes and never reconnects. `Some("end")` by default; `None`
+    /// switches it off.
+    pub end_event: Option<String>,
+    /// A rule that ends the stream too, such as
+    /// [`EndRule::OPENAI_CHAT`] (see [`EndRule`]). `None` by default.
+    pub end_when: Option<EndRule>,
+    /// Reconnect when no bytes at all arrive for this long (heartbeat
+    /// comments count), including while waiting for the response. Off by
+    /// default.
+    pub idle_timeout_ms: Option<u64>,
+    /// Parser limits. Exceeding one closes the source with
+    /// [`Error::Limit`].
+    pub limits: Config,
+    /// The last event ID to start from (sent on the first request).
+    pub last_event_id: String,
+    /// Send the last event ID as this query parameter instead of the
+    /// `Last-Event-ID` header (see [`RequestHead`]). `None` by default.
+    pub last_event_id_param: Option<String>,
+    /// The request's HTTP method: `GET` by default.
+    pub method: String,
+    /// Whether the request has a body (the driver holds the body itself).
+    pub has_body: bool,
+    /// Send a request with a body, or with a method other than GET, again
+    /// on every reconnect, as a GET is. Off by default: such a request is
+    /// sent again only to resume from an event ID, or after a status in
+    /// [`retry_statuses`](Options::retry_statuses) (see [`Error::NotResent`]).
+    pub resend: bool,
+    /// Where a request that is not [resendable](Options::resendable)
+    /// resumes from an event ID: a GET of this URL, without the body, with
+    /// the ID as `Last-Event-ID` (or in
+    /// [`last_event_id_param`](Options::last_event_id_param)). This is how
+    /// MCP's Streamable HTTP transport resumes a POST's stream. `None` by
+    /// default: the same request is sent again, with the ID.
+    pub resume_url: Option<String>,
+    /// Pause while the page is hidden (see [`Connection::hidden`]): abort
+    /// the request, and resume from the last event ID when the page is
+    /// shown. Off by default.
+    ///
+    /// [`Connection::hidden`]: super::Connection::hidden
+    pub pause_when_hidden: bool,
+}
+
+crate::setters!(Options {
+    retry: RetryPolicy,
+    retry_statuses: Vec<u16>,
+    end_event: Option<String>,
+    end_when: Option<EndRule>,
+    idle_timeout_ms: Option<u64>,
+    limits: Config,
+    last_event_id: String,
+    last_event_id_param: Option<String>,
+    method: String,
+    has_body: bool,
+    resend: bool,
+    resume_url: Option<String>,
+    pause_when_hidden: bool,
+});
+
+impl Options {
+    /// Whether the request may be sent again without anyone asking: a GET
+    /// without a body, like every request of the browser's `EventSource`,
+    /// or any request when [`resend`](Options::resend) is set. Any other
+    /// request may cost its sender (an LLM answer generated and paid
+    /// twice): the core sends it again only to resume from an event ID or
+    /// after a status the caller listed to retry, and never to confirm a
+    /// CORS refusal (see the [module docs](self)).
+    pub fn resendable(&self) -> bool {
+        self.resend || self.method.eq_ignore_ascii_case("GET") && !self.has_body
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            retry: RetryPolicy::default(),
+            retry_statuses: Vec::new(),
+            end_event: Some("end".to_owned()),
+            end_when: None,
+            idle_timeout_ms: None,
+            limits: Config::default(),
+            last_event_id: String::new(),
+            last_event_id_param: None,
+            method: "GET".to_owned(),
+            has_body: false,
+            resend: false,
+            resume_url: None,
+            pause_when_hidden: false,
+        }
+    }
+}

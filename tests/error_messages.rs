@@ -1,0 +1,89 @@
+//! Every error is worded the same by the Rust API (`Display`) and by the
+//! JavaScript class (js/errors.js, `describe`, which words the details the
+//! WebAssembly core hands over): both are held to
+//! tests/data/error-messages.txt, one error per line, `type<TAB>message`.
+//! tests/e2e/error-messages.test.mjs checks the JavaScript side against the
+//! same lines, for the same errors in the same order.
+
+use eventsource_wasm::parser::ParseError;
+use eventsource_wasm::Error;
+
+#[test]
+fn display_words_each_error_as_the_class_does() {
+    let body = None;
+    let errors: Vec<(&str, Error)> = vec![
+        (
+            "http-status",
+            Error::HttpStatus {
+                status: 503,
+                body: body.clone(),
+            },
+        ),
+        (
+            "content-type",
+            Error::ContentType {
+                content_type: Some("text/html; charset=utf-8".into()),
+                body: body.clone(),
+            },
+        ),
+        (
+            "content-type",
+            Error::ContentType {
+                content_type: None,
+                body,
+            },
+        ),
+        (
+            "network",
+            Error::Network {
+                message: "Failed to fetch".into(),
+            },
+        ),
+        ("cors", Error::Cors),
+        ("stream-ended", Error::StreamEnded),
+        ("idle-timeout", Error::IdleTimeout { timeout_ms: 45_000 }),
+        (
+            "line-too-long",
+            Error::Limit(ParseError::LineTooLong { limit: 1024 }),
+        ),
+        (
+            "event-too-large",
+            Error::Limit(ParseError::EventTooLarge { limit: 2048 }),
+        ),
+        (
+            "headers",
+            Error::Headers {
+                message: "token service down".into(),
+            },
+        ),
+        (
+            "invalid-request",
+            Error::InvalidRequest {
+                message: "invalid name or value for the header \"x y\"".into(),
+            },
+        ),
+        ("aborted", Error::Aborted),
+        (
+            "not-resent",
+            Error::NotResent {
+                cause: Box::new(Error::StreamEnded),
+            },
+        ),
+        (
+            "retries-exhausted",
+            Error::RetriesExhausted {
+                attempts: 3,
+                last: Box::new(Error::HttpStatus {
+                    status: 502,
+                    body: None,
+                }),
+            },
+        ),
+    ];
+    let expected = include_str!("data/error-messages.txt");
+    let lines: Vec<&str> = expected.lines().collect();
+    assert_eq!(lines.len(), errors.len(), "one line per error");
+    for ((kind, error), line) in errors.iter().zip(lines) {
+        assert_eq!(format!("{kind}\t{error}"), line);
+    }
+}
