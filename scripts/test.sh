@@ -61,23 +61,24 @@ while IFS='=' read -r name url; do export "$name=$url"; done < "$interop_env"
 # takes 10-20 s (longer on a loaded machine).
 export WASM_BINDGEN_TEST_TIMEOUT=300
 wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" -- \
-  --test web --test web_client --test web_worker --test web_interop
+  --test web --test web_client --test web_worker --test web_interop --test web_scenarios
 
 section "WebAssembly in headless Firefox (wasm-pack test)"
 wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" -- \
-  --test web --test web_client --test web_worker --test web_interop
+  --test web --test web_client --test web_worker --test web_interop --test web_scenarios
 cleanup
 trap - EXIT
 
 section "JavaScript and end-to-end in headless Chromium (node --test)"
 node --test tests/e2e/
 
-# The suites that compare with, or stand in for, the native class, in the
+# The suites that compare with, or stand in for, the native class, and the
+# scenario table the Rust API runs too (tests/web_scenarios.rs), in the
 # other two engines (driven over W3C WebDriver: tests/e2e/webdriver.mjs).
 # The bundler, demo and interop suites are engine-independent builds and
 # servers, and run in Chromium only.
 for engine in firefox webkit; do
-  section "JavaScript differential, API, robustness, LLM streams and sharing in headless ${engine} (node --test)"
+  section "JavaScript differential, API, robustness, LLM streams, sharing and the scenario table in headless ${engine} (node --test)"
   ENGINE=$engine node --test tests/e2e/differential.test.mjs tests/e2e/js-api.test.mjs tests/e2e/robustness.test.mjs \
-    tests/e2e/llm.test.mjs tests/e2e/share.test.mjs
+    tests/e2e/llm.test.mjs tests/e2e/share.test.mjs tests/e2e/scenarios.test.mjs
 done
