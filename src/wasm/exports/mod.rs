@@ -6,9 +6,11 @@
 //! batches that cross with them.
 //!
 //! Every kind that crosses is a `#[wasm_bindgen]` enum here, which the
-//! JavaScript imports by name from the generated module; the options cross
-//! as one object whose TypeScript interface (`CoreOptions`) sits next to
-//! the code that reads it, and `tsc --checkJs` holds js/ to it.
+//! JavaScript imports by name from the generated module; what else crosses
+//! is declared in TypeScript next to the code that reads or makes it (the
+//! options' `CoreNumbers` and `CoreStrings` in `options.rs`, the
+//! `NoticeRecord`s and `ErrorDetail`s in `error.rs`), and `tsc --checkJs`
+//! holds js/ to those declarations.
 
 mod batch;
 #[cfg(feature = "npm")]
