@@ -2,15 +2,7 @@
 // the timer live here; every decision (when to connect, what an answer
 // means, how long to wait, what the bytes say) is made by the Rust core
 // (SseCore, src/wasm/exports), the same state machine the Rust API uses.
-import {
-  ErrorBodyRead,
-  FetchFailure,
-  Input,
-  IoKind,
-  NoticeKind,
-  ReadyState,
-  SseCore,
-} from './wasm/eventsource_wasm.js';
+import { FetchFailure, Input, IoKind, NoticeKind, ReadyState, SseCore } from './wasm/eventsource_wasm.js';
 import { messageOf } from './errors.js';
 import { forget, watch } from './page.js';
 import { coreOptions } from './core-options.js';
@@ -256,9 +248,7 @@ export class Connection {
     const header = (/** @type {string} */ name) => response.headers.get(name) ?? undefined;
     const type = header('content-type');
     // A response that does not open the stream: its body says why.
-    const body = SseCore.opens(response.status, type)
-      ? undefined
-      : await bodyText(response, ErrorBodyRead.Limit, ErrorBodyRead.TimeoutMs);
+    const body = SseCore.opens(response.status, type) ? undefined : await bodyText(response);
     if (!current()) return;
     this.#step((c) => c.on_response(now(), response.status, type, header('retry-after'), Date.now(), body));
     if (!current()) return;

@@ -1,6 +1,7 @@
 // fetch() details of the connection (js/connection.js): the caller's
 // headers as pairs, setting them, reading a refused response's body, and
 // the CORS probe.
+import { ErrorBodyRead } from './wasm/eventsource_wasm.js';
 
 /**
  * Header pairs from a Headers, an array of pairs or a plain object.
@@ -38,23 +39,21 @@ export function setAll(headers, pairs) {
 }
 
 /**
- * The start of a refused response's body, as text: at most `limit` bytes,
- * read for at most `timeout` ms (the core's ERROR_BODY_LIMIT and
+ * The start of a refused response's body, as text, within the core's
+ * bounds (`ErrorBodyRead`: ERROR_BODY_LIMIT bytes, read for at most
  * ERROR_BODY_TIMEOUT_MS, src/connection); whatever arrived is kept if
  * reading fails.
  * @param {Response} response
- * @param {number} limit
- * @param {number} timeout
  */
-export async function bodyText(response, limit, timeout) {
+export async function bodyText(response) {
   const reader = response.body?.getReader();
   let text = '';
   if (!reader) return text;
   const decoder = new TextDecoder();
   const cancel = () => reader.cancel().catch(() => {});
-  const timer = setTimeout(cancel, timeout);
+  const timer = setTimeout(cancel, ErrorBodyRead.TimeoutMs);
   try {
-    for (let left = limit; left > 0; ) {
+    for (let left = ErrorBodyRead.Limit; left > 0; ) {
       const { done, value } = await reader.read();
       if (done) break;
       text += decoder.decode(value.subarray(0, left), { stream: true });
