@@ -18,8 +18,8 @@ export type Notice = Exclude<NoticeRecord, { 0: NoticeKind.Messages }>;
 export interface Sink {
   /** A run of events (js/batch.js reads it). */
   messages(text: string, lengths: Uint32Array, chunk: Chunk | null): void;
-  /** Open, a comment, an error (with the reconnect delay, or none: final), a scheduled reconnect. */
-  notice(...notice: Notice): void;
+  /** Open, a comment, an error (with the reconnect delay, or none: final), a scheduled reconnect: the core's record as it is. */
+  notice(notice: Notice): void;
   /** Closed for good by the stream (an end rule matched), after every event was handed over. */
   closed(): void;
   /** Paused while the page is hidden (the caller asked for it). */

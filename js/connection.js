@@ -136,7 +136,7 @@ export class Connection {
     for (const notice of core.drain()) {
       if (!this.#core) return; // closed by a listener
       if (notice[0] === NoticeKind.Messages) this.#sink.messages(notice[1], notice[2], this.#chunk);
-      else this.#sink.notice(...notice);
+      else this.#sink.notice(notice);
     }
     // Closed with nothing said (the end event): after its listeners ran.
     if (closed && this.#core) this.#sink.closed();

@@ -144,7 +144,7 @@ export class EventSource extends EventTarget {
       messages: (text, lengths, chunk) => {
         this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, this.#deliver);
       },
-      notice: (...notice) => this.#onNotice(notice),
+      notice: (notice) => this.#onNotice(notice),
       // The core closed without an error: the end event, delivered
       // above, ended the stream.
       closed: () => this.#ended(),

@@ -197,7 +197,7 @@ export class SharedConnection {
     } catch (error) {
       // Malformed headers, say: as for a source of its own.
       this.#finish(true);
-      this.#sink.notice(NoticeKind.Error, { type: 'invalid-request', message: messageOf(error) }, undefined);
+      this.#sink.notice([NoticeKind.Error, { type: 'invalid-request', message: messageOf(error) }, undefined]);
       return;
     }
     this.#conn = conn;
@@ -221,7 +221,7 @@ export class SharedConnection {
             return this.#deliver(type, data, id);
           });
         },
-        notice: (...notice) => {
+        notice: (notice) => {
           if (notice[0] === NoticeKind.Open) {
             this.#open = true;
             this.#responseUrl = conn.responseUrl;
@@ -229,7 +229,7 @@ export class SharedConnection {
           this.#post({ kind: 'notice', notice, url: this.#responseUrl });
           // An error with no reconnect is final: the stream ended for good.
           if (notice[0] === NoticeKind.Error && notice[2] === undefined) this.#finish(false);
-          this.#sink.notice(...notice);
+          this.#sink.notice(notice);
         },
         closed: () => {
           this.#post({ kind: 'end' });
@@ -259,7 +259,7 @@ export class SharedConnection {
         if (message.open && !this.#open) {
           this.#open = true;
           this.#responseUrl = message.url;
-          this.#sink.notice(NoticeKind.Open, undefined, undefined);
+          this.#sink.notice([NoticeKind.Open, undefined, undefined]);
         }
         break;
       case 'notice': {
@@ -267,7 +267,7 @@ export class SharedConnection {
         this.#open = notice[0] === NoticeKind.Open || (this.#open && notice[0] !== NoticeKind.Error);
         if (notice[0] === NoticeKind.Open) this.#responseUrl = message.url;
         if (notice[0] === NoticeKind.Error && notice[2] === undefined) this.#finish(true);
-        this.#sink.notice(...notice);
+        this.#sink.notice(notice);
         break;
       }
       case 'end':

@@ -19,16 +19,13 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod web_support;
+use web_support::{get_requests, server, set_script, sleep_promise};
+
 #[wasm_bindgen(module = "/tests/js/server.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = setScript)]
-    fn set_script(base: &str, key: &str, responses: &str, cors: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = getRequests)]
-    fn get_requests(base: &str, key: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = getPreflights)]
     fn get_preflights(base: &str, key: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = sleep)]
-    fn sleep_promise(ms: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = getChaosStats)]
     fn get_chaos_stats(base: &str, key: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = pageEvent)]
@@ -37,15 +34,6 @@ extern "C" {
     fn get_llm_requests(base: &str, run: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = llmToken)]
     fn llm_token(api: &str, event_type: &str, data: &str) -> String;
-}
-
-fn server() -> &'static str {
-    // Read at compile time: `npm test` (scripts/test.sh) starts the server
-    // and sets it.
-    match option_env!("SSE_TEST_SERVER") {
-        Some(url) => url,
-        None => panic!("SSE_TEST_SERVER is not set: run the browser tests with `npm test`"),
-    }
 }
 
 fn url(key: &str) -> String {

@@ -16,24 +16,10 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/tests/js/server.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = setScript)]
-    fn set_script(base: &str, key: &str, responses: &str, cors: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = getRequests)]
-    fn get_requests(base: &str, key: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = sleep)]
-    fn sleep_promise(ms: u32) -> js_sys::Promise;
-}
+mod web_support;
+use web_support::{get_requests, server, set_script, sleep_promise};
 
 const TABLE: &str = include_str!("data/scenarios.json");
-
-fn server() -> &'static str {
-    match option_env!("SSE_TEST_SERVER") {
-        Some(url) => url,
-        None => panic!("SSE_TEST_SERVER is not set: run the browser tests with `npm test`"),
-    }
-}
 
 fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED)
