@@ -277,11 +277,14 @@ export class Connection {
         this.#request = null;
         return this.#step((c) => c.input(Input.Eof, now(), false));
       }
-      if (read.value.length) {
-        // The events of a chunk may point into it (js/batch.js).
-        this.#chunk = { bytes: read.value, text: null };
+      // Fed in slices of at most 64 KiB: the module copies what it is fed,
+      // so its memory is bounded by the slice, not by what the browser
+      // hands over at once. The events of a slice may point into it.
+      for (let at = 0; at < read.value.length && current(); at += 65536) {
+        const bytes = read.value.subarray(at, at + 65536);
+        this.#chunk = { bytes, text: null };
         try {
-          this.#step((c) => c.on_chunk(now(), read.value));
+          this.#step((c) => c.on_chunk(now(), bytes));
         } finally {
           this.#chunk = null;
         }
