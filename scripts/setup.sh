@@ -20,6 +20,16 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. The pinned nightly that builds the npm package's modules
+#     (scripts/toolchain.env, scripts/wasm-module.sh): minimal, with the
+#     standard library's source for `-Z build-std`.
+source scripts/toolchain.env
+if ! rustup run "$NPM_TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+  || [ ! -d "$(rustup run "$NPM_TOOLCHAIN" rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  step "installing $NPM_TOOLCHAIN with rust-src (builds the npm package's modules)"
+  rustup toolchain install "$NPM_TOOLCHAIN" --profile minimal --component rust-src
+fi
+
 # 2. wasm-bindgen-cli, at exactly the version Cargo.lock pins (wasm-pack
 #    ignores a CLI of any other version and then tries to download one).
 [ -f Cargo.lock ] || cargo generate-lockfile

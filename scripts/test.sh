@@ -17,6 +17,9 @@ cargo clippy -p eventsource-wasm-rust-frontend --target wasm32-unknown-unknown -
 cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features npm --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features npm-parser --quiet -- -D warnings
+# Every intra-doc link resolves, for both targets.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --target wasm32-unknown-unknown
 # The JavaScript and JSON: formatted and linted by Biome (biome.json).
 biome ci .
 

@@ -18,7 +18,7 @@ pub enum Io {
     /// server answered and CORS withheld the response. Send a GET of the
     /// same URL with `mode: 'no-cors'` (no headers of your own, no body, the
     /// same credentials mode), and report with
-    /// [`on_probe`](Connection::on_probe) whether its response was opaque
+    /// [`on_probe`](super::Connection::on_probe) whether its response was opaque
     /// (`response.type` `"opaque"`), aborting it as soon as its head
     /// arrives. A probe that fails is reported as not refused.
     Probe,
@@ -30,7 +30,7 @@ pub enum Io {
 pub const PROBE_TIMEOUT_MS: u64 = 5_000;
 
 /// How many bytes of a refused response's body a driver reads (see
-/// [`ErrorBody`]): 64 KiB, enough for any API's error and bounded against
+/// [`ErrorBody`](crate::ErrorBody)): 64 KiB, enough for any API's error and bounded against
 /// any server.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
@@ -40,8 +40,8 @@ pub const ERROR_BODY_TIMEOUT_MS: u64 = 3_000;
 
 /// Whether a response with this status and `Content-Type` opens the stream:
 /// 200 with `text/event-stream` (any parameters, any case). The body of any
-/// other response is read for its [`ErrorBody`], before it is reported with
-/// [`Connection::on_response_with_body`].
+/// other response is read for its [`ErrorBody`](crate::ErrorBody), before it is reported with
+/// [`Connection::on_response_with_body`](super::Connection::on_response_with_body).
 pub fn opens(status: u16, content_type: Option<&str>) -> bool {
     status == 200 && content_type.is_some_and(is_event_stream)
 }

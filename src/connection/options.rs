@@ -36,12 +36,12 @@ pub struct Options {
     /// default.
     pub idle_timeout_ms: Option<u64>,
     /// Parser limits. Exceeding one closes the source with
-    /// [`Error::Limit`].
+    /// [`Error::Limit`](crate::Error::Limit).
     pub limits: Config,
     /// The last event ID to start from (sent on the first request).
     pub last_event_id: String,
     /// Send the last event ID as this query parameter instead of the
-    /// `Last-Event-ID` header (see [`RequestHead`]). `None` by default.
+    /// `Last-Event-ID` header (see [`RequestHead`](super::RequestHead)). `None` by default.
     pub last_event_id_param: Option<String>,
     /// The request's HTTP method: `GET` by default.
     pub method: String,
@@ -50,7 +50,7 @@ pub struct Options {
     /// Send a request with a body, or with a method other than GET, again
     /// on every reconnect, as a GET is. Off by default: such a request is
     /// sent again only to resume from an event ID, or after a status in
-    /// [`retry_statuses`](Options::retry_statuses) (see [`Error::NotResent`]).
+    /// [`retry_statuses`](Options::retry_statuses) (see [`Error::NotResent`](crate::Error::NotResent)).
     pub resend: bool,
     /// Where a request that is not [resendable](Options::resendable)
     /// resumes from an event ID: a GET of this URL, without the body, with
@@ -90,7 +90,7 @@ impl Options {
     /// request may cost its sender (an LLM answer generated and paid
     /// twice): the core sends it again only to resume from an event ID or
     /// after a status the caller listed to retry, and never to confirm a
-    /// CORS refusal (see the [module docs](self)).
+    /// CORS refusal (see the [module docs](crate::connection)).
     pub fn resendable(&self) -> bool {
         self.resend || self.method.eq_ignore_ascii_case("GET") && !self.has_body
     }

@@ -12,7 +12,7 @@ impl Connection {
     /// a `Retry-After` the server sent), and a [paused](Self::pause)
     /// connection reconnects. Otherwise nothing happens. It never makes a
     /// request that the rules would not make anyway (see
-    /// [`Options::resendable`]): it only moves one that is already due.
+    /// [`Options::resendable`](crate::connection::Options::resendable)): it only moves one that is already due.
     pub fn wake(&mut self, now: u64) {
         match self.inner {
             Inner::Paused => self.start_request(now),
@@ -38,7 +38,7 @@ impl Connection {
     /// Pauses while the page is hidden (an opt-in of the caller): the
     /// request in flight is aborted, or a waiting reconnect put off, until
     /// [`wake`](Self::wake), which reconnects with the last event ID. A
-    /// request that could not be sent again (see [`Options::resendable`];
+    /// request that could not be sent again (see [`Options::resendable`](crate::connection::Options::resendable);
     /// one with an event ID can be, to resume) is not paused: that would
     /// end its stream for good. Returns whether it is paused. Nothing is
     /// announced.
