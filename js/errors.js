@@ -79,9 +79,9 @@ export class SseError extends Error {
       /** @type {SseError | undefined} */
       this.cause = new SseError(detail.cause);
     }
-    // A refused response's body: parsed when it is JSON, and the server's
-    // message, where APIs put it, added to ours. (The Rust API looks in the
-    // same places: src/wasm/error_body.rs.)
+    // A refused response's body, parsed when it is JSON, and the server's
+    // message in it (found by the core: src/connection/server_message.rs)
+    // added to ours.
     if (detail.body !== undefined) {
       /** @type {string | undefined} */
       this.body = detail.body;
@@ -89,14 +89,11 @@ export class SseError extends Error {
         /** @type {unknown} */
         this.json = JSON.parse(detail.body);
       } catch {}
-      const json = /** @type {any} */ (this.json);
-      const text = (/** @type {unknown} */ v) => (typeof v === 'string' && v ? v : undefined);
-      const said = json && (text(json.error?.message) ?? text(json.error) ?? text(json.message) ?? text(json.detail));
-      if (said) {
-        /** @type {string | undefined} */
-        this.serverMessage = said;
-        this.message += `: ${said}`;
-      }
+    }
+    if (detail.serverMessage !== undefined) {
+      /** @type {string | undefined} */
+      this.serverMessage = detail.serverMessage;
+      this.message += `: ${detail.serverMessage}`;
     }
     this.willReconnect = reconnectIn !== undefined;
     this.reconnectIn = reconnectIn ?? null;

@@ -159,12 +159,10 @@ fn wrong_or_missing_content_type_fails_for_good() {
 
 #[test]
 fn a_refused_responses_body_goes_with_its_error_and_its_message_is_shown() {
-    let body = ErrorBody::new(
-        r#"{"error":{"message":"Incorrect API key provided"}}"#.into(),
-        Some("Incorrect API key provided".into()),
-    );
+    let text = r#"{"error":{"message":"Incorrect API key provided"}}"#;
+    let body = ErrorBody::new(text.into(), Some("Incorrect API key provided".into()));
     let mut conn = Connection::new(Options::default(), 1, 0);
-    conn.on_response_with_body(5, 401, Some("application/json"), None, Some(body.clone()));
+    conn.on_response_with_body(5, 401, Some("application/json"), None, Some(text.into()));
     let error = fatal(&mut conn);
     assert_eq!(
         error,
@@ -181,7 +179,7 @@ fn a_refused_responses_body_goes_with_its_error_and_its_message_is_shown() {
     // nothing to the text.
     let mut conn = Connection::new(Options::default().retry_statuses(vec![429]), 1, 0);
     let plain = ErrorBody::new("slow down".into(), None);
-    conn.on_response_with_body(5, 429, Some("text/plain"), None, Some(plain.clone()));
+    conn.on_response_with_body(5, 429, Some("text/plain"), None, Some("slow down".into()));
     let Some(Notice::Error {
         error,
         reconnect_in_ms: Some(_),
@@ -202,8 +200,7 @@ fn a_refused_responses_body_goes_with_its_error_and_its_message_is_shown() {
     );
     // An empty body is none.
     let mut conn = Connection::new(Options::default(), 1, 0);
-    let empty = ErrorBody::new(String::new(), None);
-    conn.on_response_with_body(5, 500, None, None, Some(empty));
+    conn.on_response_with_body(5, 500, None, None, Some(String::new()));
     assert_eq!(
         fatal(&mut conn),
         Error::HttpStatus {

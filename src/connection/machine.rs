@@ -37,7 +37,7 @@ enum Inner {
     Closed,
 }
 
-/// One event source's connection logic: see the [module docs](self).
+/// One event source's connection logic: see the [module docs](crate::connection).
 #[derive(Debug)]
 pub struct Connection {
     options: Options,
@@ -156,7 +156,7 @@ impl Connection {
 
     /// The response's head arrived. `content_type` is the `Content-Type`
     /// header, `retry_after_ms` the `Retry-After` header converted to a
-    /// delay by [`retry_after_ms`].
+    /// delay by [`retry_after_ms`](super::retry_after_ms).
     ///
     /// A response that [`opens`] opens. A status in
     /// [`Options::retry_statuses`] reconnects after at least
@@ -172,15 +172,16 @@ impl Connection {
     }
 
     /// Like [`on_response`](Self::on_response), for a response that does
-    /// not open, with what its body said: the error carries it (unless it
-    /// is empty).
+    /// not open, with the start of its body as text: the error carries it
+    /// (unless it is empty), with the server's message found in it by
+    /// [`server_message`](super::server_message).
     pub fn on_response_with_body(
         &mut self,
         now: u64,
         status: u16,
         content_type: Option<&str>,
         retry_after_ms: Option<u64>,
-        body: Option<ErrorBody>,
+        body: Option<String>,
     ) {
         if self.inner != Inner::Connecting {
             return;
@@ -197,7 +198,10 @@ impl Connection {
         }
         self.io.push_back(Io::Abort);
         // An empty body says nothing.
-        let body = body.filter(|b| !b.text.is_empty()).map(Box::new);
+        let body = body.filter(|text| !text.is_empty()).map(|text| {
+            let message = super::server_message(&text);
+            Box::new(ErrorBody::new(text, message))
+        });
         let error = if status != 200 {
             Error::HttpStatus { status, body }
         } else {

@@ -126,6 +126,7 @@ mod options;
 mod request;
 mod retry;
 mod retry_after;
+mod server_message;
 
 pub use self::end::EndRule;
 pub use self::io::{opens, Io, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS, PROBE_TIMEOUT_MS};
@@ -135,6 +136,7 @@ pub use self::options::Options;
 pub use self::request::{RequestHead, ACCEPT, FIRST_HEADERS};
 pub use self::retry::RetryPolicy;
 pub use self::retry_after::retry_after_ms;
+pub use self::server_message::server_message;
 #[cfg(doc)]
 use crate::error::{Error, ErrorBody};
 #[cfg(doc)]

@@ -20,7 +20,7 @@ use super::{Body, Credentials};
 use crate::connection::{
     opens, RequestHead, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS, FIRST_HEADERS,
 };
-use crate::error::{Error, ErrorBody};
+use crate::error::Error;
 
 /// Produces headers before every request (token refresh).
 pub(crate) type HeadersFn =
@@ -85,8 +85,9 @@ pub(crate) struct Head {
     pub(crate) content_type: Option<String>,
     /// The `Retry-After` header, as received (the core reads it).
     pub(crate) retry_after: Option<String>,
-    /// For a response that does not open the stream: what its body said.
-    pub(crate) body: Option<ErrorBody>,
+    /// For a response that does not open the stream: the start of its
+    /// body, as text (the core finds the server's message in it).
+    pub(crate) body: Option<String>,
 }
 
 /// What reading the body gave.
@@ -99,7 +100,7 @@ pub(crate) enum Read {
 enum Phase {
     Head(LocalBoxFuture<'static, Result<Response, Error>>),
     /// A response that does not open: its body is read for the error.
-    Refused(LocalBoxFuture<'static, ErrorBody>, Option<Head>),
+    Refused(LocalBoxFuture<'static, String>, Option<Head>),
     /// A CORS probe (`Io::Probe`): only its head matters.
     Probe(LocalBoxFuture<'static, Result<Response, Error>>),
     Body {
@@ -264,8 +265,8 @@ fn read_head(response: &Response) -> Head {
 
 /// The start of a refused response's body: at most [`ERROR_BODY_LIMIT`]
 /// bytes, read for at most [`ERROR_BODY_TIMEOUT_MS`] (what arrived is kept
-/// if it breaks off), and the server's message in it.
-async fn error_body(response: Response) -> ErrorBody {
+/// if it breaks off), decoded as UTF-8 with invalid bytes replaced.
+async fn error_body(response: Response) -> String {
     let mut bytes = Vec::new();
     if let Some(stream) = response.body() {
         let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
@@ -285,7 +286,7 @@ async fn error_body(response: Response) -> ErrorBody {
         futures::future::select(read, timeout).await;
     }
     bytes.truncate(ERROR_BODY_LIMIT);
-    super::error_body::read(String::from_utf8_lossy(&bytes).into_owned())
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn invalid_header(name: &str) -> Error {

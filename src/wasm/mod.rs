@@ -10,9 +10,7 @@
 //! (`body.rs`), [`Credentials`] (`credentials.rs`), [`EventSource`]
 //! and its streams (`source.rs`), delivery to streams and listeners
 //! (`dispatch.rs`), the task that drives the connection core
-//! (`driver.rs`), one request (`fetch.rs`), the server's message in a
-//! refused response's body (`error_body.rs`), a timer
-//! (`timer.rs`), raw bindings (`sys.rs`), and the exports for JavaScript
+//! (`driver.rs`), one request (`fetch.rs`), a timer (`timer.rs`), raw bindings (`sys.rs`), and the exports for JavaScript
 //! (`exports/`).
 //! Notices, errors and the retry policy are the core's types:
 //! [`Notice`](crate::connection::Notice),
@@ -24,7 +22,6 @@ mod builder;
 mod credentials;
 mod dispatch;
 mod driver;
-mod error_body;
 #[cfg(any(feature = "npm", feature = "npm-parser"))]
 mod exports;
 mod fetch;

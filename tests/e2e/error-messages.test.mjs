@@ -35,12 +35,14 @@ test('each error reads as Display words it in Rust', () => {
   });
 });
 
-test('a refused response adds the server message it found', () => {
-  const error = new SseError({ type: 'http-status', status: 401, body: '{"error":{"message":"Incorrect API key"}}' });
+test('a refused response adds the server message the core found', () => {
+  const body = '{"error":{"message":"Incorrect API key"}}';
+  const error = new SseError({ type: 'http-status', status: 401, body, serverMessage: 'Incorrect API key' });
   assert.equal(error.message, 'the server answered with HTTP status 401: Incorrect API key');
   assert.equal(error.serverMessage, 'Incorrect API key');
-  assert.equal(
-    new SseError({ type: 'http-status', status: 500, body: 'oops' }).message,
-    'the server answered with HTTP status 500',
-  );
+  assert.deepEqual(error.json, { error: { message: 'Incorrect API key' } });
+  const plain = new SseError({ type: 'http-status', status: 500, body: 'oops' });
+  assert.equal(plain.message, 'the server answered with HTTP status 500');
+  assert.equal(plain.serverMessage, undefined);
+  assert.equal(plain.json, undefined);
 });

@@ -29,7 +29,7 @@ const _: () = assert!(
     ErrorBodyRead::Limit as usize == ERROR_BODY_LIMIT
         && ErrorBodyRead::TimeoutMs as u64 == ERROR_BODY_TIMEOUT_MS
 );
-use crate::error::{Error, ErrorBody};
+use crate::error::Error;
 use crate::parser::ItemRef;
 
 /// The connection core (`connection::Connection`) for the JavaScript
@@ -97,7 +97,7 @@ impl SseCore {
     /// `Retry-After` headers as received (`undefined` if absent);
     /// `wall_clock` is `Date.now()`, for a `Retry-After` date. `body` is
     /// the start of the body of a response that does not open, as text
-    /// (js/errors.js finds the server's message in it).
+    /// (the core finds the server's message in it).
     pub fn on_response(
         &mut self,
         now: f64,
@@ -113,7 +113,7 @@ impl SseCore {
             status,
             content_type.as_deref(),
             retry_after,
-            body.map(|text| ErrorBody::new(text, None)),
+            body,
         );
     }
 

@@ -51,13 +51,18 @@ export interface ErrorDetail {
   cause?: ErrorDetail;
   /** The start of a refused response's body. */
   body?: string;
+  /** The server's own message in `body`, where JSON APIs put it. */
+  serverMessage?: string;
 }
 "#;
 
-/// A refused response's body, as `body` (its text).
+/// A refused response's body, as `body` (its text) and `serverMessage`.
 fn set_body(set: &impl Fn(&str, JsValue), body: &Option<Box<ErrorBody>>) {
     if let Some(body) = body {
         set("body", body.text.as_str().into());
+        if let Some(message) = &body.message {
+            set("serverMessage", message.as_str().into());
+        }
     }
 }
 
