@@ -39,19 +39,39 @@ impl ParseError {
     }
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+impl ParseError {
+    /// The error in words, built piece by piece without format arguments:
+    /// the npm parser module words its errors with this, and format
+    /// arguments would bring Rust's number formatting into it (about
+    /// 1.5 KB).
+    pub(crate) fn words(&self) -> String {
+        let (what, limit) = match self {
             ParseError::LineTooLong { limit } => {
-                write!(
-                    f,
-                    "event stream line longer than the limit of {limit} bytes"
-                )
+                ("event stream line longer than the limit of ", limit)
             }
-            ParseError::EventTooLarge { limit } => {
-                write!(f, "event data larger than the limit of {limit} bytes")
+            ParseError::EventTooLarge { limit } => ("event data larger than the limit of ", limit),
+        };
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut n = *limit;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
             }
         }
+        let mut words = String::from(what);
+        words.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+        words.push_str(" bytes");
+        words
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.words())
     }
 }
 

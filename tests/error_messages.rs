@@ -87,3 +87,17 @@ fn display_words_each_error_as_the_class_does() {
         assert_eq!(format!("{kind}\t{error}"), line);
     }
 }
+
+#[test]
+fn parse_errors_write_their_limit_in_decimal_at_any_size() {
+    for limit in [0, 7, 10, 1024, 65_535, usize::MAX] {
+        assert_eq!(
+            ParseError::LineTooLong { limit }.to_string(),
+            format!("event stream line longer than the limit of {limit} bytes")
+        );
+        assert_eq!(
+            ParseError::EventTooLarge { limit }.to_string(),
+            format!("event data larger than the limit of {limit} bytes")
+        );
+    }
+}

@@ -26,7 +26,7 @@ pub struct StreamParser {
 }
 
 fn parse_error(e: ParseError) -> JsValue {
-    let error = js_sys::Error::new(&e.to_string());
+    let error = js_sys::Error::new(&e.words());
     error.set_name("ParseError");
     let kind = match e {
         ParseError::LineTooLong { .. } => "line-too-long",
