@@ -280,6 +280,55 @@ fn network_error_before_a_response_reconnects_after_the_base_delay() {
 }
 
 #[test]
+fn a_failed_fetch_of_a_scheme_other_than_http_closes_for_good() {
+    let failed = || Error::Network {
+        message: "Failed to fetch".into(),
+    };
+    for url in [
+        "ftp://x/s",
+        "mailto:a@b.test",
+        "javascript:void 0",
+        "about:blank",
+        "app+x://s",
+    ] {
+        let mut conn = Connection::new(Options::default(), 1, 0);
+        assert_eq!(conn.poll_io(), fetch(""));
+        let _ = conn.request_head(url, "");
+        conn.on_fetch_error(5, failed());
+        assert_eq!(conn.poll_io(), None, "{url}: no probe, no retry");
+        assert_eq!(
+            fatal(&mut conn),
+            Error::InvalidRequest {
+                message: "fetch() cannot load this URL's scheme: Failed to fetch".into()
+            },
+            "{url}"
+        );
+    }
+    // HTTP in any case, and relative URLs (resolved against the page), are
+    // probed and retried as before.
+    for url in [
+        "http://x/s",
+        "HTTPS://x/s",
+        "/s?at=1:2",
+        "./a:b",
+        "//x.test/s",
+    ] {
+        let mut conn = Connection::new(Options::default(), 1, 0);
+        assert_eq!(conn.poll_io(), fetch(""));
+        let _ = conn.request_head(url, "");
+        conn.on_fetch_error(5, failed());
+        assert_eq!(conn.poll_io(), Some(Io::Probe), "{url}");
+    }
+    // What counts is the URL of the request in flight: a resume URL of
+    // another scheme makes the resume's failure final.
+    let mut conn = Connection::new(post().resume_url(Some("ftp://x/resume".into())), 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    let _ = conn.request_head("https://x/s", "7");
+    conn.on_fetch_error(5, failed());
+    assert!(matches!(fatal(&mut conn), Error::InvalidRequest { .. }));
+}
+
+#[test]
 fn clean_end_of_body_reconnects_with_last_event_id() {
     let mut conn = open(Options::default());
     conn.on_chunk(10, b"id: 7\ndata: a\n\n");
@@ -936,11 +985,11 @@ fn close_while_probing_aborts_the_probe() {
 
 #[test]
 fn the_request_head_carries_the_last_event_id_as_configured() {
-    let conn = Connection::new(Options::default(), 1, 0);
+    let mut conn = Connection::new(Options::default(), 1, 0);
     let t = conn.request_head("http://x/s", "é");
     assert_eq!(t.url, "http://x/s");
     assert_eq!(t.last_event_id_header.as_deref(), Some("\u{c3}\u{a9}"));
-    let conn = Connection::new(
+    let mut conn = Connection::new(
         Options::default().last_event_id_param(Some("lastEventId".into())),
         1,
         0,
@@ -1145,7 +1194,7 @@ fn a_resume_url_takes_the_resume_as_a_get_without_the_body() {
         Options::default().resume_url(Some("/r".into())),
         post().resend(true).resume_url(Some("/r".into())),
     ] {
-        let conn = Connection::new(options, 1, 0);
+        let mut conn = Connection::new(options, 1, 0);
         let head = conn.request_head(url, "7");
         assert_eq!((&*head.url, head.send_body), (url, true));
     }

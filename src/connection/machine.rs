@@ -4,10 +4,11 @@
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
+mod failures;
 mod transitions;
 
 use super::retry::Rng;
-use super::{opens, Io, Notice, Options, ReadyState, RequestHead, PROBE_TIMEOUT_MS};
+use super::{opens, Io, Notice, Options, ReadyState, RequestHead};
 use crate::error::{Error, ErrorBody};
 use crate::parser::{ItemRef, Parser};
 
@@ -55,6 +56,9 @@ pub struct Connection {
     /// request in flight is the second try, and if it fails too before any
     /// response, the failure is CORS.
     cors_suspected: bool,
+    /// Whether the request in flight is to an `http:` or `https:` URL (or a
+    /// relative one): a failed fetch of any other scheme is final.
+    fetching_http: bool,
     rng: Rng,
     io: VecDeque<Io>,
     notices: VecDeque<Notice>,
@@ -76,6 +80,7 @@ impl Connection {
             idle_deadline: None,
             probed: String::new(),
             cors_suspected: false,
+            fetching_http: true,
             rng: Rng::new(seed),
             io: VecDeque::new(),
             notices: VecDeque::new(),
@@ -113,10 +118,15 @@ impl Connection {
     /// The head of the request an [`Io::Fetch`] asks for, to the source's
     /// `url` (see [`RequestHead`]; [`Options::method`],
     /// [`Options::last_event_id_param`] and [`Options::resume_url`] apply).
-    pub fn request_head<'a>(&'a self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
+    pub fn request_head<'a>(&'a mut self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
         let o = &self.options;
-        match o.resume_url.as_deref() {
-            Some(resume) if !last_event_id.is_empty() && !o.resendable() => RequestHead {
+        let resume = (!last_event_id.is_empty() && !o.resendable())
+            .then_some(o.resume_url.as_deref())
+            .flatten();
+        self.fetching_http = super::request::is_http(resume.unwrap_or(url));
+        let o = &self.options;
+        match resume {
+            Some(resume) => RequestHead {
                 send_body: false,
                 ..RequestHead::new(
                     "GET",
@@ -125,7 +135,7 @@ impl Connection {
                     o.last_event_id_param.as_deref(),
                 )
             },
-            _ => RequestHead::new(
+            None => RequestHead::new(
                 &o.method,
                 url,
                 last_event_id,
@@ -307,58 +317,6 @@ impl Connection {
     pub fn on_eof(&mut self, now: u64) {
         if let Inner::Open { .. } = self.inner {
             self.reconnect(now, Error::StreamEnded, None);
-        }
-    }
-
-    /// The request or the body failed: [`Error::Network`] or
-    /// [`Error::Headers`] reconnect; [`Error::InvalidRequest`] and
-    /// [`Error::Aborted`] close for good. A network failure before any
-    /// response is first probed for a CORS refusal ([`Io::Probe`]).
-    pub fn on_fetch_error(&mut self, now: u64, error: Error) {
-        match (self.inner, error) {
-            (
-                Inner::Connecting | Inner::Open { .. },
-                e @ (Error::InvalidRequest { .. } | Error::Aborted),
-            ) => self.fail(e),
-            (Inner::Connecting, Error::Network { .. }) if self.cors_suspected => {
-                // Failed twice, and the server answered the probe between.
-                self.cors_suspected = false;
-                self.fail(Error::Cors);
-            }
-            (Inner::Connecting, Error::Network { message }) => {
-                self.inner = Inner::Probing {
-                    until: now.saturating_add(PROBE_TIMEOUT_MS),
-                };
-                self.idle_deadline = None;
-                self.probed = message;
-                self.io.push_back(Io::Probe);
-            }
-            (Inner::Connecting | Inner::Open { .. }, e) => self.reconnect(now, e, None),
-            _ => {}
-        }
-    }
-
-    /// The probe asked for by [`Io::Probe`] ended: `refused` is whether
-    /// its response was opaque (the server answered; CORS withheld the
-    /// failed request's response). Then the request is sent once more at
-    /// once; otherwise the failure is a network failure: wait and retry.
-    #[inline(never)]
-    pub fn on_probe(&mut self, now: u64, refused: bool) {
-        let Inner::Probing { .. } = self.inner else {
-            return;
-        };
-        let error = Error::Network {
-            message: std::mem::take(&mut self.probed),
-        };
-        if refused && !self.options.resendable() {
-            // Not sent twice: one failure and a server that answers is
-            // taken as the refusal.
-            self.fail(Error::Cors);
-        } else if refused {
-            self.cors_suspected = true;
-            self.start_request(now);
-        } else {
-            self.reconnect(now, error, None);
         }
     }
 

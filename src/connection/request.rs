@@ -167,6 +167,23 @@ fn form_encode(text: &str, out: &mut String) {
     }
 }
 
+/// Whether `url` is fetched over HTTP: its scheme is `http` or `https` (in
+/// any case), or it has none (a relative URL, resolved against a page
+/// served over HTTP). A failed fetch of any other scheme would fail again.
+pub(crate) fn is_http(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return true;
+    };
+    let valid = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    !valid || scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,7 +38,7 @@ pub(super) async fn drive(shared: Rc<Shared>) {
             let io = shared.core.borrow_mut().poll_io();
             match io {
                 Some(Io::Fetch { last_event_id }) => {
-                    let core = shared.core.borrow();
+                    let mut core = shared.core.borrow_mut();
                     let head = core.request_head(&shared.spec.url, &last_event_id);
                     request = Some(InFlight::start(&shared.spec, &head));
                 }
