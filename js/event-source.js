@@ -10,7 +10,7 @@ import { DecodeError, DecodeErrorEvent, messageOf, ReconnectEvent, report, SseEr
 import { CLOSED, CONNECTING, defineHandlers, OPEN } from './handlers.js';
 import { END, Loops } from './iterate.js';
 import { Listeners } from './listeners.js';
-import { messageEventClass } from './message-event.js';
+import { messageEvent } from './message-event.js';
 import { init } from './module.js';
 
 export { DecodeError, DecodeErrorEvent, ReconnectEvent, SseError, SseErrorEvent };
@@ -186,8 +186,7 @@ export class EventSource extends EventTarget {
     if (this.#loops.active) this.#loops.feed({ type, data, lastEventId });
     this.#listeners.callTyped(this, { type, data, lastEventId, origin: this.#origin });
     if (this.#listeners.hasDom(type) || (type === 'message' && this.#handlers.message)) {
-      const SseMessageEvent = messageEventClass();
-      this.dispatchEvent(new SseMessageEvent(type, { data, lastEventId }, this.#origin));
+      this.dispatchEvent(messageEvent(type, data, lastEventId, this.#origin));
     }
     // The caller's end rule: the event was delivered, now close.
     if (this.#endRule) {

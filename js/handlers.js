@@ -7,6 +7,26 @@ export const CONNECTING = 0;
 export const OPEN = 1;
 export const CLOSED = 2;
 
+/** @type {boolean | undefined} */
+let runtimeCalls;
+
+/**
+ * Whether this runtime's `EventTarget` calls an `on<type>` property itself
+ * when it dispatches (Cloudflare's workerd does; browsers, Node, Deno and
+ * Bun leave that to the element or class that defines the attribute). Then
+ * the class adds no listener of its own, and a handler runs once. Found out
+ * once, by dispatching an event to a plain `EventTarget`.
+ */
+function runtimeCallsHandlers() {
+  if (runtimeCalls === undefined) {
+    runtimeCalls = false;
+    const target = new EventTarget();
+    Object.defineProperty(target, 'onmessage', { value: () => (runtimeCalls = true) });
+    target.dispatchEvent(new Event('message'));
+  }
+  return runtimeCalls;
+}
+
 /** A source's handlers by type; a type is present once its attribute added
  * its listener. @typedef {{ open?: unknown, message?: unknown, error?: unknown }} Handlers */
 
@@ -30,7 +50,7 @@ export function defineHandlers(cls, handlersOf) {
       set(value) {
         const handlers = handlersOf(this);
         const next = typeof value === 'function' || (value && typeof value === 'object') ? value : null;
-        if (next && !(type in handlers)) {
+        if (next && !(type in handlers) && !runtimeCallsHandlers()) {
           EventTarget.prototype.addEventListener.call(this, type, (event) => {
             const handler = handlers[type];
             if (typeof handler === 'function') return handler.call(this, event);

@@ -564,6 +564,74 @@ describe('extended options', () => {
     assert.equal((await requests('worker'))[0].headers['x-in'], 'worker');
   });
 
+  test('as the native class, in a page and in dedicated and shared workers: events are MessageEvents by constructor, and a URL of a scheme fetch() cannot load fails for good', {
+    timeout: 60_000,
+  }, async () => {
+    const keys = ['realm-page', 'realm-worker', 'realm-shared'];
+    for (const key of keys) await script(key, [{ chunks: [{ text: 'id: 7\ndata: hi\n\n' }, END] }]);
+    const r = await page.evaluate(
+      async ([urls, sseOrigin]) => {
+        // The same checks in each realm: what an event is, and what each
+        // source (ours and the browser's) does with each scheme.
+        const checks = `
+          const { EventSource: Ours } = await import('${location.origin}/pkg/index.js');
+          const realm = async (url) => {
+            const es = new Ours(url);
+            const ev = await new Promise((resolve) => { es.onmessage = resolve; });
+            es.close();
+            const event = [ev.constructor === MessageEvent, Object.getPrototypeOf(ev) === MessageEvent.prototype,
+              ev instanceof MessageEvent, ev.origin === ${JSON.stringify(sseOrigin)}, ev.lastEventId, ev.data];
+            const run = (Class, u) => new Promise((resolve) => {
+              const seen = [];
+              let s;
+              try { s = new Class(u); } catch (e) { resolve(['throws', e.name]); return; }
+              s.onopen = () => seen.push('open');
+              s.onerror = () => seen.push(['error', s.readyState]);
+              // Long enough for a retry to show (the native class retries
+              // after about 3 s; ours after 250 ms at the least).
+              setTimeout(() => { s.close(); resolve(seen); }, 1500);
+            });
+            const schemes = {};
+            for (const u of ['ftp://127.0.0.1/x', 'mailto:a@b.test', 'javascript:void 0', 'about:blank']) {
+              schemes[u] = { ours: await run(Ours, u), native: globalThis.EventSource ? await run(globalThis.EventSource, u) : null };
+            }
+            return { event, schemes };
+          };`;
+        const inWorker = (url, shared) =>
+          new Promise((resolve, reject) => {
+            const body = shared
+              ? `onconnect = async (c) => { ${checks} c.ports[0].postMessage(await realm(${JSON.stringify(url)})); };`
+              : `(async () => { ${checks} postMessage(await realm(${JSON.stringify(url)})); })();`;
+            const src = URL.createObjectURL(new Blob([body], { type: 'text/javascript' }));
+            if (shared) {
+              const w = new SharedWorker(src, { type: 'module' });
+              w.port.onmessage = (e) => resolve(e.data);
+              w.onerror = () => reject(new Error('shared worker failed'));
+            } else {
+              const w = new Worker(src, { type: 'module' });
+              w.onmessage = (e) => {
+                w.terminate();
+                resolve(e.data);
+              };
+              w.onerror = (e) => reject(new Error(e.message));
+            }
+          });
+        const pageModule = `${checks} export default await realm(${JSON.stringify(urls[0])});`;
+        const pageRun = (await import(URL.createObjectURL(new Blob([pageModule], { type: 'text/javascript' }))))
+          .default;
+        return { page: pageRun, worker: await inWorker(urls[1], false), shared: await inWorker(urls[2], true) };
+      },
+      [keys.map((k) => `${base()}/sse/${k}`), base()],
+    );
+    for (const [realm, result] of Object.entries(r)) {
+      assert.deepEqual(result.event, [true, true, true, true, '7', 'hi'], `${realm}: the event`);
+      for (const [url, { ours, native }] of Object.entries(result.schemes)) {
+        assert.deepEqual(ours, [['error', 2]], `${realm}, ${url}: one error, then closed`);
+        if (native) assert.deepEqual(ours, native, `${realm}, ${url}: as the browser's own class`);
+      }
+    }
+  });
+
   test('a POST is not sent again on its own: a clean end closes with not-resent; event IDs resume it', {
     timeout: 20_000,
   }, async () => {
