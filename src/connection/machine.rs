@@ -120,13 +120,8 @@ impl Connection {
     /// [`Options::last_event_id_param`] and [`Options::resume_url`] apply).
     pub fn request_head<'a>(&'a mut self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
         let o = &self.options;
-        let resume = (!last_event_id.is_empty() && !o.resendable())
-            .then_some(o.resume_url.as_deref())
-            .flatten();
-        self.fetching_http = super::request::is_http(resume.unwrap_or(url));
-        let o = &self.options;
-        match resume {
-            Some(resume) => RequestHead {
+        let head = match o.resume_url.as_deref() {
+            Some(resume) if !last_event_id.is_empty() && !o.resendable() => RequestHead {
                 send_body: false,
                 ..RequestHead::new(
                     "GET",
@@ -135,13 +130,15 @@ impl Connection {
                     o.last_event_id_param.as_deref(),
                 )
             },
-            None => RequestHead::new(
+            _ => RequestHead::new(
                 &o.method,
                 url,
                 last_event_id,
                 o.last_event_id_param.as_deref(),
             ),
-        }
+        };
+        self.fetching_http = super::request::is_http(&head.url);
+        head
     }
 
     /// The next network action to carry out.

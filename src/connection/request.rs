@@ -171,17 +171,18 @@ fn form_encode(text: &str, out: &mut String) {
 /// any case), or it has none (a relative URL, resolved against a page
 /// served over HTTP). A failed fetch of any other scheme would fail again.
 pub(crate) fn is_http(url: &str) -> bool {
-    let Some((scheme, _)) = url.split_once(':') else {
-        return true;
-    };
-    let valid = scheme
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    !valid || scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+    let bytes = url.as_bytes();
+    // A scheme is a letter, then letters, digits, `+`, `-` or `.`, up to `:`.
+    let end = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')));
+    match end {
+        Some(n) if n > 0 && bytes[n] == b':' && bytes[0].is_ascii_alphabetic() => {
+            let scheme = &bytes[..n];
+            scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https")
+        }
+        _ => true,
+    }
 }
 
 #[cfg(test)]
