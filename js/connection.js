@@ -227,7 +227,8 @@ export class Connection {
       request = new Request(url, {
         method,
         headers,
-        body: sendBody ? (this.#init.body ?? undefined) : undefined,
+        // The declared body types are fetch's, named without the DOM library.
+        body: sendBody ? /** @type {BodyInit | undefined} */ (this.#init.body) : undefined,
         mode: 'cors',
         cache: 'no-store',
         credentials: this.#init.credentials ?? 'same-origin',

@@ -8,6 +8,41 @@
 /** Headers as `fetch` takes them. */
 export type HeadersLike = Headers | Record<string, string> | [string, string][];
 
+// The declarations name no type that only the DOM library has, so that they
+// type-check in a project whose `lib` has no "dom" (Node, Workers), with
+// `@types/node` or a runtime's own types giving `Event`, `Request` and the
+// rest. Where the DOM library has a type, these are the same shape.
+
+/** A request body, as `fetch` takes it (the DOM's `BodyInit`). */
+export type RequestBody =
+  | string
+  | ArrayBuffer
+  | ArrayBufferView
+  | Blob
+  | FormData
+  | URLSearchParams
+  | ReadableStream<Uint8Array>;
+
+/** `fetch`'s credentials mode (the DOM's `RequestCredentials`). */
+export type CredentialsMode = 'omit' | 'same-origin' | 'include';
+
+/**
+ * The `MessageEvent` the source dispatches: `data` is the event's data as
+ * text. (`MessageEvent<string>` where the DOM library is present.)
+ */
+export type SseMessageEvent = Omit<MessageEvent, 'data'> & { readonly data: string };
+
+/** A DOM listener: a function, or an object with `handleEvent`. */
+export type Listener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
+
+/** `addEventListener`'s options (the DOM's `AddEventListenerOptions`). */
+export interface ListenerOptions {
+  capture?: boolean;
+  once?: boolean;
+  passive?: boolean;
+  signal?: AbortSignal;
+}
+
 /** An end rule of the core's, by name: the values of `ends` in `eventsource-wasm/llm`. */
 export interface EndPreset {
   readonly preset: 'openai-chat' | 'openai-responses' | 'anthropic';
@@ -48,7 +83,7 @@ export interface EventSourceInit {
    * Request body. A request with a body, or with a method other than GET, is
    * not sent again on its own (see `resend`).
    */
-  body?: BodyInit;
+  body?: RequestBody;
   /**
    * Send a request with a body, or with a method other than GET, again on
    * every reconnect, as a GET is. Default `false`: such a request is sent
@@ -68,7 +103,7 @@ export interface EventSourceInit {
    */
   resumeUrl?: string | URL;
   /** `fetch` credentials mode; overrides `withCredentials`. */
-  credentials?: RequestCredentials;
+  credentials?: CredentialsMode;
   /** Aborting it closes the source, with an error of type `"aborted"`. */
   signal?: AbortSignal;
   /** A `fetch`-compatible function to use instead of the global `fetch`. */
@@ -226,6 +261,8 @@ export class DecodeError extends Error {
   /** Made by the source; not for constructing. */
   private constructor();
   readonly name: 'DecodeError';
+  /** Always `'decode'`, so that code reading `error.type` of any error the source reports finds one. */
+  readonly type: 'decode';
   readonly eventType: string;
   /** The raw data. */
   readonly data: string;
@@ -266,7 +303,7 @@ export interface OnOptions<T> {
 
 interface EventSourceEventMap {
   open: Event;
-  message: MessageEvent<string>;
+  message: SseMessageEvent;
   error: SseErrorEvent;
   reconnecting: ReconnectEvent;
   decodeerror: DecodeErrorEvent;
@@ -300,7 +337,7 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
   readonly lastEventId: string;
 
   onopen: ((this: EventSource<Events>, ev: Event) => unknown) | null;
-  onmessage: ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown) | null;
+  onmessage: ((this: EventSource<Events>, ev: SseMessageEvent) => unknown) | null;
   onerror: ((this: EventSource<Events>, ev: SseErrorEvent) => unknown) | null;
 
   /** Closes for good; no event is fired. */
@@ -323,29 +360,26 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
   addEventListener<K extends keyof EventSourceEventMap>(
     type: K,
     listener: (this: EventSource<Events>, ev: EventSourceEventMap[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    options?: boolean | ListenerOptions,
   ): void;
+  /** Any other event type: a `MessageEvent` whose `data` is text, as with the built-in class. */
   addEventListener(
     type: string,
-    listener:
-      | ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown)
-      | EventListenerOrEventListenerObject
-      | null,
-    options?: boolean | AddEventListenerOptions,
+    listener: (this: EventSource<Events>, ev: SseMessageEvent) => unknown,
+    options?: boolean | ListenerOptions,
   ): void;
+  addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void;
   removeEventListener<K extends keyof EventSourceEventMap>(
     type: K,
     listener: (this: EventSource<Events>, ev: EventSourceEventMap[K]) => unknown,
-    options?: boolean | EventListenerOptions,
+    options?: boolean | { capture?: boolean },
   ): void;
   removeEventListener(
     type: string,
-    listener:
-      | ((this: EventSource<Events>, ev: MessageEvent<string>) => unknown)
-      | EventListenerOrEventListenerObject
-      | null,
-    options?: boolean | EventListenerOptions,
+    listener: (this: EventSource<Events>, ev: SseMessageEvent) => unknown,
+    options?: boolean | { capture?: boolean },
   ): void;
+  removeEventListener(type: string, listener: Listener | null, options?: boolean | { capture?: boolean }): void;
 }
 
 /**
@@ -353,7 +387,13 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
  * to fetch, a `Response`, its bytes, or a compiled `WebAssembly.Module`
  * (where compiling from bytes is not allowed, as in Cloudflare Workers).
  */
-export type ModuleSource = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+export type ModuleSource = string | URL | Request | Response | ArrayBuffer | ArrayBufferView | WasmModule;
+
+/**
+ * A compiled `WebAssembly.Module` (named here as an object, so that the
+ * declarations need no DOM library).
+ */
+export type WasmModule = object;
 
 /**
  * Loads the class's WebAssembly module: early, or from a given source when

@@ -20,6 +20,9 @@ cargo clippy --target wasm32-unknown-unknown --lib --features npm-parser --quiet
 # Every intra-doc link resolves, for both targets.
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --target wasm32-unknown-unknown
+# The crate as it would be published, built from its packaged files alone
+# (the file list itself: tests/e2e/package-files.test.mjs).
+cargo package --allow-dirty --quiet -p eventsource-wasm --target wasm32-unknown-unknown
 # The JavaScript and JSON: formatted and linted by Biome (biome.json).
 biome ci .
 
@@ -31,8 +34,9 @@ node scripts/build-examples.mjs
 
 section "type-check the JavaScript against its declarations (tsc --checkJs)"
 # Needs the built package: js/ imports the module wasm-bindgen generated,
-# whose types are in dist/package/wasm (tsconfig.json).
-tsc -p .
+# whose types are in dist/package/wasm (tsconfig.json). TypeScript 7, by
+# its path: `typescript-5.9` (for tests/e2e/types.test.mjs) has a `tsc` too.
+node node_modules/typescript/bin/tsc -p .
 
 section "WebAssembly in headless Chromium (wasm-pack test)"
 # The scriptable SSE server the browser tests talk to, and the interop

@@ -18,7 +18,13 @@ import * as llm from '../../js/llm.js';
  * attributes (tests/e2e/js-api.test.mjs and the differential suite check
  * those).
  */
-type RunTime = 'CONNECTING' | 'OPEN' | 'CLOSED' | 'onopen' | 'onmessage' | 'onerror';
+type RunTime = 'CONNECTING' | 'OPEN' | 'CLOSED' | 'onopen' | 'onmessage' | 'onerror' | Inherited;
+/**
+ * What the class inherits from `EventTarget`, which takes any listener:
+ * the declarations narrow the event a listener gets by its type, as the
+ * DOM library declares the built-in class, which no implementation states.
+ */
+type Inherited = 'addEventListener' | 'removeEventListener';
 type WithoutRunTime<C> = Omit<C, RunTime | 'prototype'> &
   (C extends abstract new (...args: infer A) => infer I ? new (...args: A) => Omit<I, RunTime> : never);
 
