@@ -123,10 +123,13 @@ export class ReconnectEvent extends Event {
 
 /** A payload a typed listener could not decode; the stream goes on. */
 export class DecodeError extends Error {
-  /** @param {string} eventType @param {string} data @param {unknown} cause */
-  constructor(eventType, data, cause) {
-    super(`the data of a "${eventType}" event did not decode: ${/** @type {any} */ (cause)?.message ?? cause}`);
+  /** @param {string} eventType @param {string} data @param {unknown} cause @param {boolean} json */
+  constructor(eventType, data, cause, json) {
+    super(
+      `the data of a "${eventType}" event did not decode${json ? ' as JSON (`decode: (text) => text` keeps text)' : ''}: ${/** @type {any} */ (cause)?.message ?? cause}`,
+    );
     this.name = /** @type {const} */ ('DecodeError');
+    this.type = /** @type {const} */ ('decode');
     this.eventType = eventType;
     this.data = data;
     this.cause = cause;

@@ -75,7 +75,7 @@ export class Listeners {
       try {
         value = record.decode(meta.data);
       } catch (cause) {
-        const error = new DecodeError(meta.type, meta.data, cause);
+        const error = new DecodeError(meta.type, meta.data, cause, record.decode === JSON.parse);
         if (record.onError) {
           try {
             record.onError(error);

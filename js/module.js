@@ -13,4 +13,19 @@ useMarks(BatchMark);
  * resolve `new URL('…_bg.wasm', import.meta.url)`. A failed load is tried
  * again by the next call.
  */
-export const init = loader(initSync, () => new URL('./wasm/eventsource_wasm_bg.wasm', import.meta.url));
+export const init = loader(initSync, () => {
+  try {
+    return new URL('./wasm/eventsource_wasm_bg.wasm', import.meta.url);
+  } catch {
+    // import.meta.url is not a URL (Cloudflare Workers): say what to do,
+    // as a rejection (the loader awaits what it is given), so that a
+    // source reports it as an error event.
+    return /** @type {any} */ (
+      Promise.reject(
+        new Error(
+          "no URL for the WebAssembly module here: give it to init() first, e.g. import wasm from 'eventsource-wasm/wasm'; await init(wasm)",
+        ),
+      )
+    );
+  }
+});

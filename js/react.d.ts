@@ -1,8 +1,12 @@
-import type { EventMeta, EventSourceInit, SseError } from './index.js';
+import type { DecodeError, EventMeta, EventSourceInit, SseError } from './index.js';
 
 /** Options of {@link useEventSource}. */
 export interface UseEventSourceOptions<Events> extends EventSourceInit {
-  /** Event types to keep the latest decoded value of. Default `['message']`. */
+  /**
+   * Event types to keep the latest decoded value of. Default `['message']`.
+   * Each event's data is decoded with `decode`, `JSON.parse` by default:
+   * pass `decode: (text) => text` for plain text.
+   */
   events?: (keyof Events & string)[];
   /** Called with every event of `events` (the latest function given is used). */
   onEvent?: <K extends keyof Events & string>(type: K, value: Events[K], meta: EventMeta) => void;
@@ -13,8 +17,12 @@ export interface EventSourceState<Events> {
   /** The latest decoded value per event type. */
   data: Partial<Events>;
   readyState: 0 | 1 | 2;
-  /** The last error (connection or decoding), cleared on open. */
-  error: SseError | Error | null;
+  /**
+   * The last error, cleared on open: the connection's (`SseError`) or an
+   * event's data that did not decode (`DecodeError`, `type` `'decode'`;
+   * data is decoded as JSON unless `decode` is given).
+   */
+  error: SseError | DecodeError | null;
   /** The scheduled reconnect, if one is pending: `at` is a `Date.now()` time. */
   reconnect: { delay: number; attempt: number; at: number } | null;
   lastEventId: string;

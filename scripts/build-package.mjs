@@ -18,9 +18,10 @@ mkdirSync(`${out}/wasm`, { recursive: true });
 // The package's files are the ones its manifest lists (pkg-template's
 // `files`): the JavaScript and declarations come from js/.
 const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
-for (const file of manifest.files.filter((f) => f !== 'wasm/' && f !== 'README.md')) {
+for (const file of manifest.files.filter((f) => f !== 'wasm/' && f !== 'README.md' && !f.startsWith('LICENSE'))) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }
+for (const file of ['LICENSE-MIT', 'LICENSE-APACHE']) cpSync(file, `${out}/${file}`);
 // The version in the names of `share`'s locks and channels (js/share.js),
 // so that tabs running two versions of the package never mix.
 const share = readFileSync(`${out}/share.js`, 'utf8');
@@ -36,16 +37,10 @@ for (const [dir, name] of [
 }
 manifest.version = version;
 writeFileSync(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
-// The package README: the template, with the repository README's
-// "JavaScript and TypeScript" section (one source for the JS docs).
-const readme = readFileSync('README.md', 'utf8');
-const start = readme.indexOf('## JavaScript and TypeScript');
-const end = readme.indexOf('\n## ', start + 1);
-if (start < 0 || end < 0) throw new Error('README.md has no "JavaScript and TypeScript" section');
-const jsDocs = readme
-  .slice(readme.indexOf('\n', start) + 1, end)
-  .trim()
-  .replace(/^### /gm, '## ');
+// The package README: the template, with the JavaScript guide
+// (docs/javascript.md: one source for the JS docs) under its title.
+const guide = readFileSync('docs/javascript.md', 'utf8');
+const jsDocs = guide.slice(guide.indexOf('\n') + 1).trim();
 const template = readFileSync('pkg-template/README.md', 'utf8');
 writeFileSync(`${out}/README.md`, template.replace(/<!-- JS-DOCS:[^>]*-->/, jsDocs));
 console.log(`built ${out} (eventsource-wasm ${version})`);

@@ -96,6 +96,13 @@ pub mod wasm;
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
 
+/// The Rust examples of docs/ (the parser's page and the Rust API's),
+/// compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/architecture.md")]
+#[doc = include_str!("../docs/rust.md")]
+struct DocsExamples;
+
 // The npm package's allocator (the `npm` and `npm-parser` features, which
 // scripts/build-wasm.sh turns on): Talc, which is smaller than the default dlmalloc in
 // WebAssembly. A crate that depends on this one keeps its own allocator.

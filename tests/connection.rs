@@ -296,13 +296,7 @@ fn a_failed_fetch_of_a_scheme_other_than_http_closes_for_good() {
         let _ = conn.request_head(url, "");
         conn.on_fetch_error(5, failed());
         assert_eq!(conn.poll_io(), None, "{url}: no probe, no retry");
-        assert_eq!(
-            fatal(&mut conn),
-            Error::InvalidRequest {
-                message: "fetch() cannot load this URL's scheme: Failed to fetch".into()
-            },
-            "{url}"
-        );
+        assert_eq!(fatal(&mut conn), failed(), "{url}: the failure, final");
     }
     // HTTP in any case, and relative URLs (resolved against the page), are
     // probed and retried as before.
@@ -325,7 +319,7 @@ fn a_failed_fetch_of_a_scheme_other_than_http_closes_for_good() {
     assert_eq!(conn.poll_io(), fetch(""));
     let _ = conn.request_head("https://x/s", "7");
     conn.on_fetch_error(5, failed());
-    assert!(matches!(fatal(&mut conn), Error::InvalidRequest { .. }));
+    assert!(matches!(fatal(&mut conn), Error::Network { .. }));
 }
 
 #[test]

@@ -414,7 +414,9 @@ describe('extended options', () => {
           const upper = [];
           es.on('user', (u, meta) => users.push([u.name, meta.type]));
           es.on('user', (s) => upper.push(s), { decode: (s) => s.toUpperCase() });
-          es.addEventListener('decodeerror', (e) => errors.push([e.error.eventType, e.error.data, e.error.name]));
+          es.addEventListener('decodeerror', (e) =>
+            errors.push([e.error.eventType, e.error.data, e.error.name, e.error.type, e.error.message]),
+          );
           es.on(
             'end',
             () => {
@@ -430,7 +432,13 @@ describe('extended options', () => {
       ['ada', 'user'],
       ['bob', 'user'],
     ]);
-    assert.deepEqual(r.errors, [['user', 'oops', 'DecodeError']]);
+    assert.equal(r.errors.length, 1);
+    assert.deepEqual(r.errors[0].slice(0, 4), ['user', 'oops', 'DecodeError', 'decode']);
+    // It says why, and how to keep plain text.
+    assert.match(
+      r.errors[0][4],
+      /^the data of a "user" event did not decode as JSON \(`decode: \(text\) => text` keeps text\): /,
+    );
     assert.deepEqual(r.upper, ['{"NAME":"ADA"}', 'OOPS', '{"NAME":"BOB"}']);
     assert.equal(r.built, 0, 'no MessageEvent was built for typed listeners');
   });

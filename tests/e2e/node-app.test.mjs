@@ -69,3 +69,15 @@ test('init() takes bytes, a compiled module, a Response or a URL', { timeout: 60
     assert.equal(JSON.parse(stdout), 'loaded', form);
   }
 });
+
+test('require() loads the ES modules on this Node (20.19 and later run require(esm) unflagged)', async () => {
+  const { stdout } = await promisify(execFile)(
+    'node',
+    [
+      '-e',
+      "const m = require('eventsource-wasm'); const p = require('eventsource-wasm/parser'); console.log(typeof m.EventSource, typeof p.createParser)",
+    ],
+    { cwd: app, timeout: 30_000 },
+  );
+  assert.equal(stdout.trim(), 'function function');
+});

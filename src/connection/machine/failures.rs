@@ -12,19 +12,16 @@ impl Connection {
     /// response is first probed for a CORS refusal ([`Io::Probe`]), unless
     /// the URL's scheme is not `http:` or `https:` (`ftp:`, `mailto:`, a
     /// custom scheme `fetch()` does not serve): trying again could never
-    /// succeed, so the source closes with [`Error::InvalidRequest`], as the
-    /// browser's `EventSource` fails such a connection for good.
+    /// succeed, so the network failure closes the source, as the browser's
+    /// `EventSource` fails such a connection for good.
     pub fn on_fetch_error(&mut self, now: u64, error: Error) {
         match (self.inner, error) {
             (
                 Inner::Connecting | Inner::Open { .. },
                 e @ (Error::InvalidRequest { .. } | Error::Aborted),
             ) => self.fail(e),
-            (Inner::Connecting, Error::Network { message }) if !self.fetching_http => {
-                let mut reason = String::from("fetch() cannot load this URL's scheme: ");
-                reason.push_str(&message);
-                self.fail(Error::InvalidRequest { message: reason });
-            }
+            // Another scheme: trying again could never succeed.
+            (Inner::Connecting, e @ Error::Network { .. }) if !self.fetching_http => self.fail(e),
             (Inner::Connecting, Error::Network { .. }) if self.cors_suspected => {
                 // Failed twice, and the server answered the probe between.
                 self.cors_suspected = false;
