@@ -27,7 +27,10 @@ test('Vitest runs a useEventSource component in jsdom and happy-dom', { timeout:
   const script = (key, chunks) =>
     fetch(`${base}/script/${key}`, { method: 'POST', body: JSON.stringify([{ chunks }]) });
   for (const env of ['jsdom', 'happy-dom']) {
-    await script(`vitest-${env}`, [{ text: 'event: tick\ndata: {"price":42}\n\n' }, { text: 'event: end\ndata: x\n\n' }]);
+    await script(`vitest-${env}`, [
+      { text: 'event: tick\ndata: {"price":42}\n\n' },
+      { text: 'event: end\ndata: x\n\n' },
+    ]);
     await script(`vitest-${env}-text`, [{ text: 'data: hello 1\n\n' }, { text: 'event: end\ndata: x\n\n' }]);
   }
   const result = await promisify(execFile)(join(app, 'node_modules/.bin/vitest'), ['run'], {
