@@ -3,10 +3,11 @@
 // and the .wasm it loads, each raw and gzip -9. The main entry
 // (`eventsource-wasm`, the EventSource class) is what the budget covers;
 // `eventsource-wasm/parser` (createParser) loads its own, smaller module.
-// Run after the package build (`npm run size`); bench/run.mjs uses
-// `packageSize` for its size table.
+// Run after the package build (`npm run size`; `-- --write` also writes
+// the table of docs/benchmarks.md); bench/run.mjs uses `packageSize` for
+// its size table.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -55,7 +56,40 @@ export async function packageSize(entry = 'main') {
   return { js: [js.length, gz(js)], wasm: [wasm.length, gz(wasm)], lazy: [lazy.length, gz(lazy)] };
 }
 
+/**
+ * The size table of docs/benchmarks.md (between its SIZE markers): one row
+ * per entry, as a page loads it. `npm run size -- --write` writes it;
+ * tests/e2e/size.test.mjs fails while it differs from the package built.
+ */
+export async function sizeTable() {
+  const fmt = (n) => n.toLocaleString('en-US');
+  const rows = ['| entry | JavaScript | WebAssembly | total gzip -9 |', '|---|---:|---:|---:|'];
+  for (const [entry, title] of [
+    ['main', '`eventsource-wasm` (the class)'],
+    ['parser', '`eventsource-wasm/parser` (`createParser`)'],
+  ]) {
+    const { js, wasm } = await packageSize(entry);
+    rows.push(`| ${title} | ${fmt(js[1])} B gzip | ${fmt(wasm[1])} B gzip | **${fmt(js[1] + wasm[1])}** |`);
+  }
+  return rows.join('\n');
+}
+
+/** The docs' table as written now. */
+export function writtenSizeTable() {
+  const doc = readFileSync(`${root}/docs/benchmarks.md`, 'utf8');
+  const [, table] = doc.match(/<!-- SIZE:START -->\n([\s\S]*?)\n<!-- SIZE:END -->/) ?? [];
+  return table;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes('--write')) {
+    const doc = readFileSync(`${root}/docs/benchmarks.md`, 'utf8');
+    const table = await sizeTable();
+    writeFileSync(
+      `${root}/docs/benchmarks.md`,
+      doc.replace(/<!-- SIZE:START -->\n[\s\S]*?\n<!-- SIZE:END -->/, `<!-- SIZE:START -->\n${table}\n<!-- SIZE:END -->`),
+    );
+  }
   const fmt = (n) => n.toLocaleString('en-US');
   for (const [entry, title] of [
     ['main', '`eventsource-wasm` (the EventSource class)'],

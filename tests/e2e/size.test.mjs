@@ -6,7 +6,7 @@
 // lower it when a change makes the package lighter, never raise it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packageSize } from '../../scripts/size.mjs';
+import { packageSize, sizeTable, writtenSizeTable } from '../../scripts/size.mjs';
 
 const BUDGETS = { main: 28_340, parser: 11_646 };
 
@@ -17,3 +17,7 @@ for (const [entry, budget] of Object.entries(BUDGETS)) {
     assert.ok(total <= budget, `JS ${js[1]} + WASM ${wasm[1]} = ${total} bytes gzip -9, over the budget of ${budget}`);
   });
 }
+
+test('the size table of docs/benchmarks.md is the package built (npm run size -- --write)', async () => {
+  assert.equal(writtenSizeTable(), await sizeTable());
+});
