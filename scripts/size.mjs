@@ -87,7 +87,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const table = await sizeTable();
     writeFileSync(
       `${root}/docs/benchmarks.md`,
-      doc.replace(/<!-- SIZE:START -->\n[\s\S]*?\n<!-- SIZE:END -->/, `<!-- SIZE:START -->\n${table}\n<!-- SIZE:END -->`),
+      doc.replace(
+        /<!-- SIZE:START -->\n[\s\S]*?\n<!-- SIZE:END -->/,
+        `<!-- SIZE:START -->\n${table}\n<!-- SIZE:END -->`,
+      ),
     );
   }
   const fmt = (n) => n.toLocaleString('en-US');
