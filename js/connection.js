@@ -227,8 +227,7 @@ export class Connection {
       request = new Request(url, {
         method,
         headers,
-        // The declared body types are fetch's, named without the DOM library.
-        body: sendBody ? /** @type {BodyInit | undefined} */ (this.#init.body) : undefined,
+        body: sendBody ? /** @type {BodyInit | undefined} */ (this.#init.body) : undefined, // fetch's types
         mode: 'cors',
         cache: 'no-store',
         credentials: this.#init.credentials ?? 'same-origin',

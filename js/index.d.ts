@@ -5,43 +5,22 @@
  * @packageDocumentation
  */
 
+import { DecodeError, DecodeErrorEvent, ReconnectEvent, SseError, SseErrorEvent } from './error-types.js';
+
+export type { SseErrorType } from './error-types.js';
+export { DecodeError, DecodeErrorEvent, ReconnectEvent, SseError, SseErrorEvent };
+import type {
+  CredentialsMode,
+  Listener,
+  ListenerOptions,
+  RequestBody,
+  SseMessageEvent,
+  WasmModule,
+} from './web-types.js';
+export type { CredentialsMode, Listener, ListenerOptions, RequestBody, SseMessageEvent, WasmModule };
+
 /** Headers as `fetch` takes them. */
 export type HeadersLike = Headers | Record<string, string> | [string, string][];
-
-// The declarations name no type that only the DOM library has, so that they
-// type-check in a project whose `lib` has no "dom" (Node, Workers), with
-// `@types/node` or a runtime's own types giving `Event`, `Request` and the
-// rest. Where the DOM library has a type, these are the same shape.
-
-/** A request body, as `fetch` takes it (the DOM's `BodyInit`). */
-export type RequestBody =
-  | string
-  | ArrayBuffer
-  | ArrayBufferView
-  | Blob
-  | FormData
-  | URLSearchParams
-  | ReadableStream<Uint8Array>;
-
-/** `fetch`'s credentials mode (the DOM's `RequestCredentials`). */
-export type CredentialsMode = 'omit' | 'same-origin' | 'include';
-
-/**
- * The `MessageEvent` the source dispatches: `data` is the event's data as
- * text. (`MessageEvent<string>` where the DOM library is present.)
- */
-export type SseMessageEvent = Omit<MessageEvent, 'data'> & { readonly data: string };
-
-/** A DOM listener: a function, or an object with `handleEvent`. */
-export type Listener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
-
-/** `addEventListener`'s options (the DOM's `AddEventListenerOptions`). */
-export interface ListenerOptions {
-  capture?: boolean;
-  once?: boolean;
-  passive?: boolean;
-  signal?: AbortSignal;
-}
 
 /** An end rule of the core's, by name: the values of `ends` in `eventsource-wasm/llm`. */
 export interface EndPreset {
@@ -178,105 +157,6 @@ export interface EventSourceInit {
   onComment?: (text: string) => void;
 }
 
-/** The kinds of {@link SseError}. */
-export type SseErrorType =
-  | 'http-status'
-  | 'content-type'
-  | 'network'
-  | 'cors'
-  | 'stream-ended'
-  | 'idle-timeout'
-  | 'line-too-long'
-  | 'event-too-large'
-  | 'headers'
-  | 'invalid-request'
-  | 'aborted'
-  | 'retries-exhausted'
-  | 'not-resent';
-
-/**
- * What went wrong. Its `message` never contains a request header's value
- * (it may quote the server's own message, which the server wrote).
- */
-export class SseError extends Error {
-  /** Made by the source; not for constructing. */
-  private constructor();
-  readonly name: 'SseError';
-  readonly type: SseErrorType;
-  /** With `"http-status"`. */
-  readonly status?: number;
-  /** With `"content-type"`: what the server sent, or `null` if nothing. */
-  readonly contentType?: string | null;
-  /** With `"line-too-long"` and `"event-too-large"`: the limit, in bytes. */
-  readonly limit?: number;
-  /** With `"idle-timeout"`: the timeout, in ms. */
-  readonly timeout?: number;
-  /** With `"retries-exhausted"`: attempts made; `cause` is the last failure. */
-  readonly attempts?: number;
-  /** With `"retries-exhausted"` and `"not-resent"`: what ended the stream. */
-  readonly cause?: SseError;
-  /**
-   * With `"http-status"` and `"content-type"`: the start of the response's
-   * body (at most 64 KiB, read for at most 3 s), as text, where servers say
-   * why. Absent when the body was empty.
-   */
-  readonly body?: string;
-  /** `body` parsed, when it is JSON. */
-  readonly json?: unknown;
-  /**
-   * The server's own message, where APIs put it in a JSON body:
-   * `error.message` (OpenAI, Anthropic, Google), `error` when it is a
-   * string, `message`, or `detail`. It is added to `message` too.
-   */
-  readonly serverMessage?: string;
-  /** Whether a reconnect follows. */
-  readonly willReconnect: boolean;
-  /** In how many ms, or `null`. */
-  readonly reconnectIn: number | null;
-}
-
-/** The `error` event: `Event` plus {@link SseError}. */
-export class SseErrorEvent extends Event {
-  /** Made by the source; not for constructing. */
-  private constructor();
-  readonly type: 'error';
-  readonly error: SseError;
-  readonly willReconnect: boolean;
-  readonly reconnectIn: number | null;
-}
-
-/** The `reconnecting` event: a reconnect is scheduled. */
-export class ReconnectEvent extends Event {
-  /** Made by the source; not for constructing. */
-  private constructor();
-  readonly type: 'reconnecting';
-  /** Milliseconds until the attempt. */
-  readonly delay: number;
-  /** Consecutive attempt number, from 1. */
-  readonly attempt: number;
-}
-
-/** A payload a typed listener could not decode. The stream goes on. */
-export class DecodeError extends Error {
-  /** Made by the source; not for constructing. */
-  private constructor();
-  readonly name: 'DecodeError';
-  /** Always `'decode'`, so that code reading `error.type` of any error the source reports finds one. */
-  readonly type: 'decode';
-  readonly eventType: string;
-  /** The raw data. */
-  readonly data: string;
-  readonly cause: unknown;
-}
-
-/** Dispatched when a typed listener without `onError` gets an undecodable payload. */
-export class DecodeErrorEvent extends Event {
-  /** Made by the source; not for constructing. */
-  private constructor();
-  readonly type: 'decodeerror';
-  readonly error: DecodeError;
-}
-
 /** An event as a `for await` loop over a source gets it. */
 export interface ParsedMessage {
   type: string;
@@ -388,12 +268,6 @@ export class EventSource<Events extends Record<string, unknown> = Record<string,
  * (where compiling from bytes is not allowed, as in Cloudflare Workers).
  */
 export type ModuleSource = string | URL | Request | Response | ArrayBuffer | ArrayBufferView | WasmModule;
-
-/**
- * A compiled `WebAssembly.Module` (named here as an object, so that the
- * declarations need no DOM library).
- */
-export type WasmModule = object;
 
 /**
  * Loads the class's WebAssembly module: early, or from a given source when
