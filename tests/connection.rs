@@ -284,6 +284,14 @@ fn a_failed_fetch_of_a_scheme_other_than_http_closes_for_good() {
     let failed = || Error::Network {
         message: "Failed to fetch".into(),
     };
+    // A source whose request to `url` (resuming from `id`) failed.
+    let failing = |options: Options, url: &str, id: &str| {
+        let mut conn = Connection::new(options, 1, 0);
+        assert_eq!(conn.poll_io(), fetch(""));
+        let _ = conn.request_head(url, id);
+        conn.on_fetch_error(5, failed());
+        conn
+    };
     for url in [
         "ftp://x/s",
         "mailto:a@b.test",
@@ -291,10 +299,7 @@ fn a_failed_fetch_of_a_scheme_other_than_http_closes_for_good() {
         "about:blank",
         "app+x://s",
     ] {
-        let mut conn = Connection::new(Options::default(), 1, 0);
-        assert_eq!(conn.poll_io(), fetch(""));
-        let _ = conn.request_head(url, "");
-        conn.on_fetch_error(5, failed());
+        let mut conn = failing(Options::default(), url, "");
         assert_eq!(conn.poll_io(), None, "{url}: no probe, no retry");
         assert_eq!(fatal(&mut conn), failed(), "{url}: the failure, final");
     }
@@ -307,18 +312,13 @@ fn a_failed_fetch_of_a_scheme_other_than_http_closes_for_good() {
         "./a:b",
         "//x.test/s",
     ] {
-        let mut conn = Connection::new(Options::default(), 1, 0);
-        assert_eq!(conn.poll_io(), fetch(""));
-        let _ = conn.request_head(url, "");
-        conn.on_fetch_error(5, failed());
+        let mut conn = failing(Options::default(), url, "");
         assert_eq!(conn.poll_io(), Some(Io::Probe), "{url}");
     }
     // What counts is the URL of the request in flight: a resume URL of
     // another scheme makes the resume's failure final.
-    let mut conn = Connection::new(post().resume_url(Some("ftp://x/resume".into())), 1, 0);
-    assert_eq!(conn.poll_io(), fetch(""));
-    let _ = conn.request_head("https://x/s", "7");
-    conn.on_fetch_error(5, failed());
+    let options = post().resume_url(Some("ftp://x/resume".into()));
+    let mut conn = failing(options, "https://x/s", "7");
     assert!(matches!(fatal(&mut conn), Error::Network { .. }));
 }
 
