@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildCjs } from './build-cjs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -18,7 +19,9 @@ mkdirSync(`${out}/wasm`, { recursive: true });
 // The package's files are the ones its manifest lists (pkg-template's
 // `files`): the JavaScript and declarations come from js/.
 const manifest = JSON.parse(readFileSync('pkg-template/package.json', 'utf8'));
-for (const file of manifest.files.filter((f) => f !== 'wasm/' && f !== 'README.md' && !f.startsWith('LICENSE'))) {
+for (const file of manifest.files.filter(
+  (f) => f !== 'wasm/' && f !== 'cjs/' && f !== 'README.md' && !f.startsWith('LICENSE'),
+)) {
   cpSync(`js/${file}`, `${out}/${file}`);
 }
 for (const file of ['LICENSE-MIT', 'LICENSE-APACHE']) cpSync(file, `${out}/${file}`);
@@ -35,6 +38,8 @@ for (const [dir, name] of [
 ]) {
   for (const file of [`${name}.js`, `${name}_bg.wasm`, `${name}.d.ts`]) cpSync(`${dir}/${file}`, `${out}/wasm/${file}`);
 }
+// The CommonJS copy (scripts/build-cjs.mjs), from the files just written.
+buildCjs(out);
 manifest.version = version;
 writeFileSync(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 // The package README: the template, with the JavaScript guide

@@ -70,14 +70,21 @@ test('init() takes bytes, a compiled module, a Response or a URL', { timeout: 60
   }
 });
 
-test('require() loads the ES modules on this Node (20.19 and later run require(esm) unflagged)', async () => {
-  const { stdout } = await promisify(execFile)(
-    'node',
-    [
-      '-e',
-      "const m = require('eventsource-wasm'); const p = require('eventsource-wasm/parser'); console.log(typeof m.EventSource, typeof p.createParser)",
-    ],
-    { cwd: app, timeout: 30_000 },
-  );
-  assert.equal(stdout.trim(), 'function function');
+test('require() loads the CommonJS copy, without require(esm) (as on Node 20.16 to 20.18)', async () => {
+  const script = `
+    const m = require('eventsource-wasm');
+    const { createParser, init } = require('eventsource-wasm/parser');
+    init().then(() => {
+      const seen = [];
+      const parser = createParser({ onEvent: (e) => seen.push(e.data) });
+      parser.feed('data: a\\n\\ndata: b\\n\\n');
+      console.log(typeof m.EventSource, require.resolve('eventsource-wasm').includes('cjs'), seen.join());
+    });`;
+  // --no-experimental-require-module turns require(esm) off, as it is
+  // before Node 20.19.
+  const { stdout } = await promisify(execFile)('node', ['--no-experimental-require-module', '-e', script], {
+    cwd: app,
+    timeout: 30_000,
+  });
+  assert.equal(stdout.trim(), 'function true a,b');
 });

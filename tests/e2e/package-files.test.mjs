@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -20,8 +21,21 @@ test('npm pack: the manifest lists exactly what ships, declarations and licences
   for (const [entry, target] of Object.entries(manifest.exports)) {
     if (entry === './package.json') continue;
     assert.equal(typeof target, 'object', `${entry} has conditions`);
-    for (const file of [target.types, target.default]) {
+    // Each way in (import, require, and the rest) has its types.
+    const ways = Object.values(target).filter((t) => typeof t === 'object');
+    assert.ok(ways.length > 0 || target.types, `${entry} has types`);
+    for (const way of ways) assert.ok(way.types && way.default, `${entry}: types and a file each way`);
+    const named = (t) => (typeof t === 'string' ? [t] : Object.values(t).flatMap(named));
+    for (const file of named(target)) {
       assert.ok(files.includes(file.replace(/^\.\//, '')), `${entry}: ${file} ships`);
+    }
+  }
+  // The CommonJS copy requires only files that ship (scripts/build-cjs.mjs).
+  for (const file of files.filter((f) => f.endsWith('.cjs'))) {
+    const code = readFileSync(`${root}dist/package/${file}`, 'utf8');
+    for (const [, path] of code.matchAll(/require\("(\.[^"]+)"\)/g)) {
+      const target = join(dirname(file), path);
+      assert.ok(files.includes(target), `${file} requires ${path}, which ships`);
     }
   }
   // Nothing beyond the manifest's list (a directory entry covers its files).

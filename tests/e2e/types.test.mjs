@@ -2,7 +2,8 @@
 // package (dist/package) by its name, under `moduleResolution` `bundler`
 // and `node16`, with the DOM library and without it (Node, @types/node),
 // each with TypeScript 7 and 5.9. They compile tests/types/declarations.ts
-// (every entry used) and every JavaScript and TypeScript snippet of the
+// (every entry used), tests/types/require.cts (the CommonJS declarations,
+// under node16) and every JavaScript and TypeScript snippet of the
 // README and docs/ (tests/types/extract-snippets.mjs), as TypeScript.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -1,0 +1,13 @@
+// A CommonJS TypeScript file (.cts) using the package: under node16 its
+// imports are require() calls, resolved to the CommonJS copy's .d.cts.
+import { EventSource, type SseMessageEvent } from 'eventsource-wasm';
+import { createParser } from 'eventsource-wasm/parser';
+import { useEventSource } from 'eventsource-wasm/react';
+
+const es = new EventSource<{ tick: { price: number } }>('https://example.com/stream', {
+  headers: { authorization: 'Bearer token' },
+});
+es.addEventListener('message', (e: SseMessageEvent) => e.data.toUpperCase());
+es.on('tick', (tick) => tick.price.toFixed(2));
+export const parser = createParser({ onEvent: ({ data }) => data.length });
+export const hook: typeof useEventSource = useEventSource;
