@@ -25,17 +25,19 @@ target=target/npm
 # parser's module keeps the default: parsing speed is all it is for.
 inline=()
 [ "$feature" = npm ] && inline=(-Cllvm-args=-inline-threshold=50)
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort ${inline[*]}" \
+RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort --cfg npm_size ${inline[*]}" \
   cargo "+$NPM_TOOLCHAIN" build --quiet --release --lib --target wasm32-unknown-unknown \
   --features "$feature" -Z build-std=std,panic_abort --target-dir "$target"
 mkdir -p "$out"
 wasm-bindgen "$target/wasm32-unknown-unknown/release/eventsource_wasm.wasm" \
   --out-dir "$out" --target web --out-name "$name"
 # wasm-opt from the npm `binaryen` package (the Debian one corrupts modules).
+# The `producers` and `target_features` sections are for toolchains, not
+# browsers: stripped (the second, 98 B gzip on the class's module).
 # The features are the ones the module is built with; tests/e2e/support.test.mjs
 # holds them to the browsers the package supports.
 keep=(--strip-debug)
 [ "$names" = --names ] && keep=(--debuginfo)
-wasm-opt "$out/${name}_bg.wasm" -O3 "${keep[@]}" --strip-producers --enable-bulk-memory \
+wasm-opt "$out/${name}_bg.wasm" -O3 "${keep[@]}" --strip-producers --strip-target-features --enable-bulk-memory \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   -o "$out/${name}_bg.wasm"

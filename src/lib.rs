@@ -61,6 +61,11 @@
 //! See the `wasm` module (documented for the wasm32 target) and
 //! `examples/rust_api.rs`.
 
+// The npm package's modules are built on a pinned nightly with
+// `--cfg npm_size` (scripts/wasm-module.sh), where the cold paths (a
+// refused response, an error, the options) are optimised for size; the
+// parser's hot loop keeps -O3.
+#![cfg_attr(npm_size, feature(optimize_attribute))]
 #![doc(test(attr(deny(warnings))))]
 
 /// Chainable setters named after the fields they set, for the option

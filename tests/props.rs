@@ -129,3 +129,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// Any bytes (no line break) as an event's data and as a comment decode
+    /// as `String::from_utf8_lossy` decodes them: each maximal subpart of an
+    /// invalid sequence becomes one U+FFFD, as the WHATWG decoder says.
+    #[test]
+    fn invalid_utf8_decodes_as_the_lossy_decoder_does(
+        text in prop::collection::vec(
+            prop_oneof![any::<u8>(), prop::sample::select(b"\x80\xBF\xC2\xDF\xE0\xED\xEF\xF0\xF4\xF5\x9F\xA0".to_vec())],
+            0..40,
+        // A first `x`: a leading space would be stripped.
+        ).prop_map(|b| [b'x'].into_iter().chain(b).filter(|b| !matches!(b, b'\n' | b'\r')).collect::<Vec<u8>>())
+    ) {
+        let mut parser = eventsource_wasm::parser::Parser::new();
+        let mut stream = b":".to_vec();
+        stream.extend_from_slice(&text);
+        stream.extend_from_slice(b"\ndata:");
+        stream.extend_from_slice(&text);
+        stream.extend_from_slice(b"\n\n");
+        parser.feed(&stream).unwrap();
+        let expected = String::from_utf8_lossy(&text);
+        let mut seen = Vec::new();
+        while let Some(item) = parser.next_item() {
+            seen.push(item);
+        }
+        prop_assert_eq!(seen.len(), 2);
+        prop_assert_eq!(format!("{:?}", seen[0]), format!("{:?}", eventsource_wasm::parser::Item::Comment(expected.to_string())));
+        let eventsource_wasm::parser::Item::Event(event) = &seen[1] else { panic!("{seen:?}") };
+        prop_assert_eq!(&event.data, &expected);
+    }
+}

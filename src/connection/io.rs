@@ -42,6 +42,7 @@ pub const ERROR_BODY_TIMEOUT_MS: u64 = 3_000;
 /// 200 with `text/event-stream` (any parameters, any case). The body of any
 /// other response is read for its [`ErrorBody`](crate::ErrorBody), before it is reported with
 /// [`Connection::on_response_with_body`](super::Connection::on_response_with_body).
+#[cfg_attr(npm_size, optimize(size))]
 pub fn opens(status: u16, content_type: Option<&str>) -> bool {
     status == 200 && content_type.is_some_and(is_event_stream)
 }
@@ -49,9 +50,13 @@ pub fn opens(status: u16, content_type: Option<&str>) -> bool {
 /// Whether a `Content-Type` value's MIME type essence is
 /// `text/event-stream` (parameters such as `charset` do not matter: the
 /// stream is UTF-8 regardless).
+#[cfg_attr(npm_size, optimize(size))]
 fn is_event_stream(content_type: &str) -> bool {
-    let essence = content_type.as_bytes().split(|&b| b == b';').next();
-    essence.is_some_and(|e| e.trim_ascii().eq_ignore_ascii_case(b"text/event-stream"))
+    let bytes = content_type.as_bytes();
+    let end = bytes.iter().position(|&b| b == b';').unwrap_or(bytes.len());
+    bytes[..end]
+        .trim_ascii()
+        .eq_ignore_ascii_case(b"text/event-stream")
 }
 
 #[cfg(test)]

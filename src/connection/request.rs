@@ -70,6 +70,7 @@ impl<'a> RequestHead<'a> {
     /// `last_event_id` (nothing is added when it is empty), in the query
     /// parameter `param` if given (replacing any the URL already has), else
     /// in the header.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn new(method: &'a str, url: &'a str, last_event_id: &str, param: Option<&str>) -> Self {
         let (url, last_event_id_header) = match (last_event_id.is_empty(), param) {
             (true, _) => (Cow::Borrowed(url), None),
@@ -97,6 +98,7 @@ impl<'a> RequestHead<'a> {
 /// `Headers` one character per byte sends exactly those bytes. (IDs never
 /// hold CR, LF or NUL: the parser ends lines at the first two and ignores
 /// IDs with the third.)
+#[cfg_attr(npm_size, optimize(size))]
 pub(crate) fn last_event_id_header(id: &str) -> String {
     if id.is_ascii() {
         return id.to_owned();
@@ -110,6 +112,7 @@ pub(crate) fn last_event_id_header(id: &str) -> String {
 /// Splits with [`split_once_byte`]: slicing a `str` by index links its
 /// panic message formatting into the WebAssembly (several KB), and the
 /// `char` patterns of `split_once` their searcher (about 1 KB).
+#[cfg_attr(npm_size, optimize(size))]
 fn with_query_param(url: &str, name: &str, value: &str) -> String {
     let (rest, fragment) = split_once_byte(url, b'#').map_or((url, None), |(a, b)| (a, Some(b)));
     let (path, mut query) = split_once_byte(rest, b'?').unwrap_or((rest, ""));
@@ -150,6 +153,7 @@ pub(crate) fn split_once_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
 /// The `application/x-www-form-urlencoded` byte serializer (what
 /// `URLSearchParams` writes): ASCII letters, digits and `*-._` as they
 /// are, space as `+`, every other byte as `%XX`.
+#[cfg_attr(npm_size, optimize(size))]
 fn form_encode(text: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in text.bytes() {
@@ -170,6 +174,7 @@ fn form_encode(text: &str, out: &mut String) {
 /// Whether `url` is fetched over HTTP: its scheme is `http` or `https` (in
 /// any case), or it has none (a relative URL, resolved against a page
 /// served over HTTP). A failed fetch of any other scheme would fail again.
+#[cfg_attr(npm_size, optimize(size))]
 pub(crate) fn is_http(url: &str) -> bool {
     let bytes = url.as_bytes();
     // A scheme is a letter, then letters, digits, `+`, `-` or `.`, up to `:`.

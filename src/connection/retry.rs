@@ -82,6 +82,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The delay before reconnect attempt `attempt` (1-based), given the
     /// server's `retry:` (if it sent one) and a random number in `[0, 1)`.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn delay_ms(&self, attempt: u32, server_retry_ms: Option<u64>, random: f64) -> u64 {
         let floor = self.min_delay_ms.min(self.max_delay_ms);
         let base = server_retry_ms

@@ -7,6 +7,7 @@
 /// 1994`) measured from `wall_clock_ms`, the current time in milliseconds
 /// since the Unix epoch (a date in the past gives 0). `None` for anything
 /// else. Both drivers call this with the header as received.
+#[cfg_attr(npm_size, optimize(size))]
 pub fn retry_after_ms(value: &str, wall_clock_ms: u64) -> Option<u64> {
     parse_retry_after_seconds(value).or_else(|| {
         let at = http_date_ms(value.trim_ascii().as_bytes(), wall_clock_ms)?;
@@ -21,6 +22,7 @@ pub fn retry_after_ms(value: &str, wall_clock_ms: u64) -> Option<u64> {
 /// digit possibly a space; anything else as it is). A two-digit year (the obsolete RFC 850 form) is
 /// the latest year with those digits that is at most 50 years ahead of
 /// `wall_clock_ms`, as the RFC asks.
+#[cfg_attr(npm_size, optimize(size))]
 fn http_date_ms(value: &[u8], wall_clock_ms: u64) -> Option<u64> {
     let (value, template): (&[u8], &[u8]) = match value.iter().position(|&b| b == b',') {
         // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`.
@@ -78,6 +80,7 @@ const MONTHS: [&[u8; 3]; 12] = [
 
 /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar
 /// (none before 1970: a `Retry-After` date that early is long past).
+#[cfg_attr(npm_size, optimize(size))]
 fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
     // Years start in March, so that the leap day ends them.
     let y = if month <= 2 {

@@ -14,6 +14,7 @@ impl Connection {
     /// custom scheme `fetch()` does not serve): trying again could never
     /// succeed, so the network failure closes the source, as the browser's
     /// `EventSource` fails such a connection for good.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn on_fetch_error(&mut self, now: u64, error: Error) {
         match (self.inner, error) {
             (
@@ -45,6 +46,7 @@ impl Connection {
     /// failed request's response). Then the request is sent once more at
     /// once; otherwise the failure is a network failure: wait and retry.
     #[inline(never)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn on_probe(&mut self, now: u64, refused: bool) {
         let Inner::Probing { .. } = self.inner else {
             return;

@@ -114,6 +114,7 @@ impl MessageBatch {
 
     /// Finishes the lengths (the chunk's prefix, UTF-16 units) and gives
     /// the text as a JavaScript string.
+    #[cfg_attr(npm_size, optimize(size))]
     fn finish(&mut self) -> JsValue {
         if let (true, Some(first)) = (self.uses_chunk, self.lengths.first_mut()) {
             *first = self.ascii_end.unwrap_or(0) as u32;
@@ -142,6 +143,7 @@ impl MessageBatch {
         JsValue::from_str(&self.text)
     }
 
+    #[cfg_attr(npm_size, optimize(size))]
     fn clear(&mut self) {
         self.text.clear();
         self.lengths.clear();
@@ -153,6 +155,7 @@ impl MessageBatch {
     /// (text, and a copy of the lengths); empties it.
     #[cfg(feature = "npm")]
     #[inline(never)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub(super) fn flush_into(&mut self, out: &js_sys::Array) {
         if !self.is_empty() {
             let text = self.finish();
@@ -166,6 +169,7 @@ impl MessageBatch {
     /// lengths being the `count` 32-bit words at word `at` of the module's
     /// memory, valid for the call (no copy); empties it.
     #[cfg(feature = "npm-parser")]
+    #[cfg_attr(npm_size, optimize(size))]
     pub(super) fn flush(&mut self, on_messages: &js_sys::Function) -> Result<(), JsValue> {
         if self.is_empty() {
             return Ok(());

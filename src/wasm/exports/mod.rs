@@ -100,6 +100,7 @@ pub enum FetchFailure {
 /// Appends one `[kind, a, b]` record (a `NoticeRecord`) to a `drain`
 /// array.
 #[cfg(feature = "npm")]
+#[cfg_attr(npm_size, optimize(size))]
 fn push_record(out: &js_sys::Array, kind: NoticeKind, a: JsValue, b: JsValue) {
     out.push(&js_sys::Array::of3(&(kind as u32).into(), &a, &b));
 }

@@ -4,7 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::connection::{EndRule, Options};
+use crate::connection::{EndRule, Options, RetryPolicy};
+use crate::parser::Config;
 
 #[wasm_bindgen(typescript_custom_section)]
 const CORE_OPTIONS: &'static str = r#"
@@ -58,63 +59,65 @@ pub(super) fn ms(value: f64) -> u64 {
 
 /// The core's options from `numbers` and `strings` (the `CoreNumbers`
 /// and `CoreStrings` types above).
+#[cfg_attr(npm_size, optimize(size), inline(never))]
 pub(super) fn options(numbers: &[f64], strings: &[JsValue]) -> Options {
-    let number = |i: usize| {
-        numbers
-            .get(i)
-            .copied()
-            .filter(|v| v.is_finite() && *v >= 0.0)
-    };
-    let [initial, min, max, factor, jitter, attempts, healthy, idle, line, event, has_body, resend, pause] =
-        std::array::from_fn(number);
-    let string = |i: usize| strings.get(i).and_then(JsValue::as_string);
-    let [last_event_id, param, method, resume_url, end_event, end_preset] =
-        std::array::from_fn(string);
-    let mut options = Options::default();
-    let r = &mut options.retry;
-    let millis = |value: Option<f64>, default: u64| value.map_or(default, ms);
-    r.initial_delay_ms = millis(initial, r.initial_delay_ms);
-    r.min_delay_ms = millis(min, r.min_delay_ms);
-    r.max_delay_ms = millis(max, r.max_delay_ms);
-    r.factor = factor.unwrap_or(r.factor);
-    r.jitter = jitter.unwrap_or(r.jitter);
-    r.max_attempts = attempts.map(|n| ms(n).min(u64::from(u32::MAX)) as u32);
-    r.healthy_after_ms = millis(healthy, r.healthy_after_ms);
-    options.idle_timeout_ms = idle.map(ms);
-    if let Some(n) = line {
-        options.limits = options.limits.max_line_len(ms(n) as usize);
-    }
-    if let Some(n) = event {
-        options.limits = options.limits.max_event_len(ms(n) as usize);
-    }
-    options.has_body = has_body.is_some_and(|v| v > 0.0);
-    options.resend = resend.is_some_and(|v| v > 0.0);
-    options.pause_when_hidden = pause.is_some_and(|v| v > 0.0);
-    options.retry_statuses = numbers
-        .get(12..)
-        .unwrap_or_default()
-        .iter()
-        .filter(|s| s.is_finite() && **s >= 0.0)
-        .map(|&s| s as u16)
-        .collect();
-    options.last_event_id = last_event_id.unwrap_or_default();
-    options.last_event_id_param = param;
-    options.resume_url = resume_url;
-    if let Some(method) = method {
-        options.method = method;
-    }
-    // The end rule: the end event's type (null: none), an LLM preset, or
+    let n = |i| number(numbers, i);
+    let s = |i| string(strings, i);
+    // Built whole, from the defaults: nothing is made only to be dropped.
+    let (d, limits) = (RetryPolicy::default(), Config::default());
+    let millis = |i, default: u64| n(i).map_or(default, ms);
+    let yes = |i| n(i).is_some_and(|v| v > 0.0);
+    // The end event's type (null: none, absent: `end`), an LLM preset, or
     // more types; a rule given as a function is the class's to run.
-    if end_event.is_some() || strings.get(4).is_some_and(JsValue::is_null) {
-        options.end_event = end_event;
-    }
-    let types = strings.get(6..).unwrap_or_default();
-    options.end_when = match end_preset {
+    let end_event = match s(4) {
+        None if strings.get(4).is_some_and(JsValue::is_null) => None,
+        given => Some(given.unwrap_or_else(|| "end".to_owned())),
+    };
+    let end_when = match s(5) {
         Some(name) => EndRule::preset(&name),
-        None if !types.is_empty() => {
-            Some(EndRule::types(types.iter().filter_map(JsValue::as_string)))
-        }
+        None if strings.len() > 6 => Some(EndRule::types((6..strings.len()).filter_map(s))),
         None => None,
     };
-    options
+    Options {
+        retry: RetryPolicy {
+            initial_delay_ms: millis(0, d.initial_delay_ms),
+            min_delay_ms: millis(1, d.min_delay_ms),
+            max_delay_ms: millis(2, d.max_delay_ms),
+            factor: n(3).unwrap_or(d.factor),
+            jitter: n(4).unwrap_or(d.jitter),
+            max_attempts: n(5).map(|v| ms(v).min(u64::from(u32::MAX)) as u32),
+            healthy_after_ms: millis(6, d.healthy_after_ms),
+        },
+        // They follow the 13 numbers above.
+        retry_statuses: (13..numbers.len())
+            .filter_map(|i| n(i).map(|v| v as u16))
+            .collect(),
+        end_event,
+        end_when,
+        idle_timeout_ms: n(7).map(ms),
+        limits: Config {
+            max_line_len: n(8).map_or(limits.max_line_len, |v| ms(v) as usize),
+            max_event_len: n(9).map_or(limits.max_event_len, |v| ms(v) as usize),
+        },
+        last_event_id: s(0).unwrap_or_default(),
+        last_event_id_param: s(1),
+        method: s(2).unwrap_or_else(|| "GET".to_owned()),
+        has_body: yes(10),
+        resend: yes(11),
+        resume_url: s(3),
+        pause_when_hidden: yes(12),
+    }
+}
+
+/// The number at `i`, if it is finite and not negative.
+fn number(numbers: &[f64], i: usize) -> Option<f64> {
+    numbers
+        .get(i)
+        .copied()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+/// The string at `i`, if there is one.
+fn string(strings: &[JsValue], i: usize) -> Option<String> {
+    strings.get(i).and_then(JsValue::as_string)
 }
