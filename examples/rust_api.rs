@@ -1,5 +1,6 @@
 //! The Rust API in a WebAssembly frontend: a typed stream of one event
-//! type, every notice, and a callback listener. Compiled for wasm32 by
+//! type, every notice, and a callback listener; and an LLM answer that
+//! tells a finished answer from a failed or cut one (docs/llm.md). Compiled for wasm32 by
 //! `npm test` (`cargo clippy --target wasm32-unknown-unknown --all-targets`),
 //! so the README's example cannot drift from the API.
 //!
@@ -10,8 +11,9 @@
 mod app {
     use std::time::Duration;
 
-    use eventsource_wasm::connection::{Notice, RetryPolicy};
+    use eventsource_wasm::connection::{EndRule, Notice, RetryPolicy};
     use eventsource_wasm::wasm::EventSource;
+    use eventsource_wasm::Error;
     use futures::StreamExt;
     use serde::Deserialize;
 
@@ -73,6 +75,39 @@ mod app {
         }
     }
 
+    #[derive(Deserialize)]
+    pub struct Block {
+        pub delta: Delta,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Delta {
+        pub text: Option<String>,
+    }
+
+    /// An LLM answer (docs/llm.md): the tokens, then whether it finished.
+    pub async fn answer(body: String) {
+        let source = EventSource::builder("https://api.anthropic.com/v1/messages")
+            .method("POST")
+            .header("x-api-key", "sk-…")
+            .header("anthropic-version", "2023-06-01")
+            .header("content-type", "application/json")
+            .body(body)
+            .end_when(EndRule::ANTHROPIC)
+            .build();
+        let mut blocks = source.typed_stream::<Block>("content_block_delta");
+        while let Some(Ok(block)) = blocks.next().await {
+            log(block.delta.text.as_deref().unwrap_or(""));
+        }
+        // The stream ended: done (message_stop), or why not.
+        match source.final_error() {
+            None => log("(done)"),
+            Some(Error::Provider { error_type, .. }) => log(&format!("(failed: {error_type:?})")),
+            Some(Error::Truncated { .. }) => log("(cut short)"),
+            Some(other) => log(&format!("({other})")),
+        }
+    }
+
     #[wasm_bindgen::prelude::wasm_bindgen]
     extern "C" {
         #[wasm_bindgen(js_namespace = console)]
@@ -82,5 +117,10 @@ mod app {
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_futures::spawn_local(app::run());
+    {
+        wasm_bindgen_futures::spawn_local(app::run());
+        wasm_bindgen_futures::spawn_local(app::answer(
+            r#"{"model":"claude-test","stream":true}"#.into(),
+        ));
+    }
 }

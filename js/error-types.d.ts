@@ -15,7 +15,9 @@ export type SseErrorType =
   | 'invalid-request'
   | 'aborted'
   | 'retries-exhausted'
-  | 'not-resent';
+  | 'not-resent'
+  | 'truncated'
+  | 'provider';
 
 /**
  * What went wrong. Its `message` never contains a request header's value
@@ -36,14 +38,27 @@ export class SseError extends Error {
   readonly timeout?: number;
   /** With `"retries-exhausted"`: attempts made; `cause` is the last failure. */
   readonly attempts?: number;
-  /** With `"retries-exhausted"` and `"not-resent"`: what ended the stream. */
+  /**
+   * With `"retries-exhausted"`, `"not-resent"` and `"truncated"`: what
+   * ended the stream.
+   */
   readonly cause?: SseError;
   /**
    * With `"http-status"` and `"content-type"`: the start of the response's
    * body (at most 64 KiB, read for at most 3 s), as text, where servers say
-   * why. Absent when the body was empty.
+   * why. Absent when the body was empty. With `"provider"`: the data of
+   * the event that reported the failure.
    */
   readonly body?: string;
+  /** With `"provider"`: the type of the event that reported the failure. */
+  readonly eventType?: string;
+  /** With `"provider"`: the provider's type of error (`overloaded_error`). */
+  readonly errorType?: string;
+  /**
+   * With `"provider"`: the provider's code (`rate_limit_exceeded`; for
+   * OpenAI's `response.incomplete`, the reason, as `max_output_tokens`).
+   */
+  readonly code?: string;
   /** `body` parsed, when it is JSON. */
   readonly json?: unknown;
   /**

@@ -51,13 +51,26 @@ const describe = (d) => {
       return `${cause()}; not sent again: the request has a body or is not a GET, and no event ID to resume from`;
     case 'retries-exhausted':
       return `gave up after ${d.attempts} reconnect attempts; last error: ${cause()}`;
+    case 'truncated':
+      return `the stream was cut before its end (${cause()}); not sent again: the request has a body or is not a GET, and no event ID to resume from`;
+    case 'provider':
+      return `the stream reported a failure in its "${d.eventType}" event${(d.errorType ?? d.code) ? ` (${d.errorType ?? d.code})` : ''}`;
     default:
       return d.type;
   }
 };
 
 /** The optional fields of an error's detail, copied as they are. */
-const FIELDS = /** @type {const} */ (['status', 'contentType', 'limit', 'timeout', 'attempts']);
+const FIELDS = /** @type {const} */ ([
+  'status',
+  'contentType',
+  'limit',
+  'timeout',
+  'attempts',
+  'eventType',
+  'errorType',
+  'code',
+]);
 
 /**
  * What went wrong, with whether and when a reconnect follows.

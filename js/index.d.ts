@@ -68,7 +68,8 @@ export interface EventSourceInit {
    * every reconnect, as a GET is. Default `false`: such a request is sent
    * again only to resume from an event ID (sent as `Last-Event-ID`) or after
    * a status in `retryStatuses`; otherwise, when its stream ends or breaks
-   * off, the source closes with an error of type `"not-resent"`, since
+   * off, the source closes with an error of type `"truncated"` (before its
+   * end event) or `"not-resent"` (with the end event off), since
    * sending it again could make the server do, and charge for, the work
    * twice.
    */

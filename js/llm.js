@@ -6,10 +6,10 @@
 
 /** The `endEvent` presets. */
 export const ends = Object.freeze({
-  /** OpenAI Chat Completions, and the APIs that copy it: `data: [DONE]`. */
+  /** OpenAI Chat Completions, and the APIs that copy it: `data: [DONE]`; `{"error": …}` data is a failure. */
   openaiChat: Object.freeze({ preset: /** @type {const} */ ('openai-chat') }),
-  /** OpenAI Responses: its terminal events. */
+  /** OpenAI Responses: `response.completed`; `response.failed`, `response.incomplete` and `error` are failures. */
   openaiResponses: Object.freeze({ preset: /** @type {const} */ ('openai-responses') }),
-  /** Anthropic Messages: `message_stop` and `error`. */
+  /** Anthropic Messages: `message_stop`; its `error` event is a failure. */
   anthropic: Object.freeze({ preset: /** @type {const} */ ('anthropic') }),
 });

@@ -112,7 +112,8 @@ impl ErrorBody {
 /// |---|---|
 /// | [`Network`](Error::Network), [`StreamEnded`](Error::StreamEnded), [`IdleTimeout`](Error::IdleTimeout), [`Headers`](Error::Headers) | yes, with backoff; for a request with a body or a method other than GET, only when it can resume (see [`NotResent`](Error::NotResent)) |
 /// | [`HttpStatus`](Error::HttpStatus) | no, unless the status is listed in the retry statuses |
-/// | [`ContentType`](Error::ContentType), [`Cors`](Error::Cors), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted) | no: the source closes |
+/// | [`ContentType`](Error::ContentType), [`Cors`](Error::Cors), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted), [`Truncated`](Error::Truncated) | no: the source closes |
+/// | [`Provider`](Error::Provider) | only when the request may be sent again on its own (a GET, or [`resend`](crate::connection::Options::resend)) |
 /// | [`RetriesExhausted`](Error::RetriesExhausted) | no: the attempts allowed are used up |
 /// | [`NotResent`](Error::NotResent) | no: sending the request again could cost its sender |
 ///
@@ -194,6 +195,30 @@ pub enum Error {
         /// What ended the stream.
         cause: Box<Error>,
     },
+    /// The stream ended or broke off before its end (the end event, or the
+    /// [end rule](crate::connection::EndRule)), and the request cannot be
+    /// sent again on its own (see [`NotResent`](Error::NotResent)): what
+    /// arrived is not the whole answer.
+    Truncated {
+        /// What ended the stream.
+        cause: Box<Error>,
+    },
+    /// The server said in the stream that it failed, in an event its
+    /// [end rule](crate::connection::EndRule) knows as a failure: an LLM
+    /// API's `error` event (Anthropic's `overloaded_error`, say), OpenAI
+    /// Responses' `response.failed`, or an `{"error": …}` in OpenAI-style
+    /// data. The event is not delivered as one.
+    Provider {
+        /// The event's type (`error`, `response.failed`, `message`).
+        event_type: String,
+        /// The provider's type of error (`overloaded_error`), if it gave one.
+        error_type: Option<String>,
+        /// The provider's code (`rate_limit_exceeded`, or the reason a
+        /// response is incomplete), if it gave one.
+        code: Option<String>,
+        /// The event's data, and the provider's message in it.
+        body: Box<ErrorBody>,
+    },
 }
 
 impl Error {
@@ -201,7 +226,8 @@ impl Error {
     /// `"http-status"`, `"content-type"`, `"network"`, `"cors"`,
     /// `"stream-ended"`, `"idle-timeout"`, `"line-too-long"`,
     /// `"event-too-large"`, `"headers"`, `"invalid-request"`, `"aborted"`,
-    /// `"retries-exhausted"` or `"not-resent"`. Stable, unlike the text of
+    /// `"retries-exhausted"`, `"not-resent"`, `"truncated"` or
+    /// `"provider"`. Stable, unlike the text of
     /// `Display`.
     ///
     /// ```
@@ -223,6 +249,8 @@ impl Error {
             Error::Aborted => "aborted",
             Error::NotResent { .. } => "not-resent",
             Error::RetriesExhausted { .. } => "retries-exhausted",
+            Error::Truncated { .. } => "truncated",
+            Error::Provider { .. } => "provider",
         }
     }
 }
@@ -232,7 +260,7 @@ impl fmt::Display for Error {
         match self {
             Error::HttpStatus { status, body } => {
                 write!(f, "the server answered with HTTP status {status}")?;
-                server_says(f, body)
+                server_says(f, body.as_deref())
             }
             Error::ContentType {
                 content_type: Some(t),
@@ -241,14 +269,14 @@ impl fmt::Display for Error {
                 // Quoted by hand: Debug formatting would pull its escaping
                 // code into every WebAssembly build.
                 write!(f, "the response is \"{t}\", not text/event-stream")?;
-                server_says(f, body)
+                server_says(f, body.as_deref())
             }
             Error::ContentType {
                 content_type: None,
                 body,
             } => {
                 f.write_str("the response has no Content-Type; expected text/event-stream")?;
-                server_says(f, body)
+                server_says(f, body.as_deref())
             }
             Error::Network { message } => write!(f, "network error: {message}"),
             Error::Cors => f.write_str(
@@ -272,13 +300,29 @@ impl fmt::Display for Error {
                     "gave up after {attempts} reconnect attempts; last error: {last}"
                 )
             }
+            Error::Truncated { cause } => write!(
+                f,
+                "the stream was cut before its end ({cause}); not sent again: the request has a body or is not a GET, and no event ID to resume from"
+            ),
+            Error::Provider {
+                event_type,
+                error_type,
+                code,
+                body,
+            } => {
+                write!(f, "the stream reported a failure in its \"{event_type}\" event")?;
+                if let Some(what) = error_type.as_ref().or(code.as_ref()) {
+                    write!(f, " ({what})")?;
+                }
+                server_says(f, Some(body))
+            }
         }
     }
 }
 
 /// The server's own message, after the error's.
-fn server_says(f: &mut fmt::Formatter<'_>, body: &Option<Box<ErrorBody>>) -> fmt::Result {
-    match body.as_ref().and_then(|b| b.message.as_deref()) {
+fn server_says(f: &mut fmt::Formatter<'_>, body: Option<&ErrorBody>) -> fmt::Result {
+    match body.and_then(|b| b.message.as_deref()) {
         Some(message) => write!(f, ": {message}"),
         None => Ok(()),
     }
@@ -289,7 +333,7 @@ impl std::error::Error for Error {
         match self {
             Error::Limit(e) => Some(e),
             Error::RetriesExhausted { last, .. } => Some(last.as_ref()),
-            Error::NotResent { cause } => Some(cause.as_ref()),
+            Error::NotResent { cause } | Error::Truncated { cause } => Some(cause.as_ref()),
             _ => None,
         }
     }

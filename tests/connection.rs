@@ -637,10 +637,10 @@ fn the_llm_presets_end_on_each_apis_last_event_and_nothing_before() {
         assert_eq!(conn.ready_state(), ReadyState::Closed);
         assert_eq!(ios(&mut conn), vec![Io::Abort]);
     }
-    // Each preset's errors end it too; `[DONE]` is matched exactly, and
-    // ends nothing by default.
-    assert!(EndRule::OPENAI_RESPONSES.matches("error", "{}"));
-    assert!(EndRule::ANTHROPIC.matches("error", "{}"));
+    // Each preset's failures are not ends (see below); `[DONE]` is matched
+    // exactly, and ends nothing by default.
+    assert!(!EndRule::OPENAI_RESPONSES.matches("error", "{}"));
+    assert!(!EndRule::ANTHROPIC.matches("error", "{}"));
     assert!(!EndRule::OPENAI_CHAT.matches("message", " [DONE]"));
     assert_eq!(Options::default().end_when, None);
     let mut conn = open(Options::default());
@@ -1119,34 +1119,61 @@ fn post() -> Options {
 
 #[test]
 fn a_post_stream_that_ends_closes_instead_of_sending_the_request_again() {
-    for end in ["clean", "cut", "idle"] {
-        let mut conn = open(post().idle_timeout_ms(Some(1000)));
-        conn.on_chunk(10, b"data: the answer\n\n");
-        match end {
-            "clean" => conn.on_eof(20),
-            "cut" => conn.on_fetch_error(20, net("connection reset")),
-            _ => conn.on_timer(1010),
+    // With an end event (the default) the stream was cut before its end:
+    // truncated. Without one, it is only not sent again.
+    for (end_event, truncated) in [(Some("end".to_owned()), true), (None, false)] {
+        for end in ["clean", "cut", "idle"] {
+            let options = post()
+                .idle_timeout_ms(Some(1000))
+                .end_event(end_event.clone());
+            let mut conn = open(options);
+            conn.on_chunk(10, b"data: the answer\n\n");
+            match end {
+                "clean" => conn.on_eof(20),
+                "cut" => conn.on_fetch_error(20, net("connection reset")),
+                _ => conn.on_timer(1010),
+            }
+            let messages = notices(&mut conn);
+            let Some(Notice::Error {
+                error: error @ (Error::NotResent { cause } | Error::Truncated { cause }),
+                reconnect_in_ms: None,
+            }) = messages.last()
+            else {
+                panic!("{end}: {messages:?}");
+            };
+            assert_eq!(
+                matches!(error, Error::Truncated { .. }),
+                truncated,
+                "{end}: {error}"
+            );
+            assert!(
+                cause.to_string().len() > 3 && conn.ready_state() == ReadyState::Closed,
+                "{end}"
+            );
+            assert!(
+                !ios(&mut conn)
+                    .iter()
+                    .any(|io| matches!(io, Io::Fetch { .. })),
+                "{end}: sent again"
+            );
+            assert_eq!(conn.timeout(), None);
         }
-        let messages = notices(&mut conn);
-        let Some(Notice::Error {
-            error: Error::NotResent { cause },
-            reconnect_in_ms: None,
-        }) = messages.last()
-        else {
-            panic!("{end}: {messages:?}");
-        };
-        assert!(
-            cause.to_string().len() > 3 && conn.ready_state() == ReadyState::Closed,
-            "{end}"
-        );
-        assert!(
-            !ios(&mut conn)
-                .iter()
-                .any(|io| matches!(io, Io::Fetch { .. })),
-            "{end}: sent again"
-        );
-        assert_eq!(conn.timeout(), None);
     }
+}
+
+#[test]
+fn a_post_that_fails_before_its_stream_opens_is_not_sent_again_and_not_truncated() {
+    let mut conn = Connection::new(post(), 1, 0);
+    ios(&mut conn);
+    conn.on_fetch_error(5, net("connection refused"));
+    conn.on_probe(6, false);
+    assert!(matches!(
+        notices(&mut conn).last(),
+        Some(Notice::Error {
+            error: Error::NotResent { .. },
+            reconnect_in_ms: None
+        })
+    ),);
 }
 
 #[test]
@@ -1406,4 +1433,156 @@ fn a_driver_holding_the_body_back_restarts_the_idle_timeout() {
             ..
         })
     ));
+}
+
+// --- Failures reported in the stream (the presets) -----------------------------
+
+#[test]
+fn a_preset_turns_the_apis_failure_event_into_a_typed_error_after_the_events_before_it() {
+    // The rule, the stream, then the event type, the provider's type of
+    // error, its code and its message the error must carry.
+    type Case<'a> = (
+        EndRule,
+        &'a [u8],
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let cases: [Case; 6] = [
+        (
+            EndRule::ANTHROPIC,
+            b"event: content_block_delta\ndata: {\"delta\":{\"text\":\"Hi\"}}\n\nevent: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+            "error",
+            Some("overloaded_error"),
+            None,
+            Some("Overloaded"),
+        ),
+        (
+            EndRule::OPENAI_RESPONSES,
+            b"event: response.output_text.delta\ndata: {\"delta\":\"Hi\"}\n\nevent: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"The model failed\"}}}\n\n",
+            "response.failed",
+            None,
+            Some("server_error"),
+            Some("The model failed"),
+        ),
+        (
+            EndRule::OPENAI_RESPONSES,
+            b"event: response.output_text.delta\ndata: {\"delta\":\"Hi\"}\n\nevent: response.incomplete\ndata: {\"response\":{\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"}}}\n\n",
+            "response.incomplete",
+            None,
+            Some("max_output_tokens"),
+            None,
+        ),
+        (
+            EndRule::OPENAI_RESPONSES,
+            b"event: response.output_text.delta\ndata: {\"delta\":\"Hi\"}\n\nevent: error\ndata: {\"type\":\"error\",\"code\":\"rate_limit_exceeded\",\"message\":\"Slow down\",\"param\":null}\n\n",
+            "error",
+            None,
+            Some("rate_limit_exceeded"),
+            Some("Slow down"),
+        ),
+        (
+            EndRule::OPENAI_CHAT,
+            b"data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: {\"error\":{\"message\":\"Internal error\",\"type\":\"server_error\",\"code\":null}}\n\n",
+            "message",
+            Some("server_error"),
+            None,
+            Some("Internal error"),
+        ),
+        (
+            EndRule::OPENAI_CHAT,
+            b"data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: {\"error\":\"upstream timed out\"}\n\n",
+            "message",
+            None,
+            None,
+            Some("upstream timed out"),
+        ),
+    ];
+    for (rule, stream, event_type, error_type, code, message) in cases {
+        // A POST: closed for good, as the request cannot be sent again.
+        let mut conn = open(post().end_when(Some(rule)));
+        conn.on_chunk(10, stream);
+        let n = notices(&mut conn);
+        assert!(
+            matches!(
+                &n[..],
+                [
+                    Notice::Message(_),
+                    Notice::Error {
+                        reconnect_in_ms: None,
+                        ..
+                    }
+                ]
+            ),
+            "{n:?}"
+        );
+        let Notice::Error {
+            error:
+                Error::Provider {
+                    event_type: t,
+                    error_type: e,
+                    code: c,
+                    body,
+                },
+            ..
+        } = &n[1]
+        else {
+            panic!("{n:?}");
+        };
+        assert_eq!(
+            (t.as_str(), e.as_deref(), c.as_deref()),
+            (event_type, error_type, code),
+            "{n:?}"
+        );
+        assert_eq!(body.message.as_deref(), message);
+        assert!(
+            stream.ends_with(format!("{}\n\n", body.text).as_bytes()),
+            "the data is kept"
+        );
+        assert_eq!(n[1].clone(), n[1]);
+        assert_eq!(conn.ready_state(), ReadyState::Closed);
+        assert_eq!(ios(&mut conn), vec![Io::Abort]);
+        // A GET (or a POST with `resend`) is sent again, as for a network
+        // failure: the same error, with a reconnect.
+        for options in [Options::default(), post().resend(true)] {
+            let mut conn = open(options.end_when(Some(EndRule::ANTHROPIC)));
+            conn.on_chunk(
+                10,
+                b"event: error\ndata: {\"error\":{\"type\":\"overloaded_error\"}}\n\n",
+            );
+            assert!(matches!(
+                &notices(&mut conn)[..],
+                [
+                    Notice::Error {
+                        error: Error::Provider { .. },
+                        reconnect_in_ms: Some(_)
+                    },
+                    Notice::Reconnecting { .. }
+                ]
+            ));
+        }
+    }
+}
+
+#[test]
+fn openai_style_data_fails_only_when_its_error_says_something() {
+    for data in [
+        "{\"choices\":[{\"delta\":{\"content\":\"the \\\"error\\\" key\"}}]}",
+        "{\"error\":null}",
+        "{\"error\":{}}",
+        "{\"choices\":[{\"error\":{\"message\":\"nested\"}}]}",
+        "\"error\"",
+        "{\"error\":{\"message\":\"not JSON\"}",
+    ] {
+        assert_eq!(
+            EndRule::OPENAI_CHAT.failure("message", data),
+            None,
+            "{data}"
+        );
+    }
+    // No other rule fails on anything.
+    let data = "{\"error\":{\"message\":\"x\"}}";
+    assert_eq!(EndRule::types(["error"]).failure("error", data), None);
+    assert_eq!(EndRule::ANTHROPIC.failure("message", data), None);
 }

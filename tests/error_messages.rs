@@ -6,7 +6,7 @@
 //! same lines, for the same errors in the same order.
 
 use eventsource_wasm::parser::ParseError;
-use eventsource_wasm::Error;
+use eventsource_wasm::{Error, ErrorBody};
 
 #[test]
 fn display_words_each_error_as_the_class_does() {
@@ -77,6 +77,35 @@ fn display_words_each_error_as_the_class_does() {
                     status: 502,
                     body: None,
                 }),
+            },
+        ),
+        (
+            "truncated",
+            Error::Truncated {
+                cause: Box::new(Error::Network {
+                    message: "connection reset".into(),
+                }),
+            },
+        ),
+        (
+            "provider",
+            Error::Provider {
+                event_type: "error".into(),
+                error_type: Some("overloaded_error".into()),
+                code: None,
+                body: Box::new(ErrorBody::new(
+                    r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#.into(),
+                    Some("Overloaded".into()),
+                )),
+            },
+        ),
+        (
+            "provider",
+            Error::Provider {
+                event_type: "response.incomplete".into(),
+                error_type: None,
+                code: Some("max_output_tokens".into()),
+                body: Box::new(ErrorBody::new("{}".into(), None)),
             },
         ),
     ];

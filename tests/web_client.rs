@@ -209,8 +209,9 @@ async fn post_body_arrives_and_is_sent_again_on_reconnect() {
 
 #[wasm_bindgen_test]
 async fn a_post_is_not_sent_again_on_its_own() {
-    // One answer, and the response ends: a second POST would be a second
-    // (paid) generation, so the source closes and says why.
+    // One answer, and the response ends before its end event: a second
+    // POST would be a second (paid) generation, so the source closes and
+    // says that what arrived is not the whole answer.
     script(
         "post-once",
         r#"[{"chunks":[{"text":"data: the answer\n\n"}]}]"#,
@@ -227,7 +228,7 @@ async fn a_post_is_not_sent_again_on_its_own() {
         matches!(
             seen.last(),
             Some(Notice::Error {
-                error: Error::NotResent { cause },
+                error: Error::Truncated { cause },
                 reconnect_in_ms: None,
             }) if **cause == Error::StreamEnded
         ),
@@ -1068,10 +1069,63 @@ async fn llm_streams_in_three_api_shapes() {
         );
         assert!(ANSWER.starts_with(&tokens));
         assert!(
-            matches!(errors(&seen)[..], [(Error::NotResent { .. }, None)]),
+            matches!(errors(&seen)[..], [(Error::Truncated { .. }, None)]),
             "{api}: {seen:?}"
         );
         sleep(300).await;
+        assert_eq!(llm_requests(&run).await.len(), 1);
+
+        // The API reports a failure mid-answer: the tokens before it, then
+        // the provider's error (never an end), and not sent again.
+        let run = format!("rust-{api}-failed-{nonce}");
+        let (tokens, seen) = llm_answer(api, &run, "failed", "sk-test", |b| b).await;
+        assert_eq!(tokens.split_inclusive(' ').count(), CUT_AFTER, "{api}");
+        let [(
+            Error::Provider {
+                event_type,
+                error_type,
+                code,
+                body,
+            },
+            None,
+        )] = errors(&seen)[..]
+        else {
+            panic!("{api}: {seen:?}")
+        };
+        let expected = match api {
+            "anthropic" => ("error", Some("overloaded_error"), None, "Overloaded"),
+            "openai-responses" => (
+                "response.failed",
+                None,
+                Some("server_error"),
+                "The model failed to generate a response.",
+            ),
+            _ => (
+                "message",
+                Some("server_error"),
+                None,
+                "The server had an error while processing your request.",
+            ),
+        };
+        assert_eq!(
+            (
+                event_type.as_str(),
+                error_type.as_deref(),
+                code.as_deref(),
+                body.message.as_deref().unwrap_or_default()
+            ),
+            expected
+        );
+        assert_eq!(llm_requests(&run).await.len(), 1);
+
+        // The response ends before the API's last event: truncated.
+        let run = format!("rust-{api}-truncated-{nonce}");
+        let (tokens, seen) = llm_answer(api, &run, "truncated", "sk-test", |b| b).await;
+        assert_eq!(tokens, ANSWER, "{api}");
+        assert!(
+            matches!(errors(&seen)[..], [(Error::Truncated { cause }, None)] if **cause == Error::StreamEnded),
+            "{api}: {seen:?}"
+        );
         assert_eq!(llm_requests(&run).await.len(), 1);
 
         // A wrong key: the provider's message in the error.
@@ -1137,5 +1191,55 @@ async fn llm_streams_in_three_api_shapes() {
             ids,
             [("POST", None), ("POST", Some((CUT_AFTER - 1).to_string()))]
         );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn after_a_typed_stream_ends_final_error_tells_done_from_failed() {
+    #[derive(serde::Deserialize)]
+    struct Delta {
+        text: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Block {
+        delta: Delta,
+    }
+    // The script's JSON: the delta, then the API's last event or its error.
+    let delta = r#"{"text":"event: content_block_delta\ndata: {\"delta\":{\"text\":\"Hi\"}}\n\n"}"#;
+    for (key, last, failed) in [
+        (
+            "typed-done",
+            r#"{"text":"event: message_stop\ndata: {}\n\n"}"#,
+            false,
+        ),
+        (
+            "typed-failed",
+            r#"{"text":"event: error\ndata: {\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"}"#,
+            true,
+        ),
+    ] {
+        script(
+            key,
+            &format!(r#"[{{"chunks":[{delta},{last}],"end":"hang"}}]"#),
+        )
+        .await;
+        let source = EventSource::builder(url(key))
+            .method("POST")
+            .body("{}")
+            .end_when(EndRule::ANTHROPIC)
+            .build();
+        let texts: Vec<String> = source
+            .typed_stream::<Block>("content_block_delta")
+            .map(|block| block.map(|b| b.delta.text).unwrap_or_default())
+            .collect()
+            .await;
+        assert_eq!(texts, ["Hi"], "{key}");
+        match source.final_error() {
+            Some(Error::Provider { error_type, .. }) if failed => {
+                assert_eq!(error_type.as_deref(), Some("overloaded_error"))
+            }
+            None if !failed => {}
+            other => panic!("{key}: {other:?}"),
+        }
     }
 }

@@ -5,7 +5,9 @@
 //! Checked after every step, against a model kept here:
 //! - no panic;
 //! - the messages delivered are exactly what a separate `Parser`, fed the
-//!   same bytes of the same responses, dispatches (up to the end event);
+//!   same bytes of the same responses, dispatches (up to the end event, or
+//!   up to an OpenAI-style `{"error": …}` event with that preset, as read
+//!   by `serde_json`);
 //! - at most one request in flight: a new `Fetch` only after the previous
 //!   request was answered, failed or aborted, and each carries the last
 //!   event ID the model parser has; a `Probe` only after a request failed;
@@ -181,6 +183,21 @@ impl Model {
     }
 }
 
+/// Whether OpenAI-style data reports a failure, by serde_json's reading:
+/// a JSON object whose `error` is a string, or has a string at `type`,
+/// `code` or `message`, with the key written `"error"`.
+fn chat_failure(data: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
+        return false;
+    };
+    let error = value.get("error");
+    data.contains("\"error\"")
+        && (error.is_some_and(|e| e.is_string())
+            || ["type", "code", "message"]
+                .iter()
+                .any(|k| error.and_then(|e| e.get(k)).is_some_and(|v| v.is_string())))
+}
+
 fuzz_target!(|data: &[u8]| {
     let mut input = Input(data);
     let policy = RetryPolicy::default()
@@ -307,7 +324,21 @@ fuzz_target!(|data: &[u8]| {
                         (Some(e), None) => Some(e + 1),
                         (None, s) => s,
                     };
-                    if let Some(cut) = cut {
+                    // With the OpenAI Chat preset, `{"error": …}` data fails
+                    // the source before any later end or stop: that event is
+                    // not delivered, the parse stops at it, and a reconnect
+                    // or the end follows (the core's to say; `drain` checks).
+                    let failed = events
+                        .iter()
+                        .position(|e| end_done && chat_failure(&e.data))
+                        .filter(|&f| cut.is_none_or(|c| f < c));
+                    if let Some(f) = failed {
+                        let id = events[f].last_event_id.clone();
+                        events.truncate(f);
+                        m.parser.set_last_event_id(&id);
+                        m.parser.finish();
+                        m.in_flight = false;
+                    } else if let Some(cut) = cut {
                         events.truncate(cut);
                         // The parse stops there: the last event ID is that
                         // event's, and the connection closes silently.

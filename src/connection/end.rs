@@ -1,7 +1,14 @@
-//! [`EndRule`]: which events end a stream, beside the end event.
+//! [`EndRule`]: which events end a stream, beside the end event, and
+//! which say it failed.
 
 use std::borrow::Cow;
 use std::fmt;
+
+use super::server_message::{
+    Found, CODE, ERROR, ERROR_CODE, ERROR_MESSAGE, ERROR_TYPE, INCOMPLETE_REASON, MESSAGE,
+    RESPONSE_ERROR_CODE, RESPONSE_ERROR_MESSAGE,
+};
+use crate::error::{Error, ErrorBody};
 
 /// A rule that ends the stream: an event it matches is delivered, then the
 /// source closes for good (no reconnect, no error), as after the
@@ -15,12 +22,23 @@ use std::fmt;
 /// sends `event: end`; JavaScript reaches the same presets by name
 /// ([`EndRule::preset`], `eventsource-wasm/llm`).
 ///
+/// A preset also knows how its API reports a failure inside a stream that
+/// had opened ([`failure`](EndRule::failure)): such an event ends the
+/// source with [`Error::Provider`] instead of ending it as done.
+///
 /// ```
 /// use eventsource_wasm::connection::EndRule;
 ///
 /// assert!(EndRule::OPENAI_CHAT.matches("message", "[DONE]"));
 /// assert!(EndRule::OPENAI_RESPONSES.matches("response.completed", "{}"));
 /// assert!(EndRule::ANTHROPIC.matches("message_stop", "{}"));
+/// // A failure is not an end:
+/// let overloaded = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+/// assert!(!EndRule::ANTHROPIC.matches("error", overloaded));
+/// assert_eq!(
+///     EndRule::ANTHROPIC.failure("error", overloaded).unwrap().to_string(),
+///     r#"the stream reported a failure in its "error" event (overloaded_error): Overloaded"#,
+/// );
 /// // Several event types, or one data value:
 /// let done = EndRule::types(["done", "finished"]);
 /// assert!(done.matches("finished", ""));
@@ -30,7 +48,19 @@ use std::fmt;
 /// assert!(rule.matches("status", "finished"));
 /// ```
 #[derive(Clone, PartialEq, Eq)]
-pub struct EndRule(Rule);
+pub struct EndRule(Rule, Fails);
+
+/// How a preset's API reports a failure in the stream.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fails {
+    Never,
+    /// `{"error": …}` as the data of any event.
+    OpenAiChat,
+    /// `response.failed`, `response.incomplete` and `error` events.
+    OpenAiResponses,
+    /// The `error` event.
+    Anthropic,
+}
 
 /// What an [`EndRule`] matches. A list of types is one string, the types
 /// separated by line feeds: no event type can contain one (the parser
@@ -45,15 +75,21 @@ enum Rule {
 
 impl EndRule {
     /// OpenAI Chat Completions (and the many APIs that copy its format):
-    /// the event whose data is `[DONE]`.
-    pub const OPENAI_CHAT: EndRule = EndRule(Rule::Data(Cow::Borrowed("[DONE]")));
-    /// OpenAI Responses: `response.completed`, `response.failed`,
-    /// `response.incomplete` and `error`.
-    pub const OPENAI_RESPONSES: EndRule = EndRule(Rule::Types(Cow::Borrowed(
-        "response.completed\nresponse.failed\nresponse.incomplete\nerror",
-    )));
-    /// Anthropic Messages: `message_stop` and `error`.
-    pub const ANTHROPIC: EndRule = EndRule(Rule::Types(Cow::Borrowed("message_stop\nerror")));
+    /// the event whose data is `[DONE]`. Fails on data that is a JSON
+    /// object with an `error` (a type, code or message in it, or a string).
+    pub const OPENAI_CHAT: EndRule =
+        EndRule(Rule::Data(Cow::Borrowed("[DONE]")), Fails::OpenAiChat);
+    /// OpenAI Responses: `response.completed`. Fails on
+    /// `response.failed`, `response.incomplete` (the code is the reason)
+    /// and `error`.
+    pub const OPENAI_RESPONSES: EndRule = EndRule(
+        Rule::Types(Cow::Borrowed("response.completed")),
+        Fails::OpenAiResponses,
+    );
+    /// Anthropic Messages: `message_stop`. Fails on `error`
+    /// (`overloaded_error`, say).
+    pub const ANTHROPIC: EndRule =
+        EndRule(Rule::Types(Cow::Borrowed("message_stop")), Fails::Anthropic);
 
     /// A preset by the name JavaScript uses for it (`eventsource-wasm/llm`):
     /// `"openai-chat"`, `"openai-responses"` or `"anthropic"`.
@@ -81,19 +117,19 @@ impl EndRule {
             }
             list.push_str(t);
         }
-        EndRule(Rule::Types(Cow::Owned(list)))
+        EndRule(Rule::Types(Cow::Owned(list)), Fails::Never)
     }
 
     /// The event whose data is exactly `data`.
     pub fn data(data: impl Into<String>) -> EndRule {
-        EndRule(Rule::Data(Cow::Owned(data.into())))
+        EndRule(Rule::Data(Cow::Owned(data.into())), Fails::Never)
     }
 
     /// Events for which `rule(event_type, data)` is `true`: a function, or
     /// a closure that captures nothing. (Rust only: the JavaScript class
     /// runs a function given as `endEvent` itself.)
     pub const fn custom(rule: fn(event_type: &str, data: &str) -> bool) -> EndRule {
-        EndRule(Rule::Custom(rule))
+        EndRule(Rule::Custom(rule), Fails::Never)
     }
 
     /// Whether an event of this type and data ends the stream.
@@ -109,6 +145,57 @@ impl EndRule {
             Rule::Data(value) => value == data,
             Rule::Custom(rule) => rule(event_type, data),
         }
+    }
+
+    /// Whether an event reports a failure (see [`failure`](Self::failure)),
+    /// which is then put in `slot`. (Out of line, so that the connection's
+    /// hot loop carries no error.)
+    #[cfg_attr(npm_size, optimize(size))]
+    #[inline(never)]
+    pub(crate) fn failed(&self, event_type: &str, data: &str, slot: &mut Option<Error>) -> bool {
+        *slot = self.failure(event_type, data);
+        slot.is_some()
+    }
+
+    /// The failure an event of this type and data reports, for the
+    /// presets (see each); `None` for any other rule or event.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
+    pub fn failure(&self, event_type: &str, data: &str) -> Option<Error> {
+        let fails = match self.1 {
+            Fails::Never => false,
+            Fails::Anthropic => event_type == "error",
+            Fails::OpenAiResponses => {
+                matches!(
+                    event_type,
+                    "error" | "response.failed" | "response.incomplete"
+                )
+            }
+            // Token data never holds `"error"` with both quotes unescaped
+            // but where it is a key: the JSON is read only then.
+            Fails::OpenAiChat => data.as_bytes().windows(7).any(|w| w == b"\"error\""),
+        };
+        if !fails {
+            return None;
+        }
+        // Where each API puts its type of error, its code and its message
+        // (see `server_message`'s slots); data that is not JSON has none.
+        let mut found = Found::read(data);
+        // An OpenAI-style chunk fails only when its `error` has a string in
+        // one of the places APIs put one.
+        let error = [ERROR_TYPE, ERROR_CODE, ERROR_MESSAGE, ERROR];
+        if self.1 == Fails::OpenAiChat && !found.as_ref().is_some_and(|f| f.holds(&error)) {
+            return None;
+        }
+        let mut first = |slots: &[usize]| found.as_mut()?.first(slots);
+        let error_type = first(&[ERROR_TYPE]);
+        let code = first(&[ERROR_CODE, CODE, RESPONSE_ERROR_CODE, INCOMPLETE_REASON]);
+        let message = first(&[ERROR_MESSAGE, ERROR, MESSAGE, RESPONSE_ERROR_MESSAGE]);
+        Some(Error::Provider {
+            event_type: event_type.to_owned(),
+            error_type,
+            code,
+            body: Box::new(ErrorBody::new(data.to_owned(), message)),
+        })
     }
 }
 

@@ -68,6 +68,7 @@ impl Connection {
     /// A connection that starts at once: the first [`poll_io`](Self::poll_io)
     /// asks for the request. `seed` feeds the jitter (any value; a constant
     /// in tests), `now` is the current time in milliseconds.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn new(options: Options, seed: u64, now: u64) -> Self {
         let mut parser = Parser::with_config(options.limits);
         parser.set_last_event_id(&options.last_event_id);
@@ -118,6 +119,7 @@ impl Connection {
     /// The head of the request an [`Io::Fetch`] asks for, to the source's
     /// `url` (see [`RequestHead`]; [`Options::method`],
     /// [`Options::last_event_id_param`] and [`Options::resume_url`] apply).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn request_head<'a>(&'a mut self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
         let o = &self.options;
         let head = match o.resume_url.as_deref() {
@@ -142,17 +144,20 @@ impl Connection {
     }
 
     /// The next network action to carry out.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn poll_io(&mut self) -> Option<Io> {
         self.io.pop_front()
     }
 
     /// The next thing to tell the user.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn poll_notice(&mut self) -> Option<Notice> {
         self.notices.pop_front()
     }
 
     /// When [`on_timer`](Self::on_timer) must be called next, if at all: the
     /// end of a reconnect wait, or the idle deadline.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn timeout(&self) -> Option<u64> {
         match self.inner {
             Inner::Waiting { until, .. } | Inner::Probing { until } => Some(until),
@@ -182,6 +187,7 @@ impl Connection {
     /// not open, with the start of its body as text: the error carries it
     /// (unless it is empty), with the server's message found in it by
     /// [`server_message`](super::server_message).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn on_response_with_body(
         &mut self,
         now: u64,
@@ -272,10 +278,18 @@ impl Connection {
         let server_retry = &mut self.server_retry_ms;
         let mut ended = false;
         let mut stopped = false;
+        let mut failed = None;
         let result = self.parser.feed_until(bytes, &mut |item| {
             let flow = match item {
                 ItemRef::Event(event) => {
                     healthy = true;
+                    // A failure the server reports is not delivered as an
+                    // event: it ends the stream as an error.
+                    if end_when.is_some_and(|rule| {
+                        rule.failed(&event.event_type, &event.data, &mut failed)
+                    }) {
+                        return ControlFlow::Break(());
+                    }
                     ended = end_event == Some(&*event.event_type)
                         || end_when
                             .is_some_and(|rule| rule.matches(&event.event_type, &event.data));
@@ -304,6 +318,15 @@ impl Connection {
             // The end event was delivered: close, never reconnect.
             self.io.push_back(Io::Abort);
             self.shut();
+        } else if let Some(error) = failed {
+            // Sent again only as a GET is, never to resume: the server said
+            // this answer failed.
+            self.io.push_back(Io::Abort);
+            if self.options.resendable() {
+                self.reconnect(now, error, None);
+            } else {
+                self.fail(error);
+            }
         } else if let Err(e) = result {
             self.io.push_back(Io::Abort);
             self.fail(Error::Limit(e));
@@ -311,6 +334,7 @@ impl Connection {
     }
 
     /// The body ended normally: reconnect, as the browser does.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn on_eof(&mut self, now: u64) {
         if let Inner::Open { .. } = self.inner {
             self.reconnect(now, Error::StreamEnded, None);
@@ -319,6 +343,7 @@ impl Connection {
 
     /// The time asked for by [`timeout`](Self::timeout) has come (calling it
     /// early or needlessly is harmless).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn on_timer(&mut self, now: u64) {
         match self.inner {
             Inner::Waiting { until, .. } if now >= until => self.start_request(now),

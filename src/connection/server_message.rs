@@ -1,5 +1,6 @@
-//! The server's own message in a refused response's body: where JSON APIs
-//! put it, found once here for both drivers.
+//! The server's own message in a refused response's body, and what an LLM
+//! API says of a failure in its stream: where JSON APIs put them, found
+//! once here for both drivers.
 //!
 //! A small JSON reader of our own rather than a JSON library: it checks the
 //! whole body against JSON's grammar (RFC 8259, as `JSON.parse` does),
@@ -18,43 +19,109 @@ const MAX_DEPTH: usize = 64;
 /// (FastAPI, RFC 9457). As with `JSON.parse`, a key given twice counts
 /// with its last value; a lone surrogate escape (`"\ud800"`) becomes
 /// U+FFFD.
+#[cfg_attr(npm_size, optimize(size), inline(never))]
 pub fn server_message(body: &str) -> Option<String> {
-    let mut reader = Reader {
-        bytes: body.as_bytes(),
-        at: 0,
-        found: [0; 4],
-    };
-    reader.value(0, Place::Top)?;
-    reader.space();
-    if reader.at != reader.bytes.len() {
-        return None;
-    }
-    reader.found.into_iter().find_map(|start| {
-        reader.at = start.checked_sub(1)?;
-        reader.string().filter(|text| !text.is_empty())
-    })
+    Found::read(body)?.first(&[ERROR_MESSAGE, ERROR, MESSAGE, 3])
 }
 
-/// Where a value sits, as far as the message is concerned.
-#[derive(Clone, Copy, PartialEq)]
-enum Place {
-    /// One of the four places: 0 `error.message`, 1 `error`, 2 `message`,
-    /// 3 `detail`.
-    Slot(usize),
-    /// The body itself.
-    Top,
-    /// The top level's `error`: place 1 when it is a string, the object
-    /// holding place 0 when it is an object.
-    Error,
-    /// Anywhere else.
-    Other,
+/// The places read: each is a slot of [`Found`]. Slots 0 to 3 are
+/// [`server_message`]'s, in its order; the others are where LLM APIs put
+/// the type and code of a failure reported in a stream
+/// ([`EndRule::failure`](super::EndRule::failure)).
+pub(super) const ERROR_MESSAGE: usize = 0;
+pub(super) const ERROR: usize = 1;
+pub(super) const MESSAGE: usize = 2;
+pub(super) const ERROR_TYPE: usize = 4;
+pub(super) const ERROR_CODE: usize = 5;
+pub(super) const CODE: usize = 6;
+pub(super) const RESPONSE_ERROR_CODE: usize = 7;
+pub(super) const RESPONSE_ERROR_MESSAGE: usize = 8;
+pub(super) const INCOMPLETE_REASON: usize = 9;
+const SLOTS: usize = 10;
+
+/// Where a value sits: a slot (`SLOT + n`), or an object on the way to
+/// some (below `SLOT`), or elsewhere.
+type Place = u8;
+const TOP: Place = 0;
+const IN_ERROR: Place = 1;
+const IN_RESPONSE: Place = 2;
+const IN_RESPONSE_ERROR: Place = 3;
+const IN_INCOMPLETE: Place = 4;
+const OTHER: Place = 5;
+const SLOT: Place = 16;
+
+/// The keys that lead from a place to another, or to a slot.
+const EDGES: [(Place, &str, Place); 13] = [
+    (TOP, "error", IN_ERROR),
+    (TOP, "message", SLOT + MESSAGE as u8),
+    (TOP, "detail", SLOT + 3),
+    (TOP, "code", SLOT + CODE as u8),
+    (TOP, "response", IN_RESPONSE),
+    (IN_ERROR, "message", SLOT + ERROR_MESSAGE as u8),
+    (IN_ERROR, "type", SLOT + ERROR_TYPE as u8),
+    (IN_ERROR, "code", SLOT + ERROR_CODE as u8),
+    (IN_RESPONSE, "error", IN_RESPONSE_ERROR),
+    (IN_RESPONSE, "incomplete_details", IN_INCOMPLETE),
+    (IN_RESPONSE_ERROR, "code", SLOT + RESPONSE_ERROR_CODE as u8),
+    (
+        IN_RESPONSE_ERROR,
+        "message",
+        SLOT + RESPONSE_ERROR_MESSAGE as u8,
+    ),
+    (IN_INCOMPLETE, "reason", SLOT + INCOMPLETE_REASON as u8),
+];
+
+/// The slots under each object place (bit n: slot n), emptied when the
+/// place is given a value again: `error` holds its string (slot 1) too.
+const UNDER: [u16; 5] = [
+    0x3ff,
+    0b11_0011,
+    0b11_1000_0000,
+    0b1_1000_0000,
+    0b10_0000_0000,
+];
+
+/// Where the strings at the slots are, in a JSON text.
+pub(super) struct Found<'a> {
+    reader: Reader<'a>,
+}
+
+impl<'a> Found<'a> {
+    /// Reads `text`: `None` when it is not JSON (or nests deeper than
+    /// `MAX_DEPTH`).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
+    pub(super) fn read(text: &'a str) -> Option<Self> {
+        let mut reader = Reader {
+            bytes: text.as_bytes(),
+            at: 0,
+            found: [0; SLOTS],
+        };
+        reader.value(0, TOP)?;
+        reader.space();
+        (reader.at == reader.bytes.len()).then_some(Found { reader })
+    }
+
+    /// The first non-empty string at these slots, decoded.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
+    pub(super) fn first(&mut self, slots: &[usize]) -> Option<String> {
+        let r = &mut self.reader;
+        slots.iter().find_map(|&slot| {
+            r.at = r.found[slot].checked_sub(1)?;
+            r.string().filter(|text| !text.is_empty())
+        })
+    }
+
+    /// Whether there is a string (even an empty one) at any of these slots.
+    pub(super) fn holds(&self, slots: &[usize]) -> bool {
+        slots.iter().any(|&slot| self.reader.found[slot] != 0)
+    }
 }
 
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
-    /// Where the string at each place starts, plus one (0: none there).
-    found: [usize; 4],
+    /// Where the string at each slot starts, plus one (0: none there).
+    found: [usize; SLOTS],
 }
 
 impl Reader<'_> {
@@ -89,17 +156,24 @@ impl Reader<'_> {
         self.at > start
     }
 
-    /// One value at `place`; `None` when the body is not JSON (or too deep).
+    /// One value at `place`; `None` when the text is not JSON (or too
+    /// deep).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     fn value(&mut self, depth: usize, place: Place) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
         // A value given again at a place replaces the one before it,
         // whatever its type.
-        match place {
-            Place::Slot(slot) => self.found[slot] = 0,
-            Place::Error => self.found[..2].fill(0),
-            _ => {}
+        let under = match place {
+            OTHER => 0,
+            SLOT.. => 1 << (place - SLOT),
+            _ => UNDER[usize::from(place)],
+        };
+        for (slot, found) in self.found.iter_mut().enumerate() {
+            if under & (1 << slot) != 0 {
+                *found = 0;
+            }
         }
         match self.token()? {
             b'{' => {
@@ -110,13 +184,10 @@ impl Reader<'_> {
                 loop {
                     self.space();
                     let key = self.string()?;
-                    let inner = match (place, key.as_str()) {
-                        (Place::Top, "error") => Place::Error,
-                        (Place::Top, "message") => Place::Slot(2),
-                        (Place::Top, "detail") => Place::Slot(3),
-                        (Place::Error, "message") => Place::Slot(0),
-                        _ => Place::Other,
-                    };
+                    let inner = EDGES
+                        .iter()
+                        .find(|(from, k, _)| *from == place && *k == key)
+                        .map_or(OTHER, |edge| edge.2);
                     (self.token()? == b':').then_some(())?;
                     self.value(depth + 1, inner)?;
                     match self.token()? {
@@ -132,7 +203,7 @@ impl Reader<'_> {
                 }
                 self.at -= 1;
                 loop {
-                    self.value(depth + 1, Place::Other)?;
+                    self.value(depth + 1, OTHER)?;
                     match self.token()? {
                         b',' => {}
                         b']' => return Some(()),
@@ -145,8 +216,8 @@ impl Reader<'_> {
                 let start = self.at + 1;
                 self.string()?;
                 match place {
-                    Place::Slot(slot) => self.found[slot] = start,
-                    Place::Error => self.found[1] = start,
+                    SLOT.. => self.found[usize::from(place - SLOT)] = start,
+                    IN_ERROR => self.found[ERROR] = start,
                     _ => {}
                 }
                 Some(())
@@ -167,6 +238,7 @@ impl Reader<'_> {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     fn number(&mut self) -> Option<()> {
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -188,7 +260,7 @@ impl Reader<'_> {
         }
         Some(())
     }
-
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     fn hex4(&mut self) -> Option<u32> {
         let mut value = 0;
         for _ in 0..4 {
@@ -199,6 +271,7 @@ impl Reader<'_> {
 
     /// A string, from its opening quote, decoded. The body is valid UTF-8
     /// and only ASCII bytes end a run, so the bytes copied stay valid.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     fn string(&mut self) -> Option<String> {
         (self.next()? == b'"').then_some(())?;
         let mut text = Vec::new();
@@ -225,6 +298,7 @@ impl Reader<'_> {
 
     /// The character of a `\u` escape (after its `u`), joining a surrogate
     /// pair written as two escapes.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     fn unicode(&mut self) -> Option<char> {
         let mut code = self.hex4()?;
         if (0xD800..0xDC00).contains(&code) && self.bytes[self.at..].starts_with(b"\\u") {

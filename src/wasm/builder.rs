@@ -117,6 +117,7 @@ impl Builder {
     /// `Last-Event-ID`) or after a status in
     /// [`retry_statuses`](Self::retry_statuses); otherwise, when its stream
     /// ends or breaks off, the source closes with
+    /// [`Error::Truncated`](crate::Error::Truncated) (before its end) or
     /// [`Error::NotResent`](crate::Error::NotResent), since sending it again
     /// could make the server do (and charge for) the work twice.
     pub fn resend(mut self, resend: bool) -> Self {

@@ -9,6 +9,7 @@ use std::task::{Context, Waker};
 
 use super::fetch::RequestSpec;
 use crate::connection::{Connection, Notice, ReadyState};
+use crate::error::Error;
 use crate::parser::{Event, ItemRef};
 
 /// What the driver task and every handle share.
@@ -32,6 +33,8 @@ pub(super) struct Shared {
     /// `close()` was called (by a handle, or by dropping the last one):
     /// nothing more is delivered.
     closed_by_user: Cell<bool>,
+    /// The error that closed the source for good, once one has.
+    pub(super) final_error: RefCell<Option<Error>>,
     /// Set by `close()` (and the page's events) to wake the driver.
     wake: Cell<bool>,
     /// The page's events since the driver last looked (see `PageEvent`).
@@ -55,6 +58,7 @@ impl Shared {
                 last_event_id: String::new(),
             }),
             closed_by_user: Cell::new(false),
+            final_error: RefCell::new(None),
             wake: Cell::new(false),
             page: Cell::new(None),
             waker: RefCell::new(None),
@@ -161,6 +165,13 @@ impl Shared {
             };
             if self.closed_by_user.get() {
                 continue;
+            }
+            if let Notice::Error {
+                error,
+                reconnect_in_ms: None,
+            } = &notice
+            {
+                *self.final_error.borrow_mut() = Some(error.clone());
             }
             let event = match &notice {
                 Notice::Message(event) => Some(event),

@@ -84,6 +84,18 @@ impl EventSource {
         self.handle.0.last_event_id()
     }
 
+    /// The error that closed the source for good, if one did: once a
+    /// stream has ended, `None` means it ended as it should (the end event
+    /// or [end rule](crate::connection::EndRule) matched) or was closed by
+    /// [`close`](Self::close); `Some` says what went wrong, such as
+    /// [`Error::Provider`](crate::Error::Provider) or
+    /// [`Error::Truncated`](crate::Error::Truncated) for an LLM answer that
+    /// failed or was cut. A [`typed_stream`](Self::typed_stream) skips
+    /// errors; this tells its end from a failure.
+    pub fn final_error(&self) -> Option<crate::Error> {
+        self.handle.0.final_error.borrow().clone()
+    }
+
     /// Closes the connection for good, for every clone, stream and
     /// listener: a request in flight is aborted, a reconnect wait cancelled.
     /// Streams end once they have yielded what was already received.

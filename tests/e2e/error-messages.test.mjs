@@ -23,6 +23,15 @@ const DETAILS = [
   { type: 'aborted' },
   { type: 'not-resent', cause: { type: 'stream-ended' } },
   { type: 'retries-exhausted', attempts: 3, cause: { type: 'http-status', status: 502 } },
+  { type: 'truncated', cause: { type: 'network', reason: 'connection reset' } },
+  {
+    type: 'provider',
+    eventType: 'error',
+    errorType: 'overloaded_error',
+    body: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    serverMessage: 'Overloaded',
+  },
+  { type: 'provider', eventType: 'response.incomplete', code: 'max_output_tokens', body: '{}' },
 ];
 
 test('each error reads as Display words it in Rust', () => {

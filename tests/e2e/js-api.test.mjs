@@ -640,7 +640,7 @@ describe('extended options', () => {
     }
   });
 
-  test('a POST is not sent again on its own: a clean end closes with not-resent; event IDs resume it', {
+  test('a POST is not sent again on its own: a clean end before its end event closes as truncated; event IDs resume it', {
     timeout: 20_000,
   }, async () => {
     // No IDs: the answer, then the response ends. A second POST would be a
@@ -668,7 +668,7 @@ describe('extended options', () => {
     );
     assert.deepEqual(once, {
       got: ['the answer'],
-      type: 'not-resent',
+      type: 'truncated',
       cause: 'stream-ended',
       willReconnect: false,
       readyState: 2,
@@ -875,7 +875,8 @@ describe('extended options', () => {
       const es = new esw.EventSource(url);
       for await (const e of es) events.push([e.type, e.data, e.lastEventId]);
       const ended = es.readyState;
-      // A POST whose stream ends is not sent again: the loop throws.
+      // A POST whose stream ends before its end event is not sent again:
+      // the loop throws (truncated).
       let thrown = null;
       const got = [];
       try {
@@ -909,7 +910,7 @@ describe('extended options', () => {
     ]);
     assert.equal(r.ended, 2);
     assert.deepEqual(r.got, ['a']);
-    assert.deepEqual(r.thrown, ['SseError', 'not-resent', 'stream-ended']);
+    assert.deepEqual(r.thrown, ['SseError', 'truncated', 'stream-ended']);
     assert.equal(r.leftState, 2);
     assert.equal(await clientClosed('iter-break'), true);
     assert.equal(r.seen, 200, 'every event, none dropped');

@@ -90,6 +90,7 @@ function answer(api, run, { scenario = 'clean', key = 'sk-test', preset = true, 
           status: error.status ?? null,
           serverMessage: error.serverMessage ?? null,
           message: error.message,
+          provider: [error.eventType, error.errorType, error.code],
         };
       }
       return { tokens, thrown, errors, readyState: source.readyState };
@@ -108,13 +109,13 @@ for (const api of APIS) {
       assert.equal((await requests(run)).length, 1);
     });
 
-    test('without the preset: the answer, then a not-resent error instead of a second request', {
+    test('without the preset: the answer, then a truncated error (no `end` came) instead of a second request', {
       timeout: 20_000,
     }, async () => {
       const run = newRun(api);
       const r = await answer(api, run, { preset: false });
       assert.equal(r.tokens.join(''), ANSWER);
-      assert.deepEqual([r.thrown?.type, r.thrown?.cause], ['not-resent', 'stream-ended']);
+      assert.deepEqual([r.thrown?.type, r.thrown?.cause], ['truncated', 'stream-ended']);
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal((await requests(run)).length, 1);
     });
@@ -123,10 +124,46 @@ for (const api of APIS) {
       const run = newRun(api);
       const r = await answer(api, run, { scenario: 'cut' });
       assert.deepEqual(r.tokens, TOKENS.slice(0, CUT_AFTER));
-      assert.equal(r.thrown?.type, 'not-resent');
-      // WebKit's fetch() reports a chunked body cut short as a normal end.
+      assert.equal(r.thrown?.type, 'truncated');
+      // WebKit's fetch() reports a chunked body cut short as a normal end:
+      // truncated all the same, as the API's last event never came.
       assert.ok(['network', 'stream-ended'].includes(r.thrown.cause), r.thrown.cause);
       await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal((await requests(run)).length, 1);
+    });
+
+    test("the API reports a failure mid-answer: the tokens before it, then the provider's typed error; one request", {
+      timeout: 20_000,
+    }, async () => {
+      const run = newRun(api);
+      const r = await answer(api, run, { scenario: 'failed' });
+      assert.deepEqual(r.tokens, TOKENS.slice(0, CUT_AFTER));
+      const expected = {
+        anthropic: [['error', 'overloaded_error', undefined], 'Overloaded'],
+        'openai-responses': [
+          ['response.failed', undefined, 'server_error'],
+          'The model failed to generate a response.',
+        ],
+        'openai-chat': [
+          ['message', 'server_error', undefined],
+          'The server had an error while processing your request.',
+        ],
+      }[api];
+      assert.equal(r.thrown?.type, 'provider', JSON.stringify(r.thrown));
+      assert.deepEqual([r.thrown.provider, r.thrown.serverMessage], expected);
+      assert.ok(r.thrown.message.endsWith(`: ${expected[1]}`), r.thrown.message);
+      assert.equal(r.readyState, 2);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal((await requests(run)).length, 1);
+    });
+
+    test("the response ends before the API's last event: truncated, never a clean end", {
+      timeout: 20_000,
+    }, async () => {
+      const run = newRun(api);
+      const r = await answer(api, run, { scenario: 'truncated' });
+      assert.equal(r.tokens.join(''), ANSWER);
+      assert.deepEqual([r.thrown?.type, r.thrown?.cause], ['truncated', 'stream-ended']);
       assert.equal((await requests(run)).length, 1);
     });
 

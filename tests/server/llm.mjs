@@ -24,6 +24,12 @@
 //              same POST, or a GET of /llm-resume/<run>) goes on from token
 //              n + 1
 //   slow       the clean answer, 200 ms per token
+//   failed     after CUT_AFTER tokens, the API's own report of a failure
+//              inside the stream (Anthropic's `error` event with
+//              `overloaded_error`, Responses' `response.failed`, Chat's
+//              `{"error": …}` data), then the response ends
+//   truncated  every token, then the response ends cleanly before the
+//              API's last event
 export const ANSWER = 'Server-Sent Events carry each token of the answer exactly once, in order.';
 export const TOKENS = ANSWER.match(/\S+\s*/g);
 export const CUT_AFTER = 5;
@@ -143,6 +149,28 @@ async function readBody(req) {
   return Buffer.concat(parts).toString('utf8');
 }
 
+/** The event in which `api` reports, mid-stream, that the answer failed. */
+function failure(api, id) {
+  if (api === 'anthropic') {
+    return {
+      event: 'error',
+      data: json({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    };
+  }
+  if (api === 'openai-responses') {
+    const error = { code: 'server_error', message: 'The model failed to generate a response.' };
+    return {
+      event: 'response.failed',
+      data: json({
+        type: 'response.failed',
+        response: { id: `resp_${id}`, object: 'response', status: 'failed', error },
+      }),
+    };
+  }
+  const error = { message: 'The server had an error while processing your request.', type: 'server_error' };
+  return { data: json({ error: { ...error, param: null, code: null } }) };
+}
+
 /** Serves the stream of `api` for a run: all of it, or, resuming after
  * token `from`, the events from the next token on. */
 async function stream(req, res, r, api, id, from) {
@@ -150,10 +178,17 @@ async function stream(req, res, r, api, id, from) {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   res.flushHeaders();
   const all = frames(api, id);
+  // Without the API's last event.
+  if (r.scenario === 'truncated') all.pop();
   const start = from < 0 ? 0 : all.findIndex((f) => f.token > from);
   const cut = (r.scenario === 'cut' || (resumable && r.requests.length === 1)) && CUT_AFTER;
   let sent = 0;
   for (const frame of all.slice(start < 0 ? all.length : start)) {
+    if (r.scenario === 'failed' && frame.token !== undefined && sent === CUT_AFTER) {
+      const f = failure(api, id);
+      res.end(`${f.event ? `event: ${f.event}\n` : ''}data: ${f.data}\n\n`);
+      return;
+    }
     if (cut && frame.token !== undefined && sent === cut) {
       // Give the client time to read what it has, then cut.
       await sleep(300);

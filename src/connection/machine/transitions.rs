@@ -13,6 +13,7 @@ impl Connection {
     /// connection reconnects. Otherwise nothing happens. It never makes a
     /// request that the rules would not make anyway (see
     /// [`Options::resendable`](crate::connection::Options::resendable)): it only moves one that is already due.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn wake(&mut self, now: u64) {
         match self.inner {
             Inner::Paused => self.start_request(now),
@@ -43,6 +44,7 @@ impl Connection {
     /// end its stream for good. Returns whether it is paused. Nothing is
     /// announced.
     #[inline(never)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn pause(&mut self) -> bool {
         let resumable = self.options.resendable() || !self.parser.last_event_id().is_empty();
         match self.inner {
@@ -64,6 +66,7 @@ impl Connection {
     /// reconnect wait is cancelled). Nothing is announced, as in the
     /// browser. Calling it again does nothing.
     #[inline(never)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn close(&mut self) {
         if matches!(
             self.inner,
@@ -75,6 +78,7 @@ impl Connection {
     }
 
     #[inline(never)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub(super) fn start_request(&mut self, now: u64) {
         self.inner = Inner::Connecting;
         self.touch(now);
@@ -91,6 +95,7 @@ impl Connection {
 
     /// The attempt failed or the connection was lost: wait and retry, or
     /// give up if the policy says so.
+    #[cfg_attr(npm_size, optimize(size))]
     pub(super) fn reconnect(&mut self, now: u64, error: Error, retry_after_ms: Option<u64>) {
         // A request that is not resendable goes again only to resume (with
         // the last event ID), after a status the caller asked to retry (the
@@ -98,8 +103,15 @@ impl Connection {
         // was sent).
         let refused = matches!(error, Error::HttpStatus { .. } | Error::Headers { .. });
         if !self.options.resendable() && !refused && self.parser.last_event_id().is_empty() {
-            self.fail(Error::NotResent {
-                cause: Box::new(error),
+            let cause = Box::new(error);
+            // A stream that opened and has an end was cut before it: what
+            // arrived is not the whole answer.
+            let o = &self.options;
+            let ends = o.end_event.is_some() || o.end_when.is_some();
+            self.fail(if ends && matches!(self.inner, Inner::Open { .. }) {
+                Error::Truncated { cause }
+            } else {
+                Error::NotResent { cause }
             });
             return;
         }
@@ -150,6 +162,7 @@ impl Connection {
 
     /// Closes for good and says why.
     #[inline(never)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub(super) fn fail(&mut self, error: Error) {
         self.shut();
         self.notices.push_back(Notice::Error {
@@ -159,6 +172,7 @@ impl Connection {
     }
 
     #[inline(never)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub(super) fn shut(&mut self) {
         self.inner = Inner::Closed;
         self.idle_deadline = None;

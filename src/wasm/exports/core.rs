@@ -64,6 +64,7 @@ impl SseCore {
     /// 1) feeds the jitter, `now` is the current time in ms (the clock of
     /// every later `now`).
     #[wasm_bindgen(constructor)]
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn new(
         url: String,
         seed: f64,
@@ -98,6 +99,7 @@ impl SseCore {
     /// `wall_clock` is `Date.now()`, for a `Retry-After` date. `body` is
     /// the start of the body of a response that does not open, as text
     /// (the core finds the server's message in it).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn on_response(
         &mut self,
         now: f64,
@@ -140,6 +142,7 @@ impl SseCore {
     }
 
     /// The request failed; `message` is for people.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn on_fetch_error(&mut self, now: f64, kind: FetchFailure, message: String) {
         let error = match kind {
             FetchFailure::Headers => Error::Headers { message },
@@ -152,6 +155,7 @@ impl SseCore {
 
     /// One of the inputs that carry nothing but the time and a flag (see
     /// `Input`); returns whether the source paused (for `Input::Hidden`).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn input(&mut self, input: Input, now: f64, flag: bool) -> bool {
         let now = ms(now);
         let core = &mut self.core;
@@ -168,6 +172,7 @@ impl SseCore {
     }
 
     /// The next thing to do.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn poll_io(&mut self) -> IoKind {
         match self.core.poll_io() {
             None => IoKind::None,
@@ -195,6 +200,7 @@ impl SseCore {
         getter,
         unchecked_return_type = "[method: string, url: string, first: [string, string][], last: [string, string][], sendBody: boolean]"
     )]
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn request(&self) -> Array {
         let first = Array::new();
         for (name, value) in FIRST_HEADERS {
@@ -214,12 +220,14 @@ impl SseCore {
     }
 
     /// When to call `on_timer` (ms, same clock as `now`), or -1.
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn timeout(&self) -> f64 {
         self.core.timeout().map_or(-1.0, |t| t as f64)
     }
 
     /// The `readyState`.
     #[wasm_bindgen(getter, js_name = readyState)]
+    #[cfg_attr(npm_size, optimize(size))]
     pub fn ready_state(&self) -> ReadyState {
         match self.core.ready_state() {
             connection::ReadyState::Connecting => ReadyState::Connecting,
@@ -234,6 +242,7 @@ impl SseCore {
     /// comment (text), error (its `ErrorDetail`, and the reconnect delay or
     /// undefined), reconnecting (delay, attempt).
     #[wasm_bindgen(unchecked_return_type = "NoticeRecord[]")]
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn drain(&mut self) -> Array {
         self.take_notices();
         std::mem::replace(&mut self.out, Array::new())
@@ -242,6 +251,7 @@ impl SseCore {
 
 impl SseCore {
     /// Moves the core's queued notices into `out`.
+    #[cfg_attr(npm_size, optimize(size))]
     fn take_notices(&mut self) {
         let (out, batch) = (&self.out, &mut self.batch);
         while let Some(notice) = self.core.poll_notice() {

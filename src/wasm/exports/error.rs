@@ -24,7 +24,9 @@ export type ErrorType =
   | 'invalid-request'
   | 'aborted'
   | 'retries-exhausted'
-  | 'not-resent';
+  | 'not-resent'
+  | 'truncated'
+  | 'provider';
 
 /** One thing the core said (`drain()`), as `[kind, a, b]`. */
 export type NoticeRecord =
@@ -53,11 +55,17 @@ export interface ErrorDetail {
   body?: string;
   /** The server's own message in `body`, where JSON APIs put it. */
   serverMessage?: string;
+  /** With 'provider': the event's type, and the provider's type of error
+   * and code in its data (which is `body`). */
+  eventType?: string;
+  errorType?: string;
+  code?: string;
 }
 "#;
 
 /// A refused response's body, as `body` (its text) and `serverMessage`.
-fn set_body(set: &impl Fn(&str, JsValue), body: &Option<Box<ErrorBody>>) {
+#[cfg_attr(npm_size, optimize(size), inline(never))]
+fn set_body(set: &impl Fn(&str, JsValue), body: Option<&ErrorBody>) {
     if let Some(body) = body {
         set("body", body.text.as_str().into());
         if let Some(message) = &body.message {
@@ -71,6 +79,7 @@ fn set_body(set: &impl Fn(&str, JsValue), body: &Option<Box<ErrorBody>>) {
 /// Rust API; tests/data/error-messages.txt holds both to the same words.
 /// (`Display` here would bring Rust's formatting into the module: about
 /// 1.7 KB gzip, docs/benchmarks.md.)
+#[cfg_attr(npm_size, optimize(size), inline(never))]
 pub(super) fn error_object(error: &Error) -> JsValue {
     let object = Object::new();
     let set = |k: &str, v: JsValue| {
@@ -79,7 +88,7 @@ pub(super) fn error_object(error: &Error) -> JsValue {
     match error {
         Error::HttpStatus { status, body } => {
             set("status", (*status).into());
-            set_body(&set, body);
+            set_body(&set, body.as_deref());
         }
         Error::ContentType { content_type, body } => {
             set(
@@ -88,14 +97,28 @@ pub(super) fn error_object(error: &Error) -> JsValue {
                     .as_deref()
                     .map_or(JsValue::NULL, JsValue::from_str),
             );
-            set_body(&set, body);
+            set_body(&set, body.as_deref());
         }
         Error::Network { message }
         | Error::Headers { message }
         | Error::InvalidRequest { message } => set("reason", message.as_str().into()),
         Error::IdleTimeout { timeout_ms } => set("timeout", (*timeout_ms as f64).into()),
         Error::Limit(e) => set("limit", (e.limit() as f64).into()),
-        Error::NotResent { cause } => set("cause", error_object(cause)),
+        Error::NotResent { cause } | Error::Truncated { cause } => {
+            set("cause", error_object(cause))
+        }
+        Error::Provider {
+            event_type,
+            error_type,
+            code,
+            body,
+        } => {
+            set("eventType", event_type.as_str().into());
+            let text = |v: &Option<String>| v.as_deref().map_or(JsValue::UNDEFINED, JsValue::from);
+            set("errorType", text(error_type));
+            set("code", text(code));
+            set_body(&set, Some(body));
+        }
         Error::RetriesExhausted { attempts, last } => {
             set("attempts", (*attempts).into());
             set("cause", error_object(last));
