@@ -44,15 +44,38 @@ fn first(value: &Value, paths: &[&str]) -> Option<String> {
 fn failure(value: &Value) -> [Option<String>; 3] {
     [
         first(value, &["error.type"]),
-        first(value, &["error.code", "code", "response.error.code", "response.incomplete_details.reason"]),
-        first(value, &["error.message", "error", "message", "response.error.message"]),
+        first(
+            value,
+            &[
+                "error.code",
+                "code",
+                "response.error.code",
+                "response.incomplete_details.reason",
+            ],
+        ),
+        first(
+            value,
+            &[
+                "error.message",
+                "error",
+                "message",
+                "response.error.message",
+            ],
+        ),
     ]
 }
 
 fn fields(error: Option<Error>) -> Option<[Option<String>; 3]> {
     match error? {
-        Error::Provider { error_type, code, body, .. } => {
-            assert!([&error_type, &code, &body.message].iter().all(|f| f.as_ref().is_none_or(|s| !s.is_empty())));
+        Error::Provider {
+            error_type,
+            code,
+            body,
+            ..
+        } => {
+            assert!([&error_type, &code, &body.message]
+                .iter()
+                .all(|f| f.as_ref().is_none_or(|s| !s.is_empty())));
             Some([error_type, code, body.message])
         }
         other => panic!("not a provider error: {other:?}"),
@@ -77,9 +100,13 @@ fuzz_target!(|data: &[u8]| {
         // `"error"`: data is read as JSON only then, so a key spelt with
         // `\u` escapes is not looked at.
         let string_at = |path: &str| {
-            path.split('.').try_fold(&value, |v, key| v.get(key)).is_some_and(Value::is_string)
+            path.split('.')
+                .try_fold(&value, |v, key| v.get(key))
+                .is_some_and(Value::is_string)
         };
-        let says = ["error.type", "error.code", "error.message", "error"].into_iter().any(string_at)
+        let says = ["error.type", "error.code", "error.message", "error"]
+            .into_iter()
+            .any(string_at)
             && body.contains("\"error\"");
         assert_eq!(chat, says.then_some(read), "{body:?}");
     }
