@@ -90,7 +90,8 @@ function answer(api, run, { scenario = 'clean', key = 'sk-test', preset = true, 
           status: error.status ?? null,
           serverMessage: error.serverMessage ?? null,
           message: error.message,
-          provider: [error.eventType, error.errorType, error.code],
+          // null for absent (WebDriver carries no undefined).
+          provider: [error.eventType ?? null, error.errorType ?? null, error.code ?? null],
         };
       }
       return { tokens, thrown, errors, readyState: source.readyState };
@@ -139,15 +140,9 @@ for (const api of APIS) {
       const r = await answer(api, run, { scenario: 'failed' });
       assert.deepEqual(r.tokens, TOKENS.slice(0, CUT_AFTER));
       const expected = {
-        anthropic: [['error', 'overloaded_error', undefined], 'Overloaded'],
-        'openai-responses': [
-          ['response.failed', undefined, 'server_error'],
-          'The model failed to generate a response.',
-        ],
-        'openai-chat': [
-          ['message', 'server_error', undefined],
-          'The server had an error while processing your request.',
-        ],
+        anthropic: [['error', 'overloaded_error', null], 'Overloaded'],
+        'openai-responses': [['response.failed', null, 'server_error'], 'The model failed to generate a response.'],
+        'openai-chat': [['message', 'server_error', null], 'The server had an error while processing your request.'],
       }[api];
       assert.equal(r.thrown?.type, 'provider', JSON.stringify(r.thrown));
       assert.deepEqual([r.thrown.provider, r.thrown.serverMessage], expected);
