@@ -72,14 +72,33 @@ const EDGES: [(Place, &str, Place); 13] = [
 ];
 
 /// The slots under each object place (bit n: slot n), emptied when the
-/// place is given a value again: `error` holds its string (slot 1) too.
+/// place is given a value again: derived from `EDGES` when compiling
+/// (`error` holds its own string, slot 1, too).
 const UNDER: [u16; 5] = [
-    0x3ff,
-    0b11_0011,
-    0b11_1000_0000,
-    0b1_1000_0000,
-    0b10_0000_0000,
+    under(TOP),
+    under(IN_ERROR),
+    under(IN_RESPONSE),
+    under(IN_RESPONSE_ERROR),
+    under(IN_INCOMPLETE),
 ];
+
+/// The slots reached from `place` by `EDGES`.
+const fn under(place: Place) -> u16 {
+    let mut mask = if place == IN_ERROR { 1 << ERROR } else { 0 };
+    let mut i = 0;
+    while i < EDGES.len() {
+        let (from, _, to) = EDGES[i];
+        if from == place {
+            mask |= if to >= SLOT {
+                1 << (to - SLOT)
+            } else {
+                under(to)
+            };
+        }
+        i += 1;
+    }
+    mask
+}
 
 /// Where the strings at the slots are, in a JSON text.
 pub(super) struct Found<'a> {
