@@ -204,8 +204,10 @@ export class Connection {
     /** @param {string} name */
     const invalid = (name) =>
       fail(FetchFailure.InvalidRequest, `invalid name or value for the header ${JSON.stringify(name)}`);
-    const headers = new Headers(first);
-    let refused = setAll(headers, this.#staticHeaders);
+    const headers = new Headers();
+    // The core's first headers (an idempotency header's name is the
+    // caller's, so it may be refused too), then the caller's own.
+    let refused = setAll(headers, [...first, ...this.#staticHeaders]);
     if (refused !== null) return invalid(refused);
     const headersFn = this.#init.headers;
     if (typeof headersFn === 'function') {

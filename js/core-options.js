@@ -46,6 +46,15 @@ export function coreOptions(url, init) {
     init.resumeUrl == null ? undefined : new URL(String(init.resumeUrl), url).href,
     typeof end === 'object' || typeof end === 'function' ? null : str(end),
     typeof preset === 'string' ? preset : undefined,
+    // The idempotency header's name and this source's key (16 random
+    // bytes, in hex; none when the header is switched off with null),
+    // sent when the core says so.
+    str(init.idempotencyHeader),
+    init.idempotencyHeader === null
+      ? undefined
+      : globalThis.crypto
+          ?.getRandomValues(new Uint32Array(4))
+          .reduce((key, n) => key + n.toString(16).padStart(8, '0'), ''),
     ...(list ? end : []),
   ];
   return [numbers, strings];

@@ -20,7 +20,11 @@ let words = null;
 export const init = loader(
   (options) => {
     const exports = initSync(options);
-    words = wordsOf(exports.memory);
+    // The module's one memory (its exports have short names:
+    // scripts/minify-names.mjs).
+    words = wordsOf(
+      /** @type {WebAssembly.Memory} */ (Object.values(exports).find((value) => value instanceof WebAssembly.Memory)),
+    );
     return exports;
   },
   () => new URL('./wasm/eventsource_wasm_parser_bg.wasm', import.meta.url),

@@ -33,15 +33,20 @@ export interface RetryOptions {
   initialDelay?: number;
   /** No delay is shorter, whatever the server says. Default 250. */
   minDelay?: number;
-  /** No computed delay is longer. Default 30000. */
+  /** No computed delay is longer, and the server's `retry:` is capped to it. Default 30000. */
   maxDelay?: number;
   /** Growth per consecutive failed attempt. Default 2. */
   factor?: number;
   /** How much of the band between base and ceiling is random, 0 to 1. Default 1. */
   jitter?: number;
-  /** Consecutive failed attempts allowed; default unlimited (as the browser). */
+  /**
+   * Consecutive failed attempts allowed; default unlimited (as the browser).
+   * An attempt that delivered no event with data counts as failed, even if
+   * it opened; a graceful end with no event on a stream that can resume (an
+   * MCP standby stream's poll) counts against a budget of its own.
+   */
   maxAttempts?: number;
-  /** A connection open this long (or that delivered an event) resets the backoff. Default 5000. */
+  /** The stable window: a connection open this long that delivered events starts the count again. Default 5000. */
   healthyAfter?: number;
 }
 
@@ -74,6 +79,16 @@ export interface EventSourceInit {
    * twice.
    */
   resend?: boolean;
+  /**
+   * The header that carries the source's idempotency key: a random key
+   * drawn once per source and sent with every send of a request whose
+   * body may go again because you opted in (`resend`, or `retryStatuses`
+   * on a request that is not a plain GET), so that the server can tell a
+   * second send from a new request. Default `"Idempotency-Key"`; `null`
+   * switches it off. A header of your own with that name wins. It is not
+   * CORS-safelisted: a cross-origin server must allow it in its preflight.
+   */
+  idempotencyHeader?: string | null;
   /**
    * Where a request with a body, or with a method other than GET, resumes
    * from an event ID: a GET of this URL (relative to the source's), without

@@ -475,76 +475,55 @@ fn max_attempts_then_closed_with_retries_exhausted() {
     assert_eq!(conn.poll_io(), None);
 }
 
-#[test]
-fn a_connection_that_delivered_an_event_resets_the_backoff() {
-    let policy = RetryPolicy::default().jitter(0.0);
-    let options = Options::default().retry(policy);
-    let mut conn = Connection::new(options, 1, 0);
+/// Fails attempts with network errors until `failures` are counted, and
+/// returns the time of the last reconnect (its request taken).
+fn fail_attempts(conn: &mut Connection, failures: u32) -> u64 {
     let mut now = 0;
-    // Three failed attempts: 3 s, 6 s, 12 s.
-    for _ in 0..3 {
-        conn.poll_io();
-        network_failure(
-            &mut conn,
-            now,
-            Error::Network {
-                message: "x".into(),
-            },
-        );
-        let (d, _) = reconnect_delay(
-            &mut conn,
-            Error::Network {
-                message: "x".into(),
-            },
-        );
-        now += d;
+    conn.poll_io();
+    for _ in 0..failures {
+        network_failure(conn, now, net("x"));
+        now += reconnect_delay(conn, net("x")).0;
         conn.on_timer(now);
+        conn.poll_io();
     }
-    // Open, but lost at once with no event: not healthy, backoff continues.
-    conn.on_response(now, 200, SSE, None);
-    conn.on_eof(now + 10);
-    assert_eq!(notices(&mut conn).len(), 3); // Open, Error, Reconnecting
-    now += 100_000;
-    conn.on_timer(now);
-    // Open, one event, then lost: healthy, back to the base.
-    conn.on_response(now, 200, SSE, None);
-    conn.on_chunk(now + 5, b"data: x\n\n");
-    conn.on_eof(now + 10);
-    let n = notices(&mut conn);
-    assert!(
-        matches!(
-            n[..],
-            [
-                Notice::Open,
-                Notice::Message(_),
-                Notice::Error { .. },
-                Notice::Reconnecting {
-                    delay_ms: 3000,
-                    attempt: 1
-                }
-            ]
-        ),
-        "{n:?}"
-    );
+    now
 }
 
 #[test]
-fn a_connection_open_long_enough_resets_the_backoff() {
+fn an_attempt_that_delivered_an_event_is_not_counted_and_a_stable_one_resets() {
     let options = Options::default().retry(RetryPolicy::default().jitter(0.0));
     let mut conn = Connection::new(options, 1, 0);
-    conn.poll_io();
-    network_failure(
-        &mut conn,
-        0,
-        Error::Network {
-            message: "x".into(),
-        },
-    );
-    notices(&mut conn);
-    conn.on_timer(3000);
-    conn.on_response(3000, 200, SSE, None);
-    conn.on_chunk(5000, b": heartbeat\n");
-    conn.on_eof(8000); // open for 5 s, no event
+    // Three failed attempts: 3 s, 6 s, 12 s.
+    let mut now = fail_attempts(&mut conn, 3);
+    // Open, one event, lost at once: not a failure (the next delay is the
+    // fourth's, as before it), and not stable: the count stays.
+    for _ in 0..2 {
+        conn.on_response(now, 200, SSE, None);
+        conn.on_chunk(now + 5, b"data: x\n\n");
+        conn.on_eof(now + 10);
+        let n = notices(&mut conn);
+        assert!(
+            matches!(
+                n[..],
+                [
+                    Notice::Open,
+                    Notice::Message(_),
+                    Notice::Error { .. },
+                    Notice::Reconnecting {
+                        delay_ms: 24_000,
+                        attempt: 4
+                    }
+                ]
+            ),
+            "{n:?}"
+        );
+        now += 100_000;
+        conn.on_timer(now);
+    }
+    // Open with events for the stable window (5 s): the count starts again.
+    conn.on_response(now, 200, SSE, None);
+    conn.on_chunk(now + 5, b"data: x\n\n");
+    conn.on_eof(now + 5000);
     let n = notices(&mut conn);
     assert!(
         matches!(
@@ -556,6 +535,132 @@ fn a_connection_open_long_enough_resets_the_backoff() {
         ),
         "{n:?}"
     );
+}
+
+#[test]
+fn an_attempt_with_no_event_counts_as_failed_however_long_it_stayed_open() {
+    let options = Options::default().retry(RetryPolicy::default().jitter(0.0));
+    let mut conn = Connection::new(options, 1, 0);
+    let now = fail_attempts(&mut conn, 1);
+    conn.on_response(now, 200, SSE, None);
+    conn.on_chunk(now + 2000, b": heartbeat\n");
+    conn.on_eof(now + 60_000); // open for a minute, heartbeats only
+    let n = notices(&mut conn);
+    assert!(
+        matches!(
+            n.last(),
+            Some(Notice::Reconnecting {
+                delay_ms: 6000,
+                attempt: 2
+            })
+        ),
+        "{n:?}"
+    );
+}
+
+#[test]
+fn a_server_that_answers_and_closes_at_once_exhausts_the_budget() {
+    // cline#12119's flapping server: 200, then the body ends at once.
+    let options = Options::default().retry(RetryPolicy::default().max_attempts(Some(3)));
+    let mut conn = Connection::new(options, 1, 0);
+    let mut now = 0;
+    for attempt in 1..=3 {
+        assert_eq!(conn.poll_io(), fetch(""));
+        conn.on_response(now, 200, SSE, None);
+        conn.on_eof(now + 1);
+        let n = notices(&mut conn);
+        assert!(
+            matches!(n[..], [Notice::Open, Notice::Error { .. }, Notice::Reconnecting { attempt: a, .. }] if a == attempt),
+            "{n:?}"
+        );
+        now += 60_000;
+        conn.on_timer(now);
+    }
+    conn.poll_io();
+    conn.on_response(now, 200, SSE, None);
+    conn.on_eof(now + 1);
+    let n = notices(&mut conn);
+    assert!(
+        matches!(&n[..], [Notice::Open, Notice::Error { error: Error::RetriesExhausted { attempts: 3, last }, reconnect_in_ms: None }] if **last == Error::StreamEnded),
+        "{n:?}"
+    );
+}
+
+#[test]
+fn a_graceful_close_after_a_priming_event_is_a_poll_with_a_budget_of_its_own() {
+    // An MCP server's standby stream: an ID and `retry:` with empty data
+    // (delivered, as the browser does, but no sign of progress), then the
+    // server ends the body.
+    let policy = RetryPolicy::default().jitter(0.0).max_attempts(Some(2));
+    let mut conn = Connection::new(Options::default().retry(policy), 1, 0);
+    // One failure first: the polls do not add to it, nor reset it.
+    let mut now = fail_attempts(&mut conn, 1);
+    let poll = |conn: &mut Connection, now: u64, open_for: u64| {
+        conn.on_response(now, 200, SSE, None);
+        conn.on_chunk(now + 1, b"id: p1\nretry: 1000\ndata:\n\n");
+        conn.on_eof(now + open_for);
+        assert_eq!(ios(conn), vec![]);
+        notices(conn)
+    };
+    for attempt in 1..=2 {
+        // At the server's delay, with no growth.
+        let n = poll(&mut conn, now, 10);
+        assert!(
+            matches!(&n[..], [Notice::Open, Notice::Message(m), Notice::Error { .. }, Notice::Reconnecting { delay_ms: 1000, attempt: a }] if *a == attempt && m.data.is_empty()),
+            "{n:?}"
+        );
+        now += 1010;
+        conn.on_timer(now);
+        assert_eq!(conn.poll_io(), fetch("p1"));
+    }
+    // A poll that stayed open for the stable window is not counted, and
+    // starts the polls' count again.
+    let n = poll(&mut conn, now, 5000);
+    assert!(
+        matches!(
+            n.last(),
+            Some(Notice::Reconnecting {
+                delay_ms: 1000,
+                attempt: 1
+            })
+        ),
+        "{n:?}"
+    );
+    now += 6000;
+    conn.on_timer(now);
+    conn.poll_io();
+    for _ in 0..2 {
+        poll(&mut conn, now, 10);
+        now += 1010;
+        conn.on_timer(now);
+        conn.poll_io();
+    }
+    // The third quick poll in a row runs out of the budget.
+    let n = poll(&mut conn, now, 10);
+    assert_eq!(n[0], Notice::Open);
+    assert!(
+        matches!(&n[2], Notice::Error { error: Error::RetriesExhausted { attempts: 2, last }, reconnect_in_ms: None } if **last == Error::StreamEnded),
+        "{n:?}"
+    );
+    // The failures' count was left alone: a network failure is the second.
+    let policy = RetryPolicy::default().jitter(0.0);
+    let mut conn = Connection::new(Options::default().retry(policy), 1, 0);
+    let now = fail_attempts(&mut conn, 1);
+    poll(&mut conn, now, 10);
+    conn.on_timer(now + 1010);
+    conn.poll_io();
+    network_failure(&mut conn, now + 1010, net("x"));
+    // (The base is now the server's 1000 ms.)
+    assert_eq!(reconnect_delay(&mut conn, net("x")), (2000, 2));
+}
+
+#[test]
+fn the_servers_retry_is_capped_by_the_maximum_delay() {
+    let policy = RetryPolicy::default().max_delay_ms(10_000);
+    let mut conn = open(Options::default().retry(policy));
+    conn.on_chunk(10, b"retry: 86400000\n");
+    conn.on_eof(20);
+    assert_eq!(reconnect_delay(&mut conn, Error::StreamEnded).0, 10_000);
 }
 
 #[test]
@@ -1585,4 +1690,53 @@ fn openai_style_data_fails_only_when_its_error_says_something() {
     let data = "{\"error\":{\"message\":\"x\"}}";
     assert_eq!(EndRule::types(["error"]).failure("error", data), None);
     assert_eq!(EndRule::ANTHROPIC.failure("message", data), None);
+}
+
+#[test]
+fn the_idempotency_key_goes_with_every_send_of_a_body_the_caller_opted_to_send_again() {
+    let key = Some(("Idempotency-Key".to_owned(), "k1".to_owned()));
+    let post = Options::default()
+        .method("POST".into())
+        .has_body(true)
+        .idempotency_key(key.clone());
+    let head_key = |options: Options, id: &str| {
+        let mut conn = Connection::new(options, 1, 0);
+        let send_body = conn.request_head("/a", id).send_body;
+        conn.idempotency_key(send_body)
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+    };
+    // Opted in: `resend`, or a status to retry; the first send and every
+    // later one (the key is the source's, so a resume has it too).
+    for opted in [
+        post.clone().resend(true),
+        post.clone().retry_statuses(vec![503]),
+    ] {
+        assert_eq!(head_key(opted.clone(), ""), key);
+        assert_eq!(head_key(opted, "7"), key);
+    }
+    // A DELETE with no body is not a plain GET either.
+    let delete = Options::default()
+        .method("DELETE".into())
+        .resend(true)
+        .idempotency_key(key.clone());
+    assert_eq!(head_key(delete, ""), key);
+    // Not opted in: a POST is never sent again on its own, and a resume is
+    // recognised by its Last-Event-ID.
+    assert_eq!(head_key(post.clone(), ""), None);
+    assert_eq!(head_key(post.clone(), "7"), None);
+    // A plain GET is sent again as the browser's is: no key.
+    let get = Options::default()
+        .resend(true)
+        .retry_statuses(vec![503])
+        .idempotency_key(key.clone());
+    assert_eq!(head_key(get, ""), None);
+    // A resume by GET of the resume URL sends no body, so no key.
+    let elsewhere = post
+        .clone()
+        .retry_statuses(vec![503])
+        .resume_url(Some("/resume".into()));
+    assert_eq!(head_key(elsewhere.clone(), ""), key);
+    assert_eq!(head_key(elsewhere, "7"), None);
+    // Switched off: no key at all.
+    assert_eq!(head_key(post.resend(true).idempotency_key(None), ""), None);
 }

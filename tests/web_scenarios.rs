@@ -69,6 +69,23 @@ fn builder(url: String, options: &JsValue) -> Builder {
                 .map(|s| s as u16),
         );
     }
+    if get(options, "resend").as_bool() == Some(true) {
+        b = b.resend(true);
+    }
+    let key_header = get(options, "idempotencyHeader");
+    if let Some(name) = key_header.as_string() {
+        b = b.idempotency_header(Some(&name));
+    } else if key_header.is_null() {
+        b = b.idempotency_header(None);
+    }
+    let headers = get(options, "headers");
+    if headers.is_object() {
+        for entry in js_sys::Object::entries(headers.unchecked_ref()).iter() {
+            let pair = Array::from(&entry);
+            let (name, value) = (pair.get(0).as_string(), pair.get(1).as_string());
+            b = b.header(name.unwrap_or_default(), value.unwrap_or_default());
+        }
+    }
     if let Some(name) = get(options, "lastEventIdParam").as_string() {
         b = b.last_event_id_param(name);
     }
@@ -155,7 +172,30 @@ async fn scenarios_from_the_shared_table() {
         let expected = Array::from(&get(&scenario, "requests"));
         let recorded = Array::from(&JsFuture::from(get_requests(server(), &key)).await.unwrap());
         assert_eq!(recorded.length(), expected.length(), "{name}: requests");
+        // The idempotency header: "same" for the source's own key.
+        let key_header = get(&get(&scenario, "options"), "idempotencyHeader")
+            .as_string()
+            .unwrap_or_else(|| "Idempotency-Key".to_owned())
+            .to_lowercase();
+        let key_of = |request: &JsValue| get(&get(request, "headers"), &key_header).as_string();
+        let own_key = key_of(&recorded.get(0));
         for (want, got) in expected.iter().zip(recorded.iter()) {
+            let wanted_key = get(&want, "idempotencyKey");
+            if !wanted_key.is_undefined() {
+                let key = key_of(&got);
+                let label = match &key {
+                    Some(k)
+                        if key == own_key
+                            && k.len() == 32
+                            && k.bytes()
+                                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) =>
+                    {
+                        Some("same".to_owned())
+                    }
+                    other => other.clone(),
+                };
+                assert_eq!(label, wanted_key.as_string(), "{name}: idempotency key");
+            }
             assert_eq!(get(&got, "method"), get(&want, "method"), "{name}");
             let id = get(&get(&got, "headers"), "last-event-id");
             let id = if id.is_undefined() { JsValue::NULL } else { id };

@@ -24,7 +24,8 @@ enum Inner {
     /// The response was accepted and its body is being read.
     Open {
         since: u64,
-        healthy: bool,
+        /// Whether it has delivered an event with data.
+        events: bool,
     },
     /// Waiting to reconnect; not before `not_before` even when woken (the
     /// server's `Retry-After`).
@@ -46,8 +47,10 @@ pub struct Connection {
     parser: Parser,
     /// The server's latest `retry:` value.
     server_retry_ms: Option<u64>,
-    /// Consecutive failed attempts since the last healthy connection.
+    /// Consecutive failed attempts since the last stable connection.
     failures: u32,
+    /// Consecutive polls (see `reconnect`) since the last stable one.
+    polls: u32,
     /// When the idle timeout fires, while a request is in flight.
     idle_deadline: Option<u64>,
     /// The message of the network failure a probe is finding out about.
@@ -78,6 +81,7 @@ impl Connection {
             parser,
             server_retry_ms: None,
             failures: 0,
+            polls: 0,
             idle_deadline: None,
             probed: String::new(),
             cors_suspected: false,
@@ -118,7 +122,8 @@ impl Connection {
 
     /// The head of the request an [`Io::Fetch`] asks for, to the source's
     /// `url` (see [`RequestHead`]; [`Options::method`],
-    /// [`Options::last_event_id_param`] and [`Options::resume_url`] apply).
+    /// [`Options::last_event_id_param`] and [`Options::resume_url`] apply;
+    /// its idempotency header is [`idempotency_key`](Self::idempotency_key)).
     #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn request_head<'a>(&'a mut self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
         let o = &self.options;
@@ -141,6 +146,20 @@ impl Connection {
         };
         self.fetching_http = super::request::is_http(&head.url);
         head
+    }
+
+    /// The idempotency header, name and value, of a request that sends the
+    /// body if `send_body` (see [`RequestHead::send_body`]): the source's
+    /// [key](Options::idempotency_key), when
+    /// [`Options::sends_idempotency_key`]. A driver sets it before the
+    /// caller's own headers, so that a key of theirs wins.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
+    pub fn idempotency_key(&self, send_body: bool) -> Option<(&str, &str)> {
+        let o = &self.options;
+        o.idempotency_key
+            .as_ref()
+            .filter(|_| send_body && o.sends_idempotency_key())
+            .map(|(name, key)| (name.as_str(), key.as_str()))
     }
 
     /// The next network action to carry out.
@@ -203,7 +222,7 @@ impl Connection {
         if opens(status, content_type) {
             self.inner = Inner::Open {
                 since: now,
-                healthy: false,
+                events: false,
             };
             self.touch(now);
             self.notices.push_back(Notice::Open);
@@ -267,7 +286,7 @@ impl Connection {
         bytes: &[u8],
         mut sink: impl FnMut(ItemRef<'_>) -> ControlFlow<()>,
     ) {
-        let Inner::Open { since, mut healthy } = self.inner else {
+        let Inner::Open { since, mut events } = self.inner else {
             return;
         };
         self.touch(now);
@@ -282,7 +301,9 @@ impl Connection {
         let result = self.parser.feed_until(bytes, &mut |item| {
             let flow = match item {
                 ItemRef::Event(event) => {
-                    healthy = true;
+                    // An event with no data (an MCP server's priming
+                    // event) is no sign of progress.
+                    events |= !event.data.is_empty();
                     // A failure the server reports is not delivered as an
                     // event: it ends the stream as an error.
                     if end_when.is_some_and(|rule| {
@@ -309,7 +330,7 @@ impl Connection {
                 flow
             }
         });
-        self.inner = Inner::Open { since, healthy };
+        self.inner = Inner::Open { since, events };
         if stopped {
             // The parser stopped where the sink did: its last event ID is
             // the one of the last event handed over.

@@ -65,6 +65,15 @@ pub struct Options {
     ///
     /// [`Connection::hidden`]: super::Connection::hidden
     pub pause_when_hidden: bool,
+    /// The `Idempotency-Key` of this source: a header name and a key the
+    /// driver drew at random when the source was made. A request whose
+    /// body may be sent again because the caller opted in (see
+    /// [`sends_idempotency_key`](Options::sends_idempotency_key)) carries
+    /// it on every send, so that the server can tell a second send of
+    /// the same request from a new one. `None` by default (the Rust API
+    /// and the class set one, named `Idempotency-Key` unless the caller
+    /// renames it or switches it off).
+    pub idempotency_key: Option<(String, String)>,
 }
 
 crate::setters!(Options {
@@ -81,6 +90,7 @@ crate::setters!(Options {
     resend: bool,
     resume_url: Option<String>,
     pause_when_hidden: bool,
+    idempotency_key: Option<(String, String)>,
 });
 
 impl Options {
@@ -92,7 +102,21 @@ impl Options {
     /// after a status the caller listed to retry, and never to confirm a
     /// CORS refusal (see the [module docs](crate::connection)).
     pub fn resendable(&self) -> bool {
-        self.resend || self.method.eq_ignore_ascii_case("GET") && !self.has_body
+        self.resend || self.plain_get()
+    }
+
+    /// Whether the request carries its [idempotency key](Options::idempotency_key):
+    /// it is not a plain GET, and the caller opted in to sending it again
+    /// ([`resend`](Options::resend), or a status in
+    /// [`retry_statuses`](Options::retry_statuses)). A resume from an
+    /// event ID is recognised by its `Last-Event-ID` instead.
+    pub fn sends_idempotency_key(&self) -> bool {
+        (self.resend || !self.retry_statuses.is_empty()) && !self.plain_get()
+    }
+
+    #[cfg_attr(npm_size, optimize(size))]
+    fn plain_get(&self) -> bool {
+        self.method.eq_ignore_ascii_case("GET") && !self.has_body
     }
 }
 
@@ -112,6 +136,7 @@ impl Default for Options {
             resend: false,
             resume_url: None,
             pause_when_hidden: false,
+            idempotency_key: None,
         }
     }
 }

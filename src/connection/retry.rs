@@ -22,8 +22,21 @@
 ///
 /// After [`max_attempts`](RetryPolicy::max_attempts) consecutive failed
 /// attempts the source closes with [`Error::RetriesExhausted`](crate::Error::RetriesExhausted).
-/// A connection that delivered an event, or stayed open for
-/// [`healthy_after_ms`](RetryPolicy::healthy_after_ms), resets the count.
+/// The budget counts what matters:
+///
+/// - an attempt that delivered no event with data counts as failed, even
+///   if it opened (a server that answers `200` and closes at once runs out
+///   of attempts), however long it stayed open with heartbeats only;
+/// - one that delivered an event is not counted, and the count starts
+///   again only once a connection has stayed open, with events, for the
+///   stable window [`healthy_after_ms`](RetryPolicy::healthy_after_ms);
+/// - a stream the server ends gracefully with no event, when it can resume
+///   from an event ID (the standby stream of an MCP server, closed after
+///   its priming event), is a poll: it reconnects after the base delay,
+///   and counts against a budget of its own of the same size, unless it
+///   stayed open for the stable window.
+///
+/// The server's `retry:` is capped by [`max_delay_ms`](RetryPolicy::max_delay_ms).
 ///
 /// ```
 /// use eventsource_wasm::connection::RetryPolicy;
@@ -40,8 +53,9 @@ pub struct RetryPolicy {
     /// No delay is shorter, whatever the server says, so `retry: 0` cannot
     /// make a tight reconnect loop. Default 250 ms.
     pub min_delay_ms: u64,
-    /// No computed delay is longer. Default 30 000 ms. (A `Retry-After`
-    /// header on a retried status may ask for more, and is honoured.)
+    /// No computed delay is longer, and the server's `retry:` is capped to
+    /// it. Default 30 000 ms. (A `Retry-After` header on a retried status
+    /// may ask for more, and is honoured.)
     pub max_delay_ms: u64,
     /// Growth of the ceiling per consecutive attempt. Default 2.
     pub factor: f64,
@@ -51,7 +65,8 @@ pub struct RetryPolicy {
     /// Consecutive failed attempts allowed before giving up; `None` (the
     /// default) retries forever, as the browser does.
     pub max_attempts: Option<u32>,
-    /// A connection open this long counts as healthy. Default 5000 ms.
+    /// The stable window: a connection open this long, that delivered
+    /// events, starts the count of failed attempts again. Default 5000 ms.
     pub healthy_after_ms: u64,
 }
 

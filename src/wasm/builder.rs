@@ -18,6 +18,8 @@ use crate::parser::Config;
 pub struct Builder {
     pub(super) spec: RequestSpec,
     pub(super) options: Options,
+    /// The idempotency header's name (`None`: no key).
+    pub(super) key_header: Option<String>,
 }
 
 impl fmt::Debug for Builder {
@@ -125,6 +127,19 @@ impl Builder {
         self
     }
 
+    /// The header that carries the source's idempotency key
+    /// (`Idempotency-Key` by default; `None` switches it off): a random key
+    /// drawn once per source, sent with every send of a request whose body
+    /// may go again because you opted in ([`resend`](Self::resend), or
+    /// [`retry_statuses`](Self::retry_statuses) on a request that is not a
+    /// plain GET), so that the server can tell a second send from a new
+    /// request. A header of yours of that name wins. It is not
+    /// CORS-safelisted: a cross-origin server must allow it.
+    pub fn idempotency_header(mut self, name: Option<&str>) -> Self {
+        self.key_header = name.map(str::to_owned);
+        self
+    }
+
     /// Where a request with a body, or with a method other than GET,
     /// resumes from an event ID: a GET of `url`, without the body, with
     /// `Last-Event-ID` (the pattern of MCP's Streamable HTTP transport).
@@ -212,6 +227,8 @@ impl Builder {
         // The core decides the request's head and whether it may be sent
         // again; the body itself stays here.
         self.options.has_body = self.spec.body.is_some();
+        // Drawn for every source; the core decides which requests carry it.
+        self.options.idempotency_key = self.key_header.zip(sys::random_key());
         let seed = (js_sys::Math::random() * (u64::MAX as f64)) as u64;
         let core = Connection::new(self.options, seed, sys::now_ms());
         let shared = Rc::new(Shared::new(self.spec, core));
@@ -236,6 +253,7 @@ impl EventSource {
                 fetch: None,
             },
             options: Options::default(),
+            key_header: Some("Idempotency-Key".to_owned()),
         }
     }
 

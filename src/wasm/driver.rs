@@ -10,7 +10,7 @@ use std::task::Poll;
 use futures::future::poll_fn;
 
 use super::dispatch::{PageEvent, Shared};
-use super::fetch::{InFlight, Progress, Read};
+use super::fetch::{InFlight, Owned, Progress, Read};
 use super::lifecycle::PageWatch;
 use super::sys;
 use super::timer::Sleep;
@@ -39,8 +39,9 @@ pub(super) async fn drive(shared: Rc<Shared>) {
             match io {
                 Some(Io::Fetch { last_event_id }) => {
                     let mut core = shared.core.borrow_mut();
-                    let head = core.request_head(&shared.spec.url, &last_event_id);
-                    request = Some(InFlight::start(&shared.spec, &head));
+                    let head = Owned::from(core.request_head(&shared.spec.url, &last_event_id));
+                    let key = core.idempotency_key(head.send_body);
+                    request = Some(InFlight::start(&shared.spec, head, key));
                 }
                 Some(Io::Probe) => request = Some(InFlight::probe(&shared.spec)),
                 // Dropping the request aborts it.

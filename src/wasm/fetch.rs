@@ -129,17 +129,15 @@ pub(crate) enum Progress {
 
 impl InFlight {
     /// Starts the request the core described (the headers callback runs
-    /// first).
-    pub(crate) fn start(spec: &Rc<RequestSpec>, head: &RequestHead<'_>) -> InFlight {
+    /// first): its head, owned (see [`Owned`]), and its idempotency header.
+    pub(crate) fn start(
+        spec: &Rc<RequestSpec>,
+        head: Owned,
+        key: Option<(&str, &str)>,
+    ) -> InFlight {
         let spec = Rc::clone(spec);
-        let (method, url) = (head.method.to_owned(), head.url.clone().into_owned());
-        let last = head
-            .last_header()
-            .map(|(name, value)| (name, value.to_owned()));
-        let send_body = head.send_body;
-        Self::with_abort(|signal| {
-            Phase::Head(Box::pin(send(spec, method, url, last, send_body, signal)))
-        })
+        let key = key.map(|(name, key)| (name.to_owned(), key.to_owned()));
+        Self::with_abort(|signal| Phase::Head(Box::pin(send(spec, head, key, signal))))
     }
 
     /// Starts a CORS probe (`connection::Io::Probe`): a `no-cors` GET of
@@ -338,22 +336,50 @@ async fn probe(spec: Rc<RequestSpec>, signal: AbortSignal) -> Result<Response, E
     fetch(&spec, &request).await
 }
 
-async fn send(
-    spec: Rc<RequestSpec>,
+/// A [`RequestHead`] that owns its parts, to outlive the core's borrow.
+pub(crate) struct Owned {
     method: String,
     url: String,
     last: Option<(&'static str, String)>,
-    send_body: bool,
+    pub(crate) send_body: bool,
+}
+
+impl From<RequestHead<'_>> for Owned {
+    fn from(head: RequestHead<'_>) -> Self {
+        Owned {
+            method: head.method.to_owned(),
+            last: head
+                .last_header()
+                .map(|(name, value)| (name, value.to_owned())),
+            url: head.url.into_owned(),
+            send_body: head.send_body,
+        }
+    }
+}
+
+async fn send(
+    spec: Rc<RequestSpec>,
+    head: Owned,
+    key: Option<(String, String)>,
     signal: AbortSignal,
 ) -> Result<Response, Error> {
+    let Owned {
+        method,
+        url,
+        last,
+        send_body,
+    } = head;
     let headers = Headers::new().map_err(|e| Error::InvalidRequest {
         message: sys::message_of(&e),
     })?;
     let set = |name: &str, value: &str| headers.set(name, value).map_err(|_| invalid_header(name));
     // The request head the core decided (`connection::RequestHead`): its
-    // first headers, the caller's, then its last.
+    // first headers and idempotency key, the caller's, then its last.
     for (name, value) in FIRST_HEADERS {
         set(name, value)?;
+    }
+    if let Some((name, key)) = &key {
+        set(name, key)?;
     }
     for (name, value) in &spec.headers {
         set(name, value)?;

@@ -20,6 +20,11 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     pub(crate) fn clear_timeout(id: &JsValue);
 
+    /// `crypto.getRandomValues(array)`, in windows and workers; throws
+    /// where there is no `crypto`.
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(array: &js_sys::Uint32Array) -> Result<JsValue, JsValue>;
+
     /// `performance.now()`: monotonic milliseconds, in windows and workers.
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     pub(crate) fn performance_now() -> f64;
@@ -28,6 +33,14 @@ extern "C" {
 /// The current monotonic time in whole milliseconds, for the core.
 pub(crate) fn now_ms() -> u64 {
     performance_now().max(0.0) as u64
+}
+
+/// 128 random bits from `crypto.getRandomValues`, in hex (a source's
+/// idempotency key), or `None` where there is no `crypto`.
+pub(crate) fn random_key() -> Option<String> {
+    let words = js_sys::Uint32Array::new_with_length(4);
+    get_random_values(&words).ok()?;
+    Some(words.to_vec().iter().map(|w| format!("{w:08x}")).collect())
 }
 
 /// The message of a thrown value: `Error.message` when it has one, else its

@@ -61,11 +61,23 @@ for (const [i, scenario] of scenarios.entries()) {
     await script(base(), key, scenario.responses);
     const trace = await inPage(fixture.page, base(), run, key, scenario.options, scenario.types);
     assert.deepEqual(trace, scenario.trace);
-    const seen = (await requests(base(), key)).map((r, n) => ({
+    const recorded = await requests(base(), key);
+    // The idempotency header: "same" for the source's own key.
+    const keyHeader = (scenario.options.idempotencyHeader ?? 'Idempotency-Key').toLowerCase();
+    const ownKey = recorded[0]?.headers[keyHeader];
+    const seen = recorded.map((r, n) => ({
       method: r.method,
       lastEventId: r.headers['last-event-id'] ?? null,
       ...('query' in (scenario.requests[n] ?? {})
         ? { query: r.url.includes('?') ? r.url.slice(r.url.indexOf('?')) : '' }
+        : {}),
+      ...('idempotencyKey' in (scenario.requests[n] ?? {})
+        ? {
+            idempotencyKey:
+              r.headers[keyHeader] === ownKey && /^[0-9a-f]{32}$/.test(ownKey)
+                ? 'same'
+                : (r.headers[keyHeader] ?? null),
+          }
         : {}),
     }));
     assert.deepEqual(seen, scenario.requests);

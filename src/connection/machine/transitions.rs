@@ -115,33 +115,54 @@ impl Connection {
             });
             return;
         }
-        if let Inner::Open { since, healthy } = self.inner {
-            if healthy || now.saturating_sub(since) >= self.options.retry.healthy_after_ms {
-                self.failures = 0;
+        // What the attempt counts against. One that delivered an event is
+        // not a failure, and a stable one (open for the window, with
+        // events) starts the count again. A stream the server ended
+        // gracefully with no event, that can resume from an event ID, is a
+        // poll (an MCP server's standby stream after its priming event):
+        // it counts against a budget of its own, at the server's delay,
+        // unless it stayed open for the window.
+        let retry = &self.options.retry;
+        let (mut counted, mut poll) = (true, false);
+        if let Inner::Open { since, events } = self.inner {
+            let stable = now.saturating_sub(since) >= retry.healthy_after_ms;
+            if events {
+                counted = false;
+                self.polls = 0;
+                if stable {
+                    self.failures = 0;
+                }
+            } else if matches!(error, Error::StreamEnded) && !self.parser.last_event_id().is_empty()
+            {
+                poll = true;
+                if stable {
+                    counted = false;
+                    self.polls = 0;
+                }
             }
         }
         // The body is over: an unfinished event is discarded.
         self.parser.finish();
         self.cors_suspected = false;
-        self.failures = self.failures.saturating_add(1);
-        if self
-            .options
-            .retry
-            .max_attempts
-            .is_some_and(|max| self.failures > max)
-        {
-            let attempts = self.failures - 1;
-            self.fail(Error::RetriesExhausted {
-                attempts,
-                last: Box::new(error),
-            });
-            return;
+        let count = if poll {
+            &mut self.polls
+        } else {
+            &mut self.failures
+        };
+        let attempt = count.saturating_add(1);
+        if counted {
+            *count = attempt;
+            if retry.max_attempts.is_some_and(|max| attempt > max) {
+                self.fail(Error::RetriesExhausted {
+                    attempts: attempt - 1,
+                    last: Box::new(error),
+                });
+                return;
+            }
         }
         let random = self.rng.next_f64();
-        let mut delay_ms = self
-            .options
-            .retry
-            .delay_ms(self.failures, self.server_retry_ms, random);
+        let mut delay_ms =
+            retry.delay_ms(if poll { 1 } else { attempt }, self.server_retry_ms, random);
         if let Some(at_least) = retry_after_ms {
             delay_ms = delay_ms.max(at_least);
         }
@@ -154,10 +175,8 @@ impl Connection {
             error,
             reconnect_in_ms: Some(delay_ms),
         });
-        self.notices.push_back(Notice::Reconnecting {
-            delay_ms,
-            attempt: self.failures,
-        });
+        self.notices
+            .push_back(Notice::Reconnecting { delay_ms, attempt });
     }
 
     /// Closes for good and says why.

@@ -193,7 +193,8 @@ impl SseCore {
 
     /// The request `poll_io` asked for: `[method, url, first, last,
     /// sendBody]`, `first` being the `[name, value]` headers to set before
-    /// the caller's own (who may replace them), `last` those to set after
+    /// the caller's own (who may replace them: `Accept`, and the
+    /// idempotency key when it goes), `last` those to set after
     /// (the `Last-Event-ID`, already encoded for `Headers`), and `sendBody`
     /// whether the caller's body goes with it (not to the resume URL).
     #[wasm_bindgen(
@@ -205,6 +206,9 @@ impl SseCore {
         let first = Array::new();
         for (name, value) in FIRST_HEADERS {
             first.push(&Array::of2(&name.into(), &value.into()));
+        }
+        if let Some((name, key)) = self.core.idempotency_key(self.fetch_body) {
+            first.push(&Array::of2(&name.into(), &key.into()));
         }
         let last = Array::new();
         if let Some((name, value)) = &self.fetch_last {

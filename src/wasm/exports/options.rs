@@ -36,7 +36,9 @@ export type CoreNumbers = [
  * default. `endEvent` null switches the end event off (default 'end');
  * `endPreset` names an LLM preset (`EndRule::preset`: 'openai-chat',
  * 'openai-responses', 'anthropic'); more event types that end the stream
- * follow. `resumeUrl` is absolute. */
+ * follow. `resumeUrl` is absolute. `idempotencyHeader` is the name of the
+ * key's header (default 'Idempotency-Key'); `idempotencyKey` the source's
+ * key, drawn at random by the driver (none: no key is sent). */
 export type CoreStrings = [
   lastEventId: string | undefined,
   lastEventIdParam: string | undefined,
@@ -44,6 +46,8 @@ export type CoreStrings = [
   resumeUrl: string | undefined,
   endEvent: string | null | undefined,
   endPreset: string | undefined,
+  idempotencyHeader: string | undefined,
+  idempotencyKey: string | undefined,
   ...endTypes: string[],
 ];
 "#;
@@ -75,7 +79,7 @@ pub(super) fn options(numbers: &[f64], strings: &[JsValue]) -> Options {
     };
     let end_when = match s(5) {
         Some(name) => EndRule::preset(&name),
-        None if strings.len() > 6 => Some(EndRule::types((6..strings.len()).filter_map(s))),
+        None if strings.len() > 8 => Some(EndRule::types((8..strings.len()).filter_map(s))),
         None => None,
     };
     Options {
@@ -106,10 +110,18 @@ pub(super) fn options(numbers: &[f64], strings: &[JsValue]) -> Options {
         resend: yes(11),
         resume_url: s(3),
         pause_when_hidden: yes(12),
+        // The header's name (null: none), and the key the driver drew.
+        // The key the driver drew (none when the header is off), and its
+        // header's name.
+        idempotency_key: s(7).map(|key| {
+            let name = s(6).unwrap_or_else(|| "Idempotency-Key".to_owned());
+            (name, key)
+        }),
     }
 }
 
 /// The number at `i`, if it is finite and not negative.
+#[cfg_attr(npm_size, optimize(size), inline(never))]
 fn number(numbers: &[f64], i: usize) -> Option<f64> {
     numbers
         .get(i)
@@ -118,6 +130,7 @@ fn number(numbers: &[f64], i: usize) -> Option<f64> {
 }
 
 /// The string at `i`, if there is one.
+#[cfg_attr(npm_size, optimize(size), inline(never))]
 fn string(strings: &[JsValue], i: usize) -> Option<String> {
     strings.get(i).and_then(JsValue::as_string)
 }
