@@ -14,7 +14,8 @@ let rust;
 export const memories = {};
 export async function load() {
   esw = await import('/pkg/index.js');
-  memories['eventsource-wasm'] = (await esw.init()).memory;
+  // The module's one memory (its exports have short names).
+  memories['eventsource-wasm'] = Object.values(await esw.init()).find((v) => v instanceof WebAssembly.Memory);
   eswParser = await import('/pkg/parser.js');
   await eswParser.init();
   rust = await import('/rust/eventsource_wasm_bench_client.js');

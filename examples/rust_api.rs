@@ -1,6 +1,7 @@
 //! The Rust API in a WebAssembly frontend: a typed stream of one event
-//! type, every notice, and a callback listener; and an LLM answer that
-//! tells a finished answer from a failed or cut one (docs/llm.md). Compiled for wasm32 by
+//! type, every notice, and a callback listener; an LLM answer that tells a
+//! finished answer from a failed or cut one, and one that resumes where a
+//! cut left it (docs/llm.md). Compiled for wasm32 by
 //! `npm test` (`cargo clippy --target wasm32-unknown-unknown --all-targets`),
 //! so the README's example cannot drift from the API.
 //!
@@ -9,12 +10,15 @@
 
 #[cfg(target_arch = "wasm32")]
 mod app {
+    use std::cell::RefCell;
+    use std::rc::Rc;
     use std::time::Duration;
 
     use eventsource_wasm::connection::{EndRule, Notice, RetryPolicy};
-    use eventsource_wasm::wasm::EventSource;
+    use eventsource_wasm::wasm::{EventSource, ResumeRequest};
     use eventsource_wasm::Error;
     use futures::StreamExt;
+    use serde::de::DeserializeOwned;
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
@@ -108,6 +112,60 @@ mod app {
         }
     }
 
+    #[derive(Deserialize)]
+    pub struct Sequenced {
+        pub sequence_number: u64,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Created {
+        pub response: Response,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Response {
+        pub id: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct TextDelta {
+        pub delta: String,
+    }
+
+    fn decode<T: DeserializeOwned>(json: &str) -> Option<T> {
+        serde_wasm_bindgen::from_value(js_sys::JSON::parse(json).ok()?).ok()
+    }
+
+    /// An OpenAI Responses answer that resumes where a cut left it: a GET
+    /// of the response's stream after the last event delivered, so no
+    /// token is generated (or paid for) twice (docs/llm.md).
+    pub async fn resumed_answer(body: String) {
+        let response_id = Rc::new(RefCell::new(None::<String>));
+        let id = Rc::clone(&response_id);
+        let source = EventSource::builder("https://api.openai.com/v1/responses")
+            .method("POST")
+            .header("Authorization", "Bearer sk-…")
+            .header("Content-Type", "application/json")
+            .body(body)
+            .end_when(EndRule::OPENAI_RESPONSES)
+            .resume(move |info| {
+                let last: Sequenced = decode(&info.last_event.as_ref()?.data)?;
+                let id = id.borrow().clone()?;
+                Some(ResumeRequest::new(format!(
+                    "https://api.openai.com/v1/responses/{id}?stream=true&starting_after={}",
+                    last.sequence_number
+                )))
+            })
+            .build();
+        let _created = source.on_event("response.created", move |event| {
+            *response_id.borrow_mut() = decode::<Created>(&event.data).map(|c| c.response.id);
+        });
+        let mut deltas = source.typed_stream::<TextDelta>("response.output_text.delta");
+        while let Some(Ok(text)) = deltas.next().await {
+            log(&text.delta);
+        }
+    }
+
     #[wasm_bindgen::prelude::wasm_bindgen]
     extern "C" {
         #[wasm_bindgen(js_namespace = console)]
@@ -121,6 +179,9 @@ fn main() {
         wasm_bindgen_futures::spawn_local(app::run());
         wasm_bindgen_futures::spawn_local(app::answer(
             r#"{"model":"claude-test","stream":true}"#.into(),
+        ));
+        wasm_bindgen_futures::spawn_local(app::resumed_answer(
+            r#"{"model":"gpt-test","input":"Hi","stream":true}"#.into(),
         ));
     }
 }

@@ -183,8 +183,10 @@ export class Connection {
    * @param {[string, string][]} first
    * @param {[string, string][]} last
    * @param {boolean} sendBody
+   * @param {number} [resume] the attempt, when the caller's resume function
+   * makes the request (then only `first` holds)
    */
-  async #start(method, url, first, last, sendBody) {
+  async #start(method, url, first, last, sendBody, resume) {
     this.#abort();
     const controller = new AbortController();
     this.#request = controller;
@@ -204,6 +206,28 @@ export class Connection {
     /** @param {string} name */
     const invalid = (name) =>
       fail(FetchFailure.InvalidRequest, `invalid name or value for the header ${JSON.stringify(name)}`);
+    let payload = sendBody ? this.#init.body : undefined;
+    if (resume) {
+      // The core asked the caller's resume function for this request.
+      let next;
+      try {
+        // (The class adds the last event and its ID.)
+        next = this.#init.resume?.(/** @type {any} */ ({ attempt: resume }));
+        if (next) {
+          url = new URL(next.url ?? url, this.#url).href;
+          // Its headers go after the caller's (`last` is empty here).
+          last = headerPairs(next.headers ?? []);
+        }
+      } catch (e) {
+        return fail(FetchFailure.InvalidRequest, e);
+      }
+      if (!next) {
+        this.#request = null;
+        return this.#step((c) => c.input(Input.NotResumed, now(), false));
+      }
+      method = next.method ?? 'GET';
+      payload = next.body;
+    }
     const headers = new Headers();
     // The core's first headers (an idempotency header's name is the
     // caller's, so it may be refused too), then the caller's own.
@@ -229,7 +253,7 @@ export class Connection {
       request = new Request(url, {
         method,
         headers,
-        body: sendBody ? /** @type {BodyInit | undefined} */ (this.#init.body) : undefined, // fetch's types
+        body: /** @type {BodyInit | undefined} */ (payload), // fetch's types
         mode: 'cors',
         cache: 'no-store',
         credentials: this.#init.credentials ?? 'same-origin',

@@ -1,11 +1,12 @@
-// The caller's options as the connection core reads them: two arrays, typed
-// by `CoreNumbers` and `CoreStrings` (src/wasm/exports/core.rs, where they
-// are read), so that no key string crosses into WebAssembly.
+// The caller's options as the connection core reads them: an array of
+// numbers and one of strings, typed by `CoreNumbers` and `CoreStrings`
+// (src/wasm/exports/options.rs, where they are read; the strings cross
+// joined, as `CoreLines`), so that no key string crosses into WebAssembly.
 
 /**
  * @param {string} url the source's URL (a resume URL is resolved against it)
  * @param {import('./index.js').EventSourceInit} init
- * @returns {[import('./wasm/eventsource_wasm.js').CoreNumbers, import('./wasm/eventsource_wasm.js').CoreStrings]}
+ * @returns {[import('./wasm/eventsource_wasm.js').CoreNumbers, import('./wasm/eventsource_wasm.js').CoreLines]}
  */
 export function coreOptions(url, init) {
   // The rules, and the request's method; the body and the headers stay
@@ -14,6 +15,11 @@ export function coreOptions(url, init) {
   const num = (v) => (typeof v === 'number' ? v : NaN);
   /** @param {unknown} v */
   const str = (v) => (v == null ? undefined : String(v));
+  /** One line of `CoreLines`. @param {string | null | undefined} v */
+  const line = (v) => {
+    if (/[\n\r]/.test(v ?? '')) throw new TypeError(`an option holds a line break: ${JSON.stringify(v)}`);
+    return v === undefined ? '\x01' : v === null ? '\x02' : `=${v}`;
+  };
   const r = init.retry ?? {};
   const end = init.endEvent;
   /** @type {import('./wasm/eventsource_wasm.js').CoreNumbers} */
@@ -31,6 +37,7 @@ export function coreOptions(url, init) {
     init.body != null ? 1 : 0,
     init.resend ? 1 : 0,
     init.pauseWhenHidden ? 1 : 0,
+    typeof init.resume === 'function' ? 1 : 0,
     ...(Array.isArray(init.retryStatuses) ? init.retryStatuses.map(num) : []),
   ];
   // The end event's type (null: none); a preset, or several types, are
@@ -57,5 +64,5 @@ export function coreOptions(url, init) {
           .reduce((key, n) => key + n.toString(16).padStart(8, '0'), ''),
     ...(list ? end : []),
   ];
-  return [numbers, strings];
+  return [numbers, strings.map(line).join('\n')];
 }

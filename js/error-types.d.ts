@@ -17,6 +17,7 @@ export type SseErrorType =
   | 'retries-exhausted'
   | 'not-resent'
   | 'truncated'
+  | 'resume-expired'
   | 'provider';
 
 /**
@@ -28,7 +29,7 @@ export class SseError extends Error {
   private constructor();
   readonly name: 'SseError';
   readonly type: SseErrorType;
-  /** With `"http-status"`. */
+  /** With `"http-status"` and `"resume-expired"`. */
   readonly status?: number;
   /** With `"content-type"`: what the server sent, or `null` if nothing. */
   readonly contentType?: string | null;
@@ -44,7 +45,7 @@ export class SseError extends Error {
    */
   readonly cause?: SseError;
   /**
-   * With `"http-status"` and `"content-type"`: the start of the response's
+   * With `"http-status"`, `"content-type"` and `"resume-expired"`: the start of the response's
    * body (at most 64 KiB, read for at most 3 s), as text, where servers say
    * why. Absent when the body was empty. With `"provider"`: the data of
    * the event that reported the failure.

@@ -53,6 +53,8 @@ const describe = (d) => {
       return `gave up after ${d.attempts} reconnect attempts; last error: ${cause()}`;
     case 'truncated':
       return `the stream was cut before its end (${cause()}); not sent again: the request has a body or is not a GET, and no event ID to resume from`;
+    case 'resume-expired':
+      return `the server refused to resume the stream (HTTP status ${d.status}): it is gone`;
     case 'provider':
       return `the stream reported a failure in its "${d.eventType}" event${(d.errorType ?? d.code) ? ` (${d.errorType ?? d.code})` : ''}`;
     default:

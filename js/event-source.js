@@ -47,6 +47,9 @@ export class EventSource extends EventTarget {
   #listeners = new Listeners();
   /** @type {((type: string, data: string) => unknown) | null} */
   #endRule = null;
+  /** The last event delivered, kept for a resume function.
+   * @type {{ type: string, data: string, lastEventId: string } | null} */
+  #last = null;
 
   /**
    * @param {string | URL} url
@@ -135,9 +138,15 @@ export class EventSource extends EventTarget {
 
   #connect() {
     if (this.#readyState === CLOSED) return;
+    const resume = this.#init.resume;
     const options = {
       ...this.#init,
       credentials: this.#init.credentials ?? (this.#withCredentials ? 'include' : 'same-origin'),
+      // The caller's resume function gets what this source delivered last.
+      resume:
+        resume &&
+        ((/** @type {import('./index.js').ResumeInfo} */ info) =>
+          resume({ ...info, lastEventId: this.#lastEventId, lastEvent: this.#last })),
     };
     /** @type {import('./connection-types.js').Sink} */
     const sink = {
@@ -183,6 +192,7 @@ export class EventSource extends EventTarget {
   #deliver = (type, data, lastEventId) => {
     if (this.#readyState === CLOSED) return true;
     this.#lastEventId = lastEventId;
+    if (this.#init.resume) this.#last = { type, data, lastEventId };
     if (this.#loops.active) this.#loops.feed({ type, data, lastEventId });
     this.#listeners.callTyped(this, { type, data, lastEventId, origin: this.#origin });
     if (this.#listeners.hasDom(type) || (type === 'message' && this.#handlers.message)) {

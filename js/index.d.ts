@@ -50,6 +50,28 @@ export interface RetryOptions {
   healthyAfter?: number;
 }
 
+/** What a `resume` function is told. */
+export interface ResumeInfo {
+  /** The last event ID (empty if the server sent none). */
+  lastEventId: string;
+  /** The last event delivered, if any. */
+  lastEvent: { type: string; data: string; lastEventId: string } | null;
+  /** Which consecutive attempt this is (1 for the first). */
+  attempt: number;
+}
+
+/** The request a `resume` function returns. */
+export interface ResumeRequest {
+  /** The URL, relative to the source's; the source's own if absent. */
+  url?: string | URL;
+  /** Default `"GET"`. */
+  method?: string;
+  /** Sent after the source's own headers. */
+  headers?: HeadersLike;
+  /** Default none. */
+  body?: RequestBody;
+}
+
 /** The options of {@link EventSource}; all optional. */
 export interface EventSourceInit {
   /** As the native option: send cookies cross-origin (credentials `include`). */
@@ -97,6 +119,20 @@ export interface EventSourceInit {
    * sent again with the ID.
    */
   resumeUrl?: string | URL;
+  /**
+   * How a request with a body, or with a method other than GET, resumes
+   * after its stream breaks: called with what was delivered last, it
+   * returns the request to send instead (a URL, relative to the source's;
+   * `GET` unless it gives a method; the source's headers, then its own;
+   * its body, if any), or nothing, and the source then closes as it would
+   * without it (`truncated`). It takes precedence over `resumeUrl` and
+   * `Last-Event-ID`, and works without event IDs, as OpenAI Responses'
+   * `starting_after` resume does. A resume the server refuses with 404 or
+   * 410 closes the source with `resume-expired`. Events the resumed stream
+   * replays (the last event ID or, as numbers, a lower one) are dropped, so
+   * each arrives once.
+   */
+  resume?: (info: ResumeInfo) => ResumeRequest | null | undefined | false;
   /** `fetch` credentials mode; overrides `withCredentials`. */
   credentials?: CredentialsMode;
   /** Aborting it closes the source, with an error of type `"aborted"`. */

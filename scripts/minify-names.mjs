@@ -5,7 +5,7 @@
 // (`__wbg_push_c9f4893fc209f768`), which gzip cannot shrink: both files
 // carry each one, so short names save about 0.6 KB gzip on the class's
 // module. Every import must be found, and no old name may remain, or the
-// build fails. Usage: node scripts/minify-names.mjs map.json glue.js glue.d.ts
+// build fails. The enums lose their reverse mappings too. Usage: node scripts/minify-names.mjs map.json glue.js glue.d.ts
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [mapFile, glueFile, typesFile] = process.argv.slice(2);
@@ -39,6 +39,9 @@ glue = glue.replace(`${moduleName}: import0`, '"a": import0');
 for (const name of [...map.imports.map(([, name]) => name), ...map.exports.map(([name]) => `wasm.${name}`)]) {
   if (new RegExp(`${name.replace('.', '\\.')}\\b`).test(glue)) throw new Error(`${glueFile}: ${name} remains`);
 }
+// Each enum object also maps its values back to their names
+// (`Eof: 0, "0": "Eof"`), which nothing reads: dropped.
+glue = glue.replace(/, "-?\d+": "\w+"/g, '');
 writeFileSync(glueFile, glue);
 writeFileSync(typesFile, types);
 // The declarations of the raw exports, where wasm-bindgen wrote them.

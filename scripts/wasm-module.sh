@@ -30,16 +30,17 @@ RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort --cfg npm_size ${inline[*]
   --features "$feature" -Z build-std=std,panic_abort --target-dir "$target"
 mkdir -p "$out"
 wasm-bindgen "$target/wasm32-unknown-unknown/release/eventsource_wasm.wasm" \
-  --out-dir "$out" --target web --out-name "$name"
+  --out-dir "$out" --target web --out-name "$name" --encode-into always
 # wasm-opt from the npm `binaryen` package (the Debian one corrupts modules).
 # The `producers` and `target_features` sections are for toolchains, not
 # browsers: stripped (the second, 98 B gzip on the class's module).
 # The features are the ones the module is built with; tests/e2e/support.test.mjs
 # holds them to the browsers the package supports.
-# The class's module takes a second round of -O3: 55 B gzip less. The
-# parser's grows with it (12 B), so it keeps one.
+# The class's module takes --flatten --rereloop and a second round of -O3:
+# 170 B gzip less, at the same speed in the benchmark (docs/benchmarks.md).
+# The parser's grows with the second round (12 B), so it keeps one.
 passes=(-O3)
-[ "$feature" = npm ] && passes=(-O3 -O3)
+[ "$feature" = npm ] && passes=(-O3 --flatten --rereloop -O3 -O3)
 keep=(--strip-debug)
 [ "$names" = --names ] && keep=(--debuginfo)
 # Last, the imports and exports get short names (the glue is rewritten to

@@ -112,7 +112,7 @@ impl ErrorBody {
 /// |---|---|
 /// | [`Network`](Error::Network), [`StreamEnded`](Error::StreamEnded), [`IdleTimeout`](Error::IdleTimeout), [`Headers`](Error::Headers) | yes, with backoff; for a request with a body or a method other than GET, only when it can resume (see [`NotResent`](Error::NotResent)) |
 /// | [`HttpStatus`](Error::HttpStatus) | no, unless the status is listed in the retry statuses |
-/// | [`ContentType`](Error::ContentType), [`Cors`](Error::Cors), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted), [`Truncated`](Error::Truncated) | no: the source closes |
+/// | [`ContentType`](Error::ContentType), [`Cors`](Error::Cors), [`Limit`](Error::Limit), [`InvalidRequest`](Error::InvalidRequest), [`Aborted`](Error::Aborted), [`Truncated`](Error::Truncated), [`ResumeExpired`](Error::ResumeExpired) | no: the source closes |
 /// | [`Provider`](Error::Provider) | only when the request may be sent again on its own (a GET, or [`resend`](crate::connection::Options::resend)) |
 /// | [`RetriesExhausted`](Error::RetriesExhausted) | no: the attempts allowed are used up |
 /// | [`NotResent`](Error::NotResent) | no: sending the request again could cost its sender |
@@ -219,6 +219,15 @@ pub enum Error {
         /// The event's data, and the provider's message in it.
         body: Box<ErrorBody>,
     },
+    /// The server refused a resume (404 Not Found or 410 Gone) of a request
+    /// that is not sent again on its own: the stream to resume is gone
+    /// (expired, or never kept), and what arrived before is all there is.
+    ResumeExpired {
+        /// The HTTP status code.
+        status: u16,
+        /// The start of the response's body (see [`ErrorBody`]).
+        body: Option<Box<ErrorBody>>,
+    },
 }
 
 impl Error {
@@ -226,8 +235,8 @@ impl Error {
     /// `"http-status"`, `"content-type"`, `"network"`, `"cors"`,
     /// `"stream-ended"`, `"idle-timeout"`, `"line-too-long"`,
     /// `"event-too-large"`, `"headers"`, `"invalid-request"`, `"aborted"`,
-    /// `"retries-exhausted"`, `"not-resent"`, `"truncated"` or
-    /// `"provider"`. Stable, unlike the text of
+    /// `"retries-exhausted"`, `"not-resent"`, `"truncated"`, `"provider"`
+    /// or `"resume-expired"`. Stable, unlike the text of
     /// `Display`.
     ///
     /// ```
@@ -251,6 +260,7 @@ impl Error {
             Error::RetriesExhausted { .. } => "retries-exhausted",
             Error::Truncated { .. } => "truncated",
             Error::Provider { .. } => "provider",
+            Error::ResumeExpired { .. } => "resume-expired",
         }
     }
 }
@@ -315,6 +325,13 @@ impl fmt::Display for Error {
                     write!(f, " ({what})")?;
                 }
                 server_says(f, Some(body))
+            }
+            Error::ResumeExpired { status, body } => {
+                write!(
+                    f,
+                    "the server refused to resume the stream (HTTP status {status}): it is gone"
+                )?;
+                server_says(f, body.as_deref())
             }
         }
     }

@@ -110,11 +110,14 @@ struct DocsExamples;
 
 // The npm package's allocator (the `npm` and `npm-parser` features, which
 // scripts/build-wasm.sh turns on): Talc, which is smaller than the default dlmalloc in
-// WebAssembly. A crate that depends on this one keeps its own allocator.
+// WebAssembly, with the source that claims each growth of the memory as a
+// heap of its own (smaller than extending the last one: docs/benchmarks.md).
+// A crate that depends on this one keeps its own allocator.
 #[cfg(all(
     any(feature = "npm", feature = "npm-parser"),
     target_arch = "wasm32",
     not(target_feature = "atomics")
 ))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: talc::cell::TalcSyncCell<talc::wasm::WasmGrowAndClaim, talc::wasm::WasmBinning> =
+    talc::cell::TalcSyncCell::new_wasm(talc::wasm::WasmGrowAndClaim);

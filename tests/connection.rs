@@ -1740,3 +1740,182 @@ fn the_idempotency_key_goes_with_every_send_of_a_body_the_caller_opted_to_send_a
     // Switched off: no key at all.
     assert_eq!(head_key(post.resend(true).idempotency_key(None), ""), None);
 }
+
+// --- Resuming a request that is not sent again on its own ---------------------------
+
+fn post_fast() -> Options {
+    Options::default()
+        .method("POST".into())
+        .has_body(true)
+        .retry(RetryPolicy::default().jitter(0.0).initial_delay_ms(100))
+}
+
+/// Cuts the stream at `now`, waits out the reconnect, and returns the head
+/// of the next request: `(method, url, last_event_id_header, send_body,
+/// resume)`.
+fn cut_and_resume(conn: &mut Connection, now: u64) -> (String, String, Option<String>, bool, u32) {
+    conn.on_fetch_error(
+        now,
+        Error::Network {
+            message: "reset".into(),
+        },
+    );
+    assert!(ios(conn).is_empty(), "no probe once open");
+    conn.on_timer(now + 60_000);
+    let Some(Io::Fetch { last_event_id }) = conn.poll_io() else {
+        panic!("expected a request");
+    };
+    let head = conn.request_head("/answer", &last_event_id);
+    (
+        head.method.to_owned(),
+        head.url.into_owned(),
+        head.last_event_id_header,
+        head.send_body,
+        head.resume,
+    )
+}
+
+#[test]
+fn a_resume_function_resumes_a_post_and_its_replays_are_dropped() {
+    let mut conn = open(post_fast().resume_with(true));
+    conn.on_chunk(1, b"data: {\"seq\":1}\n\nid: 2\ndata: {\"seq\":2}\n\n");
+    notices(&mut conn);
+    // Cut: the core asks the resume function (attempt 1), with no body
+    // and no Last-Event-ID of its own.
+    let (_, _, id, send_body, resume) = cut_and_resume(&mut conn, 10);
+    assert_eq!((id, send_body, resume), (None, false, 1));
+    assert!(conn.idempotency_key(send_body).is_none());
+    conn.on_response(70_010, 200, SSE, None);
+    // The resumed stream replays 2, then goes on: 2 is dropped.
+    conn.on_chunk(
+        70_020,
+        b"id: 2\ndata: {\"seq\":2}\n\nid: 3\ndata: {\"seq\":3}\n\nid: 1\ndata: {\"seq\":1}\n\n",
+    );
+    let data: Vec<String> = notices(&mut conn)
+        .into_iter()
+        .filter_map(|n| match n {
+            Notice::Message(e) => Some(e.data),
+            _ => None,
+        })
+        .collect();
+    // Once a new event came, later ones are delivered as they are.
+    assert_eq!(data, [r#"{"seq":3}"#, r#"{"seq":1}"#]);
+}
+
+#[test]
+fn a_resume_function_that_gives_no_request_ends_as_the_break_would() {
+    let mut conn = open(post_fast().resume_with(true));
+    conn.on_chunk(1, b"data: a\n\n");
+    notices(&mut conn);
+    let (.., resume) = cut_and_resume(&mut conn, 10);
+    assert_eq!(resume, 1);
+    notices(&mut conn);
+    conn.not_resumed();
+    assert_eq!(
+        fatal(&mut conn),
+        Error::Truncated {
+            cause: Box::new(Error::Network {
+                message: "reset".into()
+            })
+        }
+    );
+    // Without an end to reach, as not-resent.
+    let mut conn = open(post_fast().resume_with(true).end_event(None));
+    let _ = cut_and_resume(&mut conn, 10);
+    notices(&mut conn);
+    conn.not_resumed();
+    assert!(matches!(fatal(&mut conn), Error::NotResent { .. }));
+}
+
+#[test]
+fn a_resume_the_server_refuses_with_404_or_410_is_resume_expired() {
+    for status in [404, 410] {
+        let mut conn = open(post_fast().resume_url(Some("/resume".into())));
+        conn.on_chunk(1, b"id: 7\ndata: a\n\n");
+        notices(&mut conn);
+        let (method, url, id, ..) = cut_and_resume(&mut conn, 10);
+        assert_eq!(
+            (method.as_str(), url.as_str(), id.as_deref()),
+            ("GET", "/resume", Some("7"))
+        );
+        notices(&mut conn);
+        conn.on_response_with_body(
+            70_010,
+            status,
+            Some("application/json"),
+            None,
+            Some("{\"message\":\"gone\"}".into()),
+        );
+        let error = fatal(&mut conn);
+        assert!(
+            matches!(&error, Error::ResumeExpired { status: s, body: Some(b) } if *s == status && b.message.as_deref() == Some("gone")),
+            "{error:?}"
+        );
+    }
+    // The first request's 404 is an HTTP status, as for any request; so is
+    // a GET's resume (the browser's behaviour).
+    let mut conn = Connection::new(post_fast(), 1, 0);
+    conn.poll_io();
+    conn.on_response(0, 404, None, None);
+    assert!(matches!(
+        fatal(&mut conn),
+        Error::HttpStatus { status: 404, .. }
+    ));
+    let mut conn = open(Options::default());
+    conn.on_chunk(1, b"id: 7\ndata: a\n\n");
+    notices(&mut conn);
+    let _ = cut_and_resume(&mut conn, 10);
+    notices(&mut conn);
+    conn.on_response(70_010, 404, None, None);
+    assert!(matches!(
+        fatal(&mut conn),
+        Error::HttpStatus { status: 404, .. }
+    ));
+}
+
+#[test]
+fn a_resumed_post_drops_what_the_server_replays_by_id() {
+    let messages = |conn: &mut Connection| -> Vec<(String, String)> {
+        notices(conn)
+            .into_iter()
+            .filter_map(|n| match n {
+                Notice::Message(e) => Some((e.last_event_id, e.data)),
+                _ => None,
+            })
+            .collect()
+    };
+    // Numbers: the last ID and lower ones (and the events without an ID
+    // that follow them) are replays; the first higher one ends the replay.
+    let mut conn = open(post_fast());
+    conn.on_chunk(1, b"id: 4\ndata: a\n\ndata: b\n\nid: 5\ndata: c\n\n");
+    messages(&mut conn);
+    let (.., id, _, _) = cut_and_resume(&mut conn, 10);
+    assert_eq!(id.as_deref(), Some("5"));
+    conn.on_response(70_010, 200, SSE, None);
+    conn.on_chunk(70_020, b"id: 4\ndata: a\n\ndata: b\n\nid: 5\n");
+    assert_eq!(messages(&mut conn), []);
+    // Still replaying at the end of a chunk: the ID to resume from is
+    // still the last one delivered.
+    assert_eq!(conn.last_event_id(), "5");
+    conn.on_chunk(70_030, b"data: c\n\nid: 6\ndata: d\n\nid: 2\ndata: e\n\n");
+    assert_eq!(
+        messages(&mut conn),
+        [("6".into(), "d".into()), ("2".into(), "e".into())]
+    );
+    // Other IDs: only the last one itself, and what follows it until a new one.
+    let mut conn = open(post_fast());
+    conn.on_chunk(1, b"id: x-1\ndata: a\n\nid: x-2\ndata: b\n\n");
+    messages(&mut conn);
+    let _ = cut_and_resume(&mut conn, 10);
+    conn.on_response(70_010, 200, SSE, None);
+    conn.on_chunk(70_020, b"id: x-2\ndata: b\n\nid: x-3\ndata: c\n\n");
+    assert_eq!(messages(&mut conn), [("x-3".into(), "c".into())]);
+    // A GET is left as the browser leaves it: nothing is dropped.
+    let mut conn = open(Options::default());
+    conn.on_chunk(1, b"id: 5\ndata: c\n\n");
+    messages(&mut conn);
+    let _ = cut_and_resume(&mut conn, 10);
+    conn.on_response(70_010, 200, SSE, None);
+    conn.on_chunk(70_020, b"id: 5\ndata: c\n\n");
+    assert_eq!(messages(&mut conn), [("5".into(), "c".into())]);
+}

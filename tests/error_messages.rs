@@ -108,6 +108,16 @@ fn display_words_each_error_as_the_class_does() {
                 body: Box::new(ErrorBody::new("{}".into(), None)),
             },
         ),
+        (
+            "resume-expired",
+            Error::ResumeExpired {
+                status: 404,
+                body: Some(Box::new(ErrorBody::new(
+                    r#"{"error":{"message":"No response found"}}"#.into(),
+                    Some("No response found".into()),
+                ))),
+            },
+        ),
     ];
     let expected = include_str!("data/error-messages.txt");
     let lines: Vec<&str> = expected.lines().collect();

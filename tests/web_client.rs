@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use eventsource_wasm::connection::{EndRule, Notice, ReadyState, RetryPolicy};
-use eventsource_wasm::wasm::{EventSource, EventStream};
+use eventsource_wasm::wasm::{EventSource, EventStream, ResumeInfo, ResumeRequest};
 use eventsource_wasm::{DecodeError, Error, ErrorBody};
 use futures::future::{select, Either};
 use futures::StreamExt;
@@ -1192,6 +1192,67 @@ async fn llm_streams_in_three_api_shapes() {
             [("POST", None), ("POST", Some((CUT_AFTER - 1).to_string()))]
         );
     }
+}
+
+/// OpenAI Responses' resume: a GET of the response's stream after the last
+/// sequence number delivered, made by a resume function.
+fn responses_resume(run: &str) -> impl Fn(&ResumeInfo) -> Option<ResumeRequest> + 'static {
+    let url = format!(
+        "{}/llm-responses/resp_{run}?stream=true&starting_after=",
+        server()
+    );
+    move |info: &ResumeInfo| {
+        let data = js_sys::JSON::parse(&info.last_event.as_ref()?.data).ok()?;
+        let seq = js_sys::Reflect::get(&data, &"sequence_number".into())
+            .ok()?
+            .as_f64()?;
+        Some(ResumeRequest::new(format!("{url}{seq}")))
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_responses_answer_resumes_with_starting_after_through_a_resume_function() {
+    let nonce = js_sys::Math::random().to_bits();
+    let api = "openai-responses";
+    // Cut after CUT_AFTER tokens, resumed by a GET: every token once.
+    let run = format!("rust-responses-cursor-{nonce}");
+    let resume = responses_resume(&run);
+    let (tokens, seen) = llm_answer(api, &run, "resume-cursor", "sk-test", |b| {
+        b.retry(fast_retry()).resume(resume)
+    })
+    .await;
+    assert_eq!(tokens, ANSWER);
+    assert_eq!(
+        errors(&seen)
+            .iter()
+            .filter(|(_, retry)| retry.is_none())
+            .count(),
+        0
+    );
+    let reqs: Vec<_> = llm_requests(&run)
+        .await
+        .into_iter()
+        .map(|r| r.method)
+        .collect();
+    assert_eq!(reqs, ["POST", "GET"]);
+    // The server no longer has it: resume-expired, after what came.
+    let run = format!("rust-responses-expired-{nonce}");
+    let resume = responses_resume(&run);
+    let (tokens, seen) = llm_answer(api, &run, "resume-expired", "sk-test", |b| {
+        b.retry(fast_retry()).resume(resume)
+    })
+    .await;
+    assert_eq!(
+        tokens,
+        ANSWER
+            .split_inclusive(' ')
+            .take(CUT_AFTER)
+            .collect::<String>()
+    );
+    assert!(
+        matches!(errors(&seen).last(), Some((Error::ResumeExpired { status: 404, body: Some(body) }, None)) if body.message.as_deref() == Some(&*format!("No response found with id 'resp_{run}'."))),
+        "{seen:?}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -6,10 +6,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use eventsource_wasm::connection::{EndRule, Notice, RetryPolicy};
-use eventsource_wasm::wasm::{Builder, EventSource, EventStream};
+use eventsource_wasm::wasm::{Builder, EventSource, EventStream, ResumeRequest};
 use futures::future::{select, Either};
 use futures::StreamExt;
 use js_sys::{Array, Reflect, JSON};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -32,14 +34,17 @@ fn strings(value: &JsValue) -> Vec<String> {
         .collect()
 }
 
+/// What a scenario's resume function was told, for its trace.
+type Told = Rc<RefCell<Vec<String>>>;
+
 fn ms(value: &JsValue, key: &str) -> Option<u64> {
     get(value, key).as_f64().map(|v| v as u64)
 }
 
 /// The builder for a scenario's `options`, the class's options mapped to
 /// the Rust API's.
-fn builder(url: String, options: &JsValue) -> Builder {
-    let mut b = EventSource::builder(url);
+fn builder(url: String, options: &JsValue, told: &Told) -> Builder {
+    let mut b = EventSource::builder(url.clone());
     if let Some(method) = get(options, "method").as_string() {
         b = b.method(method);
     }
@@ -68,6 +73,28 @@ fn builder(url: String, options: &JsValue) -> Builder {
                 .filter_map(|s| s.as_f64())
                 .map(|s| s as u16),
         );
+    }
+    // A resume function is given in the table as the request it returns
+    // (null: none), its URL relative to the source's; the trace notes what
+    // it was told.
+    let next = get(options, "resume");
+    if !next.is_undefined() {
+        let next = next.is_object().then(|| {
+            let relative = get(&next, "url").as_string().unwrap_or_default();
+            ResumeRequest::new(format!("{url}{relative}"))
+        });
+        let told = Rc::clone(told);
+        b = b.resume(move |info| {
+            told.borrow_mut().push(format!(
+                "resume {} {} {}",
+                info.attempt,
+                info.last_event_id,
+                info.last_event
+                    .as_ref()
+                    .map_or("undefined", |e| e.data.as_str())
+            ));
+            next.clone()
+        });
     }
     if get(options, "resend").as_bool() == Some(true) {
         b = b.resend(true);
@@ -106,11 +133,14 @@ fn builder(url: String, options: &JsValue) -> Builder {
 }
 
 /// The source's trace until its stream ends (or 10 s), in the table's words.
-async fn trace(mut stream: EventStream, types: &[String]) -> Vec<String> {
+async fn trace(mut stream: EventStream, types: &[String], told: &Told) -> Vec<String> {
     let mut trace = Vec::new();
     loop {
         let timeout = JsFuture::from(sleep_promise(10_000));
-        match select(stream.next(), Box::pin(timeout)).await {
+        let next = select(stream.next(), Box::pin(timeout)).await;
+        // What a resume function was told came before this.
+        trace.append(&mut told.borrow_mut());
+        match next {
             Either::Left((Some(notice), _)) => match notice {
                 Notice::Open => trace.push("open".to_owned()),
                 Notice::Message(e) if types.contains(&e.event_type) => trace.push(format!(
@@ -163,8 +193,9 @@ async fn scenarios_from_the_shared_table() {
             .await
             .unwrap();
         let url = format!("{}/sse/{key}", server());
-        let source = builder(url, &get(&scenario, "options")).build();
-        let seen = trace(source.stream(), &strings(&get(&scenario, "types"))).await;
+        let told = Told::default();
+        let source = builder(url, &get(&scenario, "options"), &told).build();
+        let seen = trace(source.stream(), &strings(&get(&scenario, "types")), &told).await;
         source.close();
         assert_eq!(seen, strings(&get(&scenario, "trace")), "{name}");
 

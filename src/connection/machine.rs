@@ -5,7 +5,10 @@ use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
 mod failures;
+mod resume;
 mod transitions;
+
+use resume::Replay;
 
 use super::retry::Rng;
 use super::{opens, Io, Notice, Options, ReadyState, RequestHead};
@@ -62,6 +65,16 @@ pub struct Connection {
     /// Whether the request in flight is to an `http:` or `https:` URL (or a
     /// relative one): a failed fetch of any other scheme is final.
     fetching_http: bool,
+    /// Whether the request in flight resumes one that is not sent again on
+    /// its own.
+    resuming: bool,
+    /// The number of the reconnect attempt in flight.
+    attempt: u32,
+    /// The error to close with if the caller's resume function gives no
+    /// request.
+    unresumed: Option<Error>,
+    /// What tells a resumed stream's replayed events, until a new one.
+    replay: Option<Replay>,
     rng: Rng,
     io: VecDeque<Io>,
     notices: VecDeque<Notice>,
@@ -86,6 +99,10 @@ impl Connection {
             probed: String::new(),
             cors_suspected: false,
             fetching_http: true,
+            resuming: false,
+            attempt: 0,
+            unresumed: None,
+            replay: None,
             rng: Rng::new(seed),
             io: VecDeque::new(),
             notices: VecDeque::new(),
@@ -128,6 +145,12 @@ impl Connection {
     pub fn request_head<'a>(&'a mut self, url: &'a str, last_event_id: &str) -> RequestHead<'a> {
         let o = &self.options;
         let head = match o.resume_url.as_deref() {
+            // The caller's resume function makes the request.
+            _ if o.resume_with && self.resuming => RequestHead {
+                send_body: false,
+                resume: self.attempt,
+                ..RequestHead::new("GET", url, "", None)
+            },
             Some(resume) if !last_event_id.is_empty() && !o.resendable() => RequestHead {
                 send_body: false,
                 ..RequestHead::new(
@@ -234,7 +257,10 @@ impl Connection {
             let message = super::server_message(&text);
             Box::new(ErrorBody::new(text, message))
         });
-        let error = if status != 200 {
+        let error = if self.resuming && matches!(status, 404 | 410) {
+            // The stream to resume is gone.
+            return self.fail(Error::ResumeExpired { status, body });
+        } else if status != 200 {
             Error::HttpStatus { status, body }
         } else {
             Error::ContentType {
@@ -295,12 +321,18 @@ impl Connection {
             self.options.end_when.as_ref(),
         );
         let server_retry = &mut self.server_retry_ms;
+        let replay = &mut self.replay;
         let mut ended = false;
         let mut stopped = false;
         let mut failed = None;
         let result = self.parser.feed_until(bytes, &mut |item| {
             let flow = match item {
                 ItemRef::Event(event) => {
+                    // After a resume, what the server replays is dropped,
+                    // until the first new event.
+                    if replay.is_some() && resume::replayed(replay, event.last_event_id) {
+                        return ControlFlow::Continue(());
+                    }
                     // An event with no data (an MCP server's priming
                     // event) is no sign of progress.
                     events |= !event.data.is_empty();
@@ -331,6 +363,10 @@ impl Connection {
             }
         });
         self.inner = Inner::Open { since, events };
+        if let Some(r) = &self.replay {
+            // Still replaying: a replayed ID is no place to resume from.
+            self.parser.set_last_event_id(&r.floor);
+        }
         if stopped {
             // The parser stopped where the sink did: its last event ID is
             // the one of the last event handed over.

@@ -133,6 +133,8 @@ pub use self::io::{opens, Io, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS, PROBE_TIM
 pub use self::machine::Connection;
 pub use self::notice::{Notice, ReadyState};
 pub use self::options::Options;
+#[cfg(all(target_arch = "wasm32", feature = "npm"))]
+pub(crate) use self::request::split_once_byte;
 pub use self::request::{RequestHead, ACCEPT, FIRST_HEADERS};
 pub use self::retry::RetryPolicy;
 pub use self::retry_after::retry_after_ms;

@@ -74,6 +74,13 @@ pub struct Options {
     /// and the class set one, named `Idempotency-Key` unless the caller
     /// renames it or switches it off).
     pub idempotency_key: Option<(String, String)>,
+    /// Whether the driver holds a resume function of the caller's: a
+    /// request that is not [resendable](Options::resendable) then resumes
+    /// after a break with the request the function returns (see
+    /// [`RequestHead::resume`](super::RequestHead::resume)), even without an
+    /// event ID, instead of the same request with `Last-Event-ID` or the
+    /// [`resume_url`](Options::resume_url). Off by default.
+    pub resume_with: bool,
 }
 
 crate::setters!(Options {
@@ -91,6 +98,7 @@ crate::setters!(Options {
     resume_url: Option<String>,
     pause_when_hidden: bool,
     idempotency_key: Option<(String, String)>,
+    resume_with: bool,
 });
 
 impl Options {
@@ -137,6 +145,7 @@ impl Default for Options {
             resume_url: None,
             pause_when_hidden: false,
             idempotency_key: None,
+            resume_with: false,
         }
     }
 }

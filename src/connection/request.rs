@@ -54,6 +54,16 @@ pub struct RequestHead<'a> {
     /// true, except for a GET to the resume URL (see
     /// [`Options::resume_url`](super::Options::resume_url)).
     pub send_body: bool,
+    /// Whether the request is a resume to ask the caller's resume function
+    /// for (see [`Options::resume_with`](super::Options::resume_with)): the
+    /// driver calls it with the last event ID, the last event and this
+    /// attempt's number, and
+    /// sends the request it returns (its URL and method, the caller's
+    /// headers then its own, its body) instead of this head's; when it
+    /// returns none, the driver calls
+    /// [`Connection::not_resumed`](super::Connection::not_resumed). The
+    /// number of the attempt, or 0 for a request of this head.
+    pub resume: u32,
 }
 
 impl<'a> RequestHead<'a> {
@@ -85,6 +95,7 @@ impl<'a> RequestHead<'a> {
             url,
             last_event_id_header,
             send_body: true,
+            resume: 0,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The `Retry-After` header: delay-seconds, or an HTTP-date read against
 //! the wall clock.
 
+use crate::parser::mul_add;
+
 /// A `Retry-After` header value as a delay in milliseconds: delay-seconds,
 /// or an HTTP-date (any of the three forms HTTP allows: `Sun, 06 Nov 1994
 /// 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`, `Sun Nov  6 08:49:37
@@ -70,8 +72,8 @@ fn http_date_ms(value: &[u8], wall_clock_ms: u64) -> Option<u64> {
         }
     }
     let days = days_from_civil(year, month, day)?;
-    let seconds = days.checked_mul(86_400)? + hh * 3600 + mm * 60 + ss;
-    seconds.checked_mul(1000)
+    // A four-digit year keeps these far from overflowing.
+    Some((days * 86_400 + hh * 3600 + mm * 60 + ss) * 1000)
 }
 
 const MONTHS: [&[u8; 3]; 12] = [
@@ -102,14 +104,10 @@ pub(crate) fn parse_retry_after_seconds(value: &str) -> Option<u64> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(
-        value
-            .bytes()
-            .fold(0u64, |acc, d| {
-                acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-            })
-            .saturating_mul(1000),
-    )
+    let seconds = value
+        .bytes()
+        .fold(0, |acc, d| mul_add(acc, 10, u64::from(d - b'0')));
+    Some(mul_add(seconds, 1000, 0))
 }
 
 #[cfg(test)]

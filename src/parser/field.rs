@@ -288,9 +288,9 @@ impl EventBuilder {
             [b'r', b'e', b't', b'r', b'y']
                 if !value.is_empty() && value.iter().all(u8::is_ascii_digit) =>
             {
-                let ms = value.iter().fold(0u64, |acc, &d| {
-                    acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-                });
+                let ms = value
+                    .iter()
+                    .fold(0, |acc, &d| mul_add(acc, 10, u64::from(d - b'0')));
                 let _ = emit(ItemRef::Retry(ms));
             }
             // "Otherwise: The field is ignored." (So is an `id` with NUL and
@@ -376,5 +376,15 @@ pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
             }
             Err(e) => error = e,
         }
+    }
+}
+
+/// `a * m + b`, saturating at `u64::MAX` (`m` is not 0), without the
+/// 128-bit multiplication `saturating_mul` costs in WebAssembly.
+pub(crate) const fn mul_add(a: u64, m: u64, b: u64) -> u64 {
+    if a > (u64::MAX - b) / m {
+        u64::MAX
+    } else {
+        a * m + b
     }
 }

@@ -58,6 +58,7 @@
 
 mod event;
 mod field;
+pub(crate) use field::mul_add;
 mod line;
 
 use std::collections::VecDeque;

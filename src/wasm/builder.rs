@@ -9,7 +9,7 @@ use super::dispatch::Shared;
 use super::fetch::{HeadersFn, RequestSpec};
 use super::source::EventSource;
 use super::{driver, sys};
-use super::{Body, Credentials};
+use super::{Body, Credentials, ResumeInfo, ResumeRequest};
 use crate::connection::{Connection, EndRule, Options, RetryPolicy};
 use crate::parser::Config;
 
@@ -149,6 +149,29 @@ impl Builder {
         self
     }
 
+    /// How a request with a body, or with a method other than GET, resumes
+    /// after its stream breaks: `resume` is told what was delivered last
+    /// ([`ResumeInfo`]) and returns the request to send instead (a
+    /// [`ResumeRequest`]: its URL, absolute or relative to the page; `GET`
+    /// unless it sets a method; the source's headers, then its own; its
+    /// body, if any), or `None`, and the source then closes as it would
+    /// without it ([`Error::Truncated`](crate::Error::Truncated)). It takes
+    /// precedence over [`resume_url`](Self::resume_url) and
+    /// `Last-Event-ID`, and works without event IDs, as OpenAI Responses'
+    /// `starting_after` resume does. A resume the server refuses with 404
+    /// or 410 closes the source with
+    /// [`Error::ResumeExpired`](crate::Error::ResumeExpired). Events the
+    /// resumed stream replays (the last event ID or, as numbers, a lower
+    /// one) are dropped, so each arrives once.
+    pub fn resume(
+        mut self,
+        resume: impl Fn(&ResumeInfo) -> Option<ResumeRequest> + 'static,
+    ) -> Self {
+        self.spec.resume = Some(std::rc::Rc::new(resume));
+        self.options.resume_with = true;
+        self
+    }
+
     /// Close the connection while the page is hidden, and reconnect (with
     /// the last event ID) when it is shown again. Off by default. A stream
     /// that could not be resumed (a POST that sent no event ID) is never
@@ -251,6 +274,7 @@ impl EventSource {
                 body: None,
                 credentials: Credentials::SameOrigin,
                 fetch: None,
+                resume: None,
             },
             options: Options::default(),
             key_header: Some("Idempotency-Key".to_owned()),

@@ -30,6 +30,8 @@ pub(super) struct Shared {
     /// between events, so handing one over copies its text but allocates
     /// nothing.
     lent: RefCell<Event>,
+    /// The last event delivered, kept for a resume function only.
+    pub(super) last: RefCell<Option<Event>>,
     /// `close()` was called (by a handle, or by dropping the last one):
     /// nothing more is delivered.
     closed_by_user: Cell<bool>,
@@ -57,6 +59,7 @@ impl Shared {
                 data: String::new(),
                 last_event_id: String::new(),
             }),
+            last: RefCell::new(None),
             closed_by_user: Cell::new(false),
             final_error: RefCell::new(None),
             wake: Cell::new(false),
@@ -118,6 +121,10 @@ impl Shared {
         core.on_chunk_with(now, bytes, |item| {
             match item {
                 ItemRef::Event(event) => {
+                    if self.spec.resume.is_some() {
+                        // For the resume function.
+                        *self.last.borrow_mut() = Some(event.to_owned());
+                    }
                     self.sinks_for(Some(&event.event_type), &mut sinks);
                     if !sinks.iter().any(|s| matches!(s, Sink::Callback(_))) {
                         // Streams only (or nobody): they get owned copies,

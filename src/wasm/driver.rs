@@ -14,6 +14,7 @@ use super::fetch::{InFlight, Owned, Progress, Read};
 use super::lifecycle::PageWatch;
 use super::sys;
 use super::timer::Sleep;
+use super::ResumeInfo;
 use crate::connection::{retry_after_ms, Io, ReadyState};
 
 enum Step {
@@ -40,8 +41,25 @@ pub(super) async fn drive(shared: Rc<Shared>) {
                 Some(Io::Fetch { last_event_id }) => {
                     let mut core = shared.core.borrow_mut();
                     let head = Owned::from(core.request_head(&shared.spec.url, &last_event_id));
-                    let key = core.idempotency_key(head.send_body);
-                    request = Some(InFlight::start(&shared.spec, head, key));
+                    if head.resume > 0 {
+                        // The caller's resume function makes this request.
+                        let info = ResumeInfo {
+                            last_event_id,
+                            last_event: shared.last.borrow().clone(),
+                            attempt: head.resume,
+                        };
+                        let resume = shared.spec.resume.as_ref();
+                        request = match resume.and_then(|resume| resume(&info)) {
+                            Some(next) => Some(InFlight::start(&shared.spec, next.into(), None)),
+                            None => {
+                                core.not_resumed();
+                                None
+                            }
+                        };
+                    } else {
+                        let key = core.idempotency_key(head.send_body);
+                        request = Some(InFlight::start(&shared.spec, head, key));
+                    }
                 }
                 Some(Io::Probe) => request = Some(InFlight::probe(&shared.spec)),
                 // Dropping the request aborts it.

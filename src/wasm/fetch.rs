@@ -35,6 +35,8 @@ pub(crate) struct RequestSpec {
     pub(crate) credentials: Credentials,
     /// A `fetch`-compatible function to call instead of the global one.
     pub(crate) fetch: Option<js_sys::Function>,
+    /// The caller's resume function.
+    pub(crate) resume: Option<super::resume::ResumeFn>,
 }
 
 impl std::fmt::Debug for RequestSpec {
@@ -336,12 +338,31 @@ async fn probe(spec: Rc<RequestSpec>, signal: AbortSignal) -> Result<Response, E
     fetch(&spec, &request).await
 }
 
-/// A [`RequestHead`] that owns its parts, to outlive the core's borrow.
+/// A [`RequestHead`] that owns its parts, to outlive the core's borrow;
+/// or the request a resume function returned.
 pub(crate) struct Owned {
     method: String,
     url: String,
     last: Option<(&'static str, String)>,
     pub(crate) send_body: bool,
+    /// The request a resume function returned: its headers, and its body
+    /// instead of the source's.
+    resumed: Option<super::ResumeRequest>,
+    /// See [`RequestHead::resume`].
+    pub(crate) resume: u32,
+}
+
+impl From<super::ResumeRequest> for Owned {
+    fn from(next: super::ResumeRequest) -> Self {
+        Owned {
+            method: next.method.clone(),
+            url: next.url.clone(),
+            last: None,
+            send_body: false,
+            resumed: Some(next),
+            resume: 0,
+        }
+    }
 }
 
 impl From<RequestHead<'_>> for Owned {
@@ -353,6 +374,8 @@ impl From<RequestHead<'_>> for Owned {
                 .map(|(name, value)| (name, value.to_owned())),
             url: head.url.into_owned(),
             send_body: head.send_body,
+            resumed: None,
+            resume: head.resume,
         }
     }
 }
@@ -368,6 +391,8 @@ async fn send(
         url,
         last,
         send_body,
+        resumed,
+        ..
     } = head;
     let headers = Headers::new().map_err(|e| Error::InvalidRequest {
         message: sys::message_of(&e),
@@ -395,6 +420,11 @@ async fn send(
     if let Some((name, value)) = &last {
         set(name, value)?;
     }
+    if let Some(next) = &resumed {
+        for (name, value) in &next.headers {
+            set(name, value)?;
+        }
+    }
 
     let init = RequestInit::new();
     init.set_method(&method);
@@ -404,7 +434,11 @@ async fn send(
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(credentials(&spec));
     init.set_signal(Some(&signal));
-    match spec.body.as_ref().filter(|_| send_body) {
+    let body = match &resumed {
+        Some(next) => next.body.as_ref(),
+        None => spec.body.as_ref().filter(|_| send_body),
+    };
+    match body {
         Some(Body::Text(text)) => init.set_body(&JsValue::from_str(text)),
         Some(Body::Bytes(bytes)) => init.set_body(&Uint8Array::from(bytes.as_slice())),
         Some(Body::Js(value)) => init.set_body(value),

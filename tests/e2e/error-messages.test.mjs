@@ -32,6 +32,12 @@ const DETAILS = [
     serverMessage: 'Overloaded',
   },
   { type: 'provider', eventType: 'response.incomplete', code: 'max_output_tokens', body: '{}' },
+  {
+    type: 'resume-expired',
+    status: 404,
+    body: '{"error":{"message":"No response found"}}',
+    serverMessage: 'No response found',
+  },
 ];
 
 test('each error reads as Display words it in Rust', () => {

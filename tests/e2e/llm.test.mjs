@@ -64,6 +64,18 @@ function answer(api, run, { scenario = 'clean', key = 'sk-test', preset = true, 
         },
       }[api];
       if (init.resumeUrl) init.resumeUrl = new URL(init.resumeUrl, url).href;
+      // OpenAI Responses' resume, as the README writes it: a GET of the
+      // response's stream after the last sequence number delivered.
+      let responseId = null;
+      if (init.responsesResume) {
+        delete init.responsesResume;
+        init.resume = ({ lastEvent }) =>
+          responseId &&
+          lastEvent && {
+            url: `/llm-responses/${responseId}?stream=true&starting_after=${JSON.parse(lastEvent.data).sequence_number}`,
+            method: 'GET',
+          };
+      }
       const source = new EventSource(url, {
         method: 'POST',
         headers: setup.headers,
@@ -80,6 +92,7 @@ function answer(api, run, { scenario = 'clean', key = 'sk-test', preset = true, 
       let thrown = null;
       try {
         for await (const event of source) {
+          if (event.type === 'response.created') responseId = JSON.parse(event.data).response.id;
           const token = setup.token(event);
           if (token) tokens.push(token);
         }
@@ -229,3 +242,43 @@ for (const api of APIS) {
     });
   });
 }
+
+describe('openai-responses, resumed by a resume function', () => {
+  test('a cut answer resumes with starting_after: every token once, no second generation', {
+    timeout: 20_000,
+  }, async () => {
+    const run = newRun('openai-responses');
+    const r = await answer('openai-responses', run, {
+      scenario: 'resume-cursor',
+      init: { retry: { initialDelay: 50 }, responsesResume: true },
+    });
+    assert.deepEqual(r.tokens, TOKENS);
+    assert.equal(r.thrown, null);
+    const got = await requests(run);
+    // The first request's stream carried response.created (0), .in_progress
+    // (1), output_item.added (2) and CUT_AFTER deltas.
+    assert.deepEqual(
+      got.map((q) => [q.method, q.path, q.query, q.body !== '']),
+      [
+        ['POST', `/llm/openai-responses/${run}`, '?scenario=resume-cursor', true],
+        ['GET', `/llm-responses/resp_${run}`, `?stream=true&starting_after=${2 + CUT_AFTER}`, false],
+      ],
+    );
+  });
+
+  test('a resume the server refuses (404): resume-expired, after the tokens that came', {
+    timeout: 20_000,
+  }, async () => {
+    const run = newRun('openai-responses');
+    const r = await answer('openai-responses', run, {
+      scenario: 'resume-expired',
+      init: { retry: { initialDelay: 50 }, responsesResume: true },
+    });
+    assert.deepEqual(r.tokens, TOKENS.slice(0, CUT_AFTER));
+    assert.deepEqual(
+      [r.thrown?.type, r.thrown?.status, r.thrown?.serverMessage, r.readyState],
+      ['resume-expired', 404, `No response found with id 'resp_${run}'.`, 2],
+    );
+    assert.equal((await requests(run)).length, 2);
+  });
+});

@@ -73,7 +73,11 @@ async function memory() {
     await cdp.send('HeapProfiler.collectGarbage');
     heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
   }
-  const wasm = await page.evaluate(async () => (await window.esw.init()).memory.buffer.byteLength);
+  // The module's one memory (its exports have short names).
+  const wasm = await page.evaluate(
+    async () =>
+      Object.values(await window.esw.init()).find((value) => value instanceof WebAssembly.Memory).buffer.byteLength,
+  );
   return { heap, wasm };
 }
 

@@ -33,8 +33,19 @@ function run(esw, url, options, types) {
     // A preset is named in the table: the one `eventsource-wasm/llm` exports.
     const end = options.endEvent;
     const preset = end?.preset && Object.values(window.ends).find((p) => p.preset === end.preset);
+    // A resume function is given in the table as the request it returns
+    // (null: none); the trace notes what it was told.
+    const next = options.resume;
+    const resume =
+      next === undefined
+        ? undefined
+        : (info) => {
+            trace.push(`resume ${info.attempt} ${info.lastEventId} ${info.lastEvent?.data}`);
+            return next;
+          };
     const es = new esw.EventSource(url, {
       ...options,
+      resume,
       endEvent: preset ?? end,
       onComment: (text) => trace.push(`comment ${text}`),
     });

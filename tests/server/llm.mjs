@@ -7,6 +7,9 @@
 //   GET  /llm-resume/<run>   the resume URL of a resumable run (MCP-style:
 //                         a GET with Last-Event-ID)
 //   GET  /llm-requests/<run>  the requests a run received, as JSON
+//   GET  /llm-responses/resp_<run>?stream=true&starting_after=N  the
+//                         Responses API's resume of a response's stream:
+//                         its events after sequence number N
 //
 // Each answer is ANSWER, in TOKENS, one event per token (20 ms apart),
 // framed as the API frames it: OpenAI Chat's `data: {chunk}` ... `data:
@@ -30,6 +33,10 @@
 //              `{"error": …}` data), then the response ends
 //   truncated  every token, then the response ends cleanly before the
 //              API's last event
+//   resume-cursor   (Responses) no event IDs; the first request is cut
+//              after CUT_AFTER tokens, and the stream resumes with a GET of
+//              /llm-responses/resp_<run>?stream=true&starting_after=N
+//   resume-expired  the same cut, and that GET gets the API's 404
 export const ANSWER = 'Server-Sent Events carry each token of the answer exactly once, in order.';
 export const TOKENS = ANSWER.match(/\S+\s*/g);
 export const CUT_AFTER = 5;
@@ -173,15 +180,21 @@ function failure(api, id) {
 
 /** Serves the stream of `api` for a run: all of it, or, resuming after
  * token `from`, the events from the next token on. */
-async function stream(req, res, r, api, id, from) {
+async function stream(req, res, r, api, id, from, after) {
   const resumable = r.scenario === 'resumable';
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   res.flushHeaders();
   const all = frames(api, id);
   // Without the API's last event.
   if (r.scenario === 'truncated') all.pop();
-  const start = from < 0 ? 0 : all.findIndex((f) => f.token > from);
-  const cut = (r.scenario === 'cut' || (resumable && r.requests.length === 1)) && CUT_AFTER;
+  const start =
+    after !== undefined
+      ? all.findIndex((f) => JSON.parse(f.data).sequence_number > after)
+      : from < 0
+        ? 0
+        : all.findIndex((f) => f.token > from);
+  const first = r.requests.length === 1;
+  const cut = (r.scenario === 'cut' || ((resumable || r.scenario.startsWith('resume-')) && first)) && CUT_AFTER;
   let sent = 0;
   for (const frame of all.slice(start < 0 ? all.length : start)) {
     if (r.scenario === 'failed' && frame.token !== undefined && sent === CUT_AFTER) {
@@ -216,9 +229,10 @@ export async function serveLlm(req, res, kind, parts) {
     res.end(json(run(parts[0]).requests));
     return true;
   }
-  if (kind !== 'llm' && kind !== 'llm-resume') return false;
-  const resume = kind === 'llm-resume';
-  const [api, id] = resume ? [null, parts[0]] : parts;
+  if (kind !== 'llm' && kind !== 'llm-resume' && kind !== 'llm-responses') return false;
+  const resume = kind !== 'llm';
+  const [api, id] =
+    kind === 'llm-responses' ? [null, parts[0].replace(/^resp_/, '')] : resume ? [null, parts[0]] : parts;
   const r = run(id);
   const url = new URL(req.url, 'http://x');
   if (!resume) {
@@ -229,6 +243,7 @@ export async function serveLlm(req, res, kind, parts) {
   r.requests.push({
     method: req.method,
     path: url.pathname,
+    query: url.search,
     body: await readBody(req),
     lastEventId: lastEventId ?? null,
     at: Date.now(),
@@ -244,7 +259,22 @@ export async function serveLlm(req, res, kind, parts) {
     res.end(json(errorBody(r.api, 429)));
     return true;
   }
+  if (kind === 'llm-responses' && r.scenario === 'resume-expired') {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(
+      json({
+        error: {
+          message: `No response found with id 'resp_${id}'.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      }),
+    );
+    return true;
+  }
   const from = lastEventId === undefined ? -1 : Number(lastEventId);
-  await stream(req, res, r, r.api, id, from);
+  const after = kind === 'llm-responses' ? Number(url.searchParams.get('starting_after')) : undefined;
+  await stream(req, res, r, r.api, id, from, after);
   return true;
 }

@@ -1,7 +1,7 @@
 //! The page's lifecycle (`wake`, `pause`), `close`, and the transitions
 //! every input ends in: a new request, a reconnect wait, or closing.
 
-use super::{Connection, Inner};
+use super::{resume, Connection, Inner, Replay};
 use crate::connection::{Io, Notice};
 use crate::error::Error;
 
@@ -82,6 +82,11 @@ impl Connection {
     pub(super) fn start_request(&mut self, now: u64) {
         self.inner = Inner::Connecting;
         self.touch(now);
+        // A resume's replays are told by the last ID delivered.
+        let floor = self.parser.last_event_id();
+        self.replay = (self.resuming && !floor.is_empty()).then(|| Replay {
+            floor: floor.to_owned(),
+        });
         self.io.push_back(Io::Fetch {
             last_event_id: self.parser.last_event_id().to_owned(),
         });
@@ -102,18 +107,15 @@ impl Connection {
         // server refused it), or when the headers callback failed (nothing
         // was sent).
         let refused = matches!(error, Error::HttpStatus { .. } | Error::Headers { .. });
-        if !self.options.resendable() && !refused && self.parser.last_event_id().is_empty() {
-            let cause = Box::new(error);
-            // A stream that opened and has an end was cut before it: what
-            // arrived is not the whole answer.
-            let o = &self.options;
-            let ends = o.end_event.is_some() || o.end_when.is_some();
-            self.fail(if ends && matches!(self.inner, Inner::Open { .. }) {
-                Error::Truncated { cause }
-            } else {
-                Error::NotResent { cause }
-            });
-            return;
+        if !self.options.resendable() && !refused {
+            // It goes again only to resume: with the caller's resume
+            // function, or with the last event ID.
+            if self.options.resume_with {
+                self.unresumed = Some(self.unresumable(resume::copy_of_break(&error)));
+            } else if self.parser.last_event_id().is_empty() {
+                return self.fail(self.unresumable(error));
+            }
+            self.resuming = true;
         }
         // What the attempt counts against. One that delivered an event is
         // not a failure, and a stable one (open for the window, with
@@ -150,6 +152,7 @@ impl Connection {
             &mut self.failures
         };
         let attempt = count.saturating_add(1);
+        self.attempt = attempt;
         if counted {
             *count = attempt;
             if retry.max_attempts.is_some_and(|max| attempt > max) {

@@ -51,6 +51,8 @@ pub struct SseCore {
     fetch_last: Option<(&'static str, String)>,
     fetch_method: String,
     fetch_body: bool,
+    /// The resume attempt, when the caller's function makes the request.
+    fetch_resume: u32,
     /// What `drain` returns next, in order (see there).
     out: Array,
     /// Events on their way into `out`.
@@ -60,7 +62,8 @@ pub struct SseCore {
 #[wasm_bindgen]
 impl SseCore {
     /// A core for a source of `url`, with the options in `numbers` and
-    /// `strings` (the `CoreNumbers` and `CoreStrings` types); `seed` (0 to
+    /// `strings` (the `CoreNumbers` type, and the `CoreStrings` tuple
+    /// written as `CoreLines`); `seed` (0 to
     /// 1) feeds the jitter, `now` is the current time in ms (the clock of
     /// every later `now`).
     #[wasm_bindgen(constructor)]
@@ -70,11 +73,11 @@ impl SseCore {
         seed: f64,
         now: f64,
         #[wasm_bindgen(unchecked_param_type = "CoreNumbers")] numbers: &[f64],
-        #[wasm_bindgen(unchecked_param_type = "CoreStrings")] strings: Box<[JsValue]>,
+        #[wasm_bindgen(unchecked_param_type = "CoreLines")] strings: &str,
     ) -> SseCore {
         SseCore {
             core: Connection::new(
-                options(numbers, &strings),
+                options(numbers, strings),
                 (seed * (u64::MAX as f64)) as u64,
                 ms(now),
             ),
@@ -83,6 +86,7 @@ impl SseCore {
             fetch_last: None,
             fetch_method: String::new(),
             fetch_body: false,
+            fetch_resume: 0,
             out: Array::new(),
             batch: MessageBatch::default(),
         }
@@ -167,6 +171,7 @@ impl SseCore {
             Input::Wake => core.wake(now),
             Input::Hidden => return core.hidden(),
             Input::Close => core.close(),
+            Input::NotResumed => core.not_resumed(),
         }
         false
     }
@@ -180,6 +185,7 @@ impl SseCore {
                 let head = self.core.request_head(&self.url, &last_event_id);
                 self.fetch_method = head.method.to_owned();
                 self.fetch_body = head.send_body;
+                self.fetch_resume = head.resume;
                 self.fetch_last = head
                     .last_header()
                     .map(|(name, value)| (name, value.to_owned()));
@@ -197,9 +203,12 @@ impl SseCore {
     /// idempotency key when it goes), `last` those to set after
     /// (the `Last-Event-ID`, already encoded for `Headers`), and `sendBody`
     /// whether the caller's body goes with it (not to the resume URL).
+    /// When the caller's resume function makes the request
+    /// (`RequestHead::resume`), `resume` is the attempt's number; only
+    /// `first` then holds.
     #[wasm_bindgen(
         getter,
-        unchecked_return_type = "[method: string, url: string, first: [string, string][], last: [string, string][], sendBody: boolean]"
+        unchecked_return_type = "[method: string, url: string, first: [string, string][], last: [string, string][], sendBody: boolean, resume?: number]"
     )]
     #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn request(&self) -> Array {
@@ -214,13 +223,17 @@ impl SseCore {
         if let Some((name, value)) = &self.fetch_last {
             last.push(&Array::of2(&(*name).into(), &value.as_str().into()));
         }
-        Array::of5(
+        let request = Array::of5(
             &self.fetch_method.as_str().into(),
             &self.fetch_url.as_str().into(),
             &first,
             &last,
             &self.fetch_body.into(),
-        )
+        );
+        if self.fetch_resume > 0 {
+            request.push(&self.fetch_resume.into());
+        }
+        request
     }
 
     /// When to call `on_timer` (ms, same clock as `now`), or -1.

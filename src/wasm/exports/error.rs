@@ -26,6 +26,7 @@ export type ErrorType =
   | 'retries-exhausted'
   | 'not-resent'
   | 'truncated'
+  | 'resume-expired'
   | 'provider';
 
 /** One thing the core said (`drain()`), as `[kind, a, b]`. */
@@ -86,7 +87,7 @@ pub(super) fn error_object(error: &Error) -> JsValue {
         let _ = Reflect::set(&object, &k.into(), &v);
     };
     match error {
-        Error::HttpStatus { status, body } => {
+        Error::HttpStatus { status, body } | Error::ResumeExpired { status, body } => {
             set("status", (*status).into());
             set_body(&set, body.as_deref());
         }

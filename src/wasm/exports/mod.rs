@@ -80,6 +80,9 @@ pub enum Input {
     Hidden = 4,
     /// Closed by the caller, for good and silently (`Connection::close`).
     Close = 5,
+    /// The caller's resume function gave no request
+    /// (`Connection::not_resumed`).
+    NotResumed = 6,
 }
 
 /// How a request failed, for `SseCore.on_fetch_error()`.

@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::connection::{EndRule, Options, RetryPolicy};
+use crate::connection::{split_once_byte, EndRule, Options, RetryPolicy};
 use crate::parser::Config;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -13,7 +13,8 @@ const CORE_OPTIONS: &'static str = r#"
  * `new SseCore(url, seed, now, numbers, strings)` reads them
  * (js/connection.js makes both from the caller's options). Times in ms.
  * A value that is not a finite number >= 0 (NaN, say) takes its default;
- * `hasBody`, `resend` and `pauseWhenHidden` are 1 for yes. The retry
+ * `hasBody`, `resend`, `pauseWhenHidden` and `resumeWith` (the caller
+ * gave a resume function) are 1 for yes. The retry
  * statuses follow. */
 export type CoreNumbers = [
   initialDelay: number,
@@ -29,6 +30,7 @@ export type CoreNumbers = [
   hasBody: number,
   resend: number,
   pauseWhenHidden: number,
+  resumeWith: number,
   ...retryStatuses: number[],
 ];
 
@@ -50,6 +52,11 @@ export type CoreStrings = [
   idempotencyKey: string | undefined,
   ...endTypes: string[],
 ];
+
+/** `CoreStrings` as it crosses: one line each (no option string holds a
+ * line break), `=` and the string, or `\u0001` for undefined and `\u0002`
+ * for null. One string crosses more cheaply than an array of them. */
+export type CoreLines = string;
 "#;
 
 /// Milliseconds from JavaScript (a finite number >= 0, else 0).
@@ -64,9 +71,10 @@ pub(super) fn ms(value: f64) -> u64 {
 /// The core's options from `numbers` and `strings` (the `CoreNumbers`
 /// and `CoreStrings` types above).
 #[cfg_attr(npm_size, optimize(size), inline(never))]
-pub(super) fn options(numbers: &[f64], strings: &[JsValue]) -> Options {
+pub(super) fn options(numbers: &[f64], strings: &str) -> Options {
+    let lines = lines(strings);
     let n = |i| number(numbers, i);
-    let s = |i| string(strings, i);
+    let s = |i| string(&lines, i);
     // Built whole, from the defaults: nothing is made only to be dropped.
     let (d, limits) = (RetryPolicy::default(), Config::default());
     let millis = |i, default: u64| n(i).map_or(default, ms);
@@ -74,12 +82,12 @@ pub(super) fn options(numbers: &[f64], strings: &[JsValue]) -> Options {
     // The end event's type (null: none, absent: `end`), an LLM preset, or
     // more types; a rule given as a function is the class's to run.
     let end_event = match s(4) {
-        None if strings.get(4).is_some_and(JsValue::is_null) => None,
+        None if lines.get(4) == Some(&"\u{2}") => None,
         given => Some(given.unwrap_or_else(|| "end".to_owned())),
     };
     let end_when = match s(5) {
         Some(name) => EndRule::preset(&name),
-        None if strings.len() > 8 => Some(EndRule::types((8..strings.len()).filter_map(s))),
+        None if lines.len() > 8 => Some(EndRule::types((8..lines.len()).filter_map(s))),
         None => None,
     };
     Options {
@@ -92,8 +100,8 @@ pub(super) fn options(numbers: &[f64], strings: &[JsValue]) -> Options {
             max_attempts: n(5).map(|v| ms(v).min(u64::from(u32::MAX)) as u32),
             healthy_after_ms: millis(6, d.healthy_after_ms),
         },
-        // They follow the 13 numbers above.
-        retry_statuses: (13..numbers.len())
+        // They follow the 14 numbers above.
+        retry_statuses: (14..numbers.len())
             .filter_map(|i| n(i).map(|v| v as u16))
             .collect(),
         end_event,
@@ -110,6 +118,7 @@ pub(super) fn options(numbers: &[f64], strings: &[JsValue]) -> Options {
         resend: yes(11),
         resume_url: s(3),
         pause_when_hidden: yes(12),
+        resume_with: yes(13),
         // The header's name (null: none), and the key the driver drew.
         // The key the driver drew (none when the header is off), and its
         // header's name.
@@ -129,8 +138,21 @@ fn number(numbers: &[f64], i: usize) -> Option<f64> {
         .filter(|v| v.is_finite() && *v >= 0.0)
 }
 
-/// The string at `i`, if there is one.
+/// The string at `i`, if there is one (its line is `=` and the string).
 #[cfg_attr(npm_size, optimize(size), inline(never))]
-fn string(strings: &[JsValue], i: usize) -> Option<String> {
-    strings.get(i).and_then(JsValue::as_string)
+fn string(lines: &[&str], i: usize) -> Option<String> {
+    let line = lines.get(i)?;
+    (line.as_bytes().first() == Some(&b'=')).then(|| line.get(1..).unwrap_or_default().to_owned())
+}
+
+/// The lines of `text` (`CoreLines`).
+#[cfg_attr(npm_size, optimize(size), inline(never))]
+fn lines(mut text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    while let Some((line, rest)) = split_once_byte(text, b'\n') {
+        lines.push(line);
+        text = rest;
+    }
+    lines.push(text);
+    lines
 }
