@@ -40,8 +40,8 @@ node node_modules/typescript/bin/tsc -p .
 
 section "WebAssembly in headless Chromium (wasm-pack test)"
 # The scriptable SSE server the browser tests talk to, and the interop
-# servers (FastAPI, Express, axum); their URLs reach the tests at compile
-# time. All are stopped on exit.
+# servers (FastAPI, Express, axum, an MCP server of the official SDK);
+# their URLs reach the tests at compile time. All are stopped on exit.
 server_log=$(mktemp)
 interop_env=$(mktemp)
 pids=()
@@ -55,15 +55,16 @@ node tests/server/sse-test-server.mjs 0 > "$server_log" &
 pids+=($!)
 node tests/interop/servers.mjs > "$interop_env" &
 pids+=($!)
-for _ in $(seq 100); do
-  grep -q listening "$server_log" && [ "$(grep -c '^INTEROP_' "$interop_env")" = 3 ] && break
+# (The MCP server's packages are installed first: up to a minute.)
+for _ in $(seq 600); do
+  grep -q listening "$server_log" && [ "$(grep -c '^INTEROP_' "$interop_env")" = 4 ] && break
   sleep 0.1
 done
 SSE_TEST_SERVER=$(awk '/listening/ { print $2 }' "$server_log")
 [ -n "$SSE_TEST_SERVER" ] || { echo "the SSE test server did not start" >&2; exit 1; }
-[ "$(grep -c '^INTEROP_' "$interop_env")" = 3 ] || { echo "the interop servers did not start" >&2; exit 1; }
+[ "$(grep -c '^INTEROP_' "$interop_env")" = 4 ] || { echo "the interop servers did not start" >&2; exit 1; }
 export SSE_TEST_SERVER
-while IFS='=' read -r name url; do export "$name=$url"; done < "$interop_env"
+while IFS='=' read -r name url; do export "$name=$url"; done < <(grep '^INTEROP_' "$interop_env")
 # The runner gives a whole test file 20 s by default; the chaos test alone
 # takes 10-20 s (longer on a loaded machine).
 export WASM_BINDGEN_TEST_TIMEOUT=300
@@ -85,7 +86,7 @@ node --test tests/e2e/
 # The bundler, demo and interop suites are engine-independent builds and
 # servers, and run in Chromium only.
 for engine in firefox webkit; do
-  section "JavaScript differential, API, robustness, LLM streams, sharing and the scenario table in headless ${engine} (node --test)"
+  section "JavaScript differential, API, robustness, LLM streams, MCP and AI SDK servers, sharing and the scenario table in headless ${engine} (node --test)"
   ENGINE=$engine node --test tests/e2e/differential.test.mjs tests/e2e/js-api.test.mjs tests/e2e/robustness.test.mjs \
-    tests/e2e/llm.test.mjs tests/e2e/share.test.mjs tests/e2e/scenarios.test.mjs
+    tests/e2e/llm.test.mjs tests/e2e/mcp.test.mjs tests/e2e/ai-sdk.test.mjs tests/e2e/share.test.mjs tests/e2e/scenarios.test.mjs
 done

@@ -1,13 +1,14 @@
 //! The Rust API against SSE servers of other ecosystems (tests/interop/):
-//! FastAPI + sse-starlette, Express, and axum's Sse, in headless Chromium.
+//! FastAPI + sse-starlette, Express, and axum's Sse, in headless Chromium;
+//! and an MCP server made with the official TypeScript SDK (tests/mcp-app).
 //! `npm test` starts the servers and passes their URLs at compile time.
 //! Each runs the same script: a bearer header is required and echoed, events
 //! come with ids three per response (the client resumes with
 //! Last-Event-ID), and `event: end` finishes the stream.
 #![cfg(target_arch = "wasm32")]
 
-use eventsource_wasm::connection::Notice;
 use eventsource_wasm::connection::RetryPolicy;
+use eventsource_wasm::connection::{EndRule, Notice};
 use eventsource_wasm::wasm::EventSource;
 use futures::StreamExt;
 use serde::Deserialize;
@@ -76,4 +77,94 @@ async fn express() {
 #[wasm_bindgen_test]
 async fn axum_sse() {
     check(option_env!("INTEROP_AXUM")).await;
+}
+
+// --- An MCP server made with the official TypeScript SDK (tests/mcp-app) ---------
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export async function mcpSession(base) {
+  const version = '2025-11-25';
+  const post = (message, sid) => fetch(base, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(sid ? { 'mcp-session-id': sid, 'mcp-protocol-version': version } : {}),
+    },
+    body: JSON.stringify(message),
+  });
+  const opened = await post({ jsonrpc: '2.0', id: 1, method: 'initialize',
+    params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'eventsource-wasm-test', version: '1' } } });
+  const sid = opened.headers.get('mcp-session-id');
+  await opened.text();
+  await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, sid)).text();
+  return sid;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = mcpSession)]
+    fn mcp_session(base: &str) -> js_sys::Promise;
+}
+
+/// A notification's text or the result's, from a JSON-RPC message.
+fn mcp_text(data: &str) -> String {
+    let message = js_sys::JSON::parse(data).expect("JSON-RPC");
+    let get = |v: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap();
+    let params = get(&message, "params");
+    if params.is_object() {
+        return get(&params, "data").as_string().unwrap_or_default();
+    }
+    let content = get(&get(&message, "result"), "content");
+    get(&js_sys::Array::from(&content).get(0), "text")
+        .as_string()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn an_mcp_tool_calls_stream_ended_mid_way_resumes_by_get_each_notification_once() {
+    let Some(base) = option_env!("INTEROP_MCP") else {
+        panic!("the interop server URLs are set by `npm test` (scripts/test.sh)");
+    };
+    for cut in ["close", "drop"] {
+        let sid = wasm_bindgen_futures::JsFuture::from(mcp_session(base))
+            .await
+            .unwrap()
+            .as_string()
+            .expect("a session");
+        let call = format!(
+            r#"{{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{{"name":"count","arguments":{{"to":6,"cut":"{cut}"}}}}}}"#
+        );
+        let source = EventSource::builder(base)
+            .method("POST")
+            .header("mcp-session-id", sid)
+            .header("mcp-protocol-version", "2025-11-25")
+            .header("accept", "application/json, text/event-stream")
+            .header("content-type", "application/json")
+            .body(call)
+            // The MCP transport's resume: a GET of the endpoint.
+            .resume_url(base)
+            // The call's result ends its stream.
+            .end_when(EndRule::custom(|_, data| data.contains(r#""result""#)))
+            .retry(
+                RetryPolicy::default()
+                    .initial_delay_ms(100)
+                    .min_delay_ms(50),
+            )
+            .build();
+        let notices: Vec<Notice> = source.stream().collect().await;
+        let got: Vec<String> = notices
+            .iter()
+            .filter_map(|n| match n {
+                // The SDK's priming events have empty data.
+                Notice::Message(e) if !e.data.is_empty() => Some(mcp_text(&e.data)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            got,
+            ["n1", "n2", "n3", "n4", "n5", "n6", "counted to 6"],
+            "{cut}: {notices:?}"
+        );
+        assert!(source.final_error().is_none(), "{cut}: {notices:?}");
+    }
 }
