@@ -40,8 +40,9 @@ for (const name of [...map.imports.map(([, name]) => name), ...map.exports.map((
   if (new RegExp(`${name.replace('.', '\\.')}\\b`).test(glue)) throw new Error(`${glueFile}: ${name} remains`);
 }
 // Each enum object also maps its values back to their names
-// (`Eof: 0, "0": "Eof"`), which nothing reads: dropped.
-glue = glue.replace(/, "-?\d+": "\w+"/g, '');
+// (`Eof: 0, "0": "Eof"`), which nothing reads, and is frozen, though
+// nothing outside the package sees it: both dropped.
+glue = glue.replace(/, "-?\d+": "\w+"/g, '').replace(/= Object\.freeze\(\{/g, '= ({');
 writeFileSync(glueFile, glue);
 writeFileSync(typesFile, types);
 // The declarations of the raw exports, where wasm-bindgen wrote them.

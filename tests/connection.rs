@@ -1919,3 +1919,40 @@ fn a_resumed_post_drops_what_the_server_replays_by_id() {
     conn.on_chunk(70_020, b"id: 5\ndata: c\n\n");
     assert_eq!(messages(&mut conn), [("5".into(), "c".into())]);
 }
+
+#[test]
+fn a_resumed_stream_split_anywhere_loses_nothing_and_a_break_while_replaying_resumes_from_the_same_id(
+) {
+    let messages = |conn: &mut Connection| -> Vec<String> {
+        notices(conn)
+            .into_iter()
+            .filter_map(|n| match n {
+                Notice::Message(e) => Some(format!("{}:{}", e.last_event_id, e.data)),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut conn = open(post_fast());
+    conn.on_chunk(1, b"id: 4\ndata: a\n\n");
+    messages(&mut conn);
+    let _ = cut_and_resume(&mut conn, 10);
+    conn.on_response(70_010, 200, SSE, None);
+    // Replayed 3 and 4, then 5 and 6, each cut after its `id:` line.
+    let stream = b"id: 3\ndata: x\n\nid: 4\ndata: a\n\nid: 5\ndata: b\n\nid: 6\ndata: c\n\n";
+    let mut now = 70_020;
+    for piece in stream.split_inclusive(|&b| b == b'\n') {
+        now += 1;
+        conn.on_chunk(now, piece);
+    }
+    assert_eq!(messages(&mut conn), ["5:b", "6:c"]);
+    // A break while replaying: the next resume is from 6 again, not from
+    // the older IDs the replay went through.
+    let (.., id, _, _) = cut_and_resume(&mut conn, now);
+    assert_eq!(id.as_deref(), Some("6"));
+    conn.on_response(now + 70_000, 200, SSE, None);
+    conn.on_chunk(now + 70_001, b"id: 2\ndata: old\n\nid: 5\ndata: b\n\n");
+    assert_eq!(messages(&mut conn), Vec::<String>::new());
+    assert_eq!(conn.last_event_id(), "6");
+    let (.., id, _, _) = cut_and_resume(&mut conn, now + 70_002);
+    assert_eq!(id.as_deref(), Some("6"));
+}

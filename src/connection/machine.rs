@@ -122,9 +122,14 @@ impl Connection {
         }
     }
 
-    /// The last event ID (sent as `Last-Event-ID` on reconnect).
+    /// The last event ID (sent as `Last-Event-ID` on reconnect). While a
+    /// resumed stream replays what was delivered before, the last one
+    /// delivered.
     pub fn last_event_id(&self) -> &str {
-        self.parser.last_event_id()
+        match &self.replay {
+            Some(r) => &r.floor,
+            None => self.parser.last_event_id(),
+        }
     }
 
     /// The server's latest `retry:` value, if it sent one.
@@ -363,10 +368,6 @@ impl Connection {
             }
         });
         self.inner = Inner::Open { since, events };
-        if let Some(r) = &self.replay {
-            // Still replaying: a replayed ID is no place to resume from.
-            self.parser.set_last_event_id(&r.floor);
-        }
         if stopped {
             // The parser stopped where the sink did: its last event ID is
             // the one of the last event handed over.

@@ -82,7 +82,12 @@ impl Connection {
     pub(super) fn start_request(&mut self, now: u64) {
         self.inner = Inner::Connecting;
         self.touch(now);
-        // A resume's replays are told by the last ID delivered.
+        // A resume's replays are told by the last ID delivered. A stream
+        // that broke while still replaying went through older IDs: it
+        // resumes from the same one. (The parser holds no block now.)
+        if let Some(r) = &self.replay {
+            self.parser.set_last_event_id(&r.floor);
+        }
         let floor = self.parser.last_event_id();
         self.replay = (self.resuming && !floor.is_empty()).then(|| Replay {
             floor: floor.to_owned(),
