@@ -17,7 +17,7 @@ export function coreOptions(url, init) {
   const str = (v) => (v == null ? undefined : String(v));
   /** One line of `CoreLines`. @param {string | null | undefined} v */
   const line = (v) => {
-    if (/[\n\r]/.test(v ?? '')) throw new TypeError(`an option holds a line break: ${JSON.stringify(v)}`);
+    if (/[\n\r]/.test(v ?? '')) throw new TypeError(`line break in the option ${JSON.stringify(v)}`);
     return v === undefined ? '\x01' : v === null ? '\x02' : `=${v}`;
   };
   const r = init.retry ?? {};

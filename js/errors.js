@@ -54,7 +54,7 @@ const describe = (d) => {
     case 'truncated':
       return `the stream was cut before its end (${cause()}); not sent again: the request has a body or is not a GET, and no event ID to resume from`;
     case 'resume-expired':
-      return `the server refused to resume the stream (HTTP status ${d.status}): it is gone`;
+      return `the stream is gone: its resume was refused with HTTP status ${d.status}`;
     case 'provider':
       return `the stream reported a failure in its "${d.eventType}" event${(d.errorType ?? d.code) ? ` (${d.errorType ?? d.code})` : ''}`;
     default:

@@ -40,7 +40,8 @@ export interface RetryOptions {
   /** How much of the band between base and ceiling is random, 0 to 1. Default 1. */
   jitter?: number;
   /**
-   * Consecutive failed attempts allowed; default unlimited (as the browser).
+   * Consecutive failed attempts allowed; default unlimited (as the browser);
+   * 0 never reconnects.
    * An attempt that delivered no event with data counts as failed, even if
    * it opened; a graceful end with no event on a stream that can resume (an
    * MCP standby stream's poll) counts against a budget of its own.

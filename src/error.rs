@@ -329,7 +329,7 @@ impl fmt::Display for Error {
             Error::ResumeExpired { status, body } => {
                 write!(
                     f,
-                    "the server refused to resume the stream (HTTP status {status}): it is gone"
+                    "the stream is gone: its resume was refused with HTTP status {status}"
                 )?;
                 server_says(f, body.as_deref())
             }

@@ -495,8 +495,8 @@ fn an_attempt_that_delivered_an_event_is_not_counted_and_a_stable_one_resets() {
     let mut conn = Connection::new(options, 1, 0);
     // Three failed attempts: 3 s, 6 s, 12 s.
     let mut now = fail_attempts(&mut conn, 3);
-    // Open, one event, lost at once: not a failure (the next delay is the
-    // fourth's, as before it), and not stable: the count stays.
+    // Open, one event, lost at once: not a failure (it waits as the third
+    // did, and the count does not grow), and not stable: the count stays.
     for _ in 0..2 {
         conn.on_response(now, 200, SSE, None);
         conn.on_chunk(now + 5, b"data: x\n\n");
@@ -510,8 +510,8 @@ fn an_attempt_that_delivered_an_event_is_not_counted_and_a_stable_one_resets() {
                     Notice::Message(_),
                     Notice::Error { .. },
                     Notice::Reconnecting {
-                        delay_ms: 24_000,
-                        attempt: 4
+                        delay_ms: 12_000,
+                        attempt: 3
                     }
                 ]
             ),
@@ -1955,4 +1955,64 @@ fn a_resumed_stream_split_anywhere_loses_nothing_and_a_break_while_replaying_res
     assert_eq!(conn.last_event_id(), "6");
     let (.., id, _, _) = cut_and_resume(&mut conn, now + 70_002);
     assert_eq!(id.as_deref(), Some("6"));
+}
+
+#[test]
+fn an_attempt_that_is_not_counted_never_reports_past_the_budget() {
+    let policy = RetryPolicy::default().jitter(0.0).max_attempts(Some(2));
+    let mut conn = Connection::new(Options::default().retry(policy), 1, 0);
+    let mut now = fail_attempts(&mut conn, 2);
+    // Two failed attempts: the budget is used up, but an attempt that
+    // delivers an event is not counted, and says it is the second.
+    conn.on_response(now, 200, SSE, None);
+    conn.on_chunk(now + 1, b"data: x\n\n");
+    conn.on_eof(now + 2);
+    let n = notices(&mut conn);
+    assert!(
+        matches!(n.last(), Some(Notice::Reconnecting { attempt: 2, .. })),
+        "{n:?}"
+    );
+    now += 100_000;
+    conn.on_timer(now);
+    conn.poll_io();
+    // The next failure is the third: past the budget.
+    network_failure(&mut conn, now, net("x"));
+    assert!(matches!(
+        fatal(&mut conn),
+        Error::RetriesExhausted { attempts: 2, .. }
+    ));
+}
+
+#[test]
+fn no_attempts_allowed_never_reconnects_even_after_events() {
+    let policy = RetryPolicy::default().max_attempts(Some(0));
+    let mut conn = open(Options::default().retry(policy));
+    conn.on_chunk(1, b"data: x\n\n");
+    conn.on_eof(2);
+    let n = notices(&mut conn);
+    assert!(
+        matches!(&n[..], [Notice::Message(_), Notice::Error { error: Error::RetriesExhausted { attempts: 0, last }, reconnect_in_ms: None }] if **last == Error::StreamEnded),
+        "{n:?}"
+    );
+}
+
+#[test]
+fn a_post_paused_while_hidden_resumes_and_drops_what_is_replayed() {
+    let mut conn = open(post_fast().pause_when_hidden(true));
+    conn.on_chunk(1, b"id: 3\ndata: a\n\n");
+    notices(&mut conn);
+    assert!(conn.hidden());
+    assert_eq!(ios(&mut conn), vec![Io::Abort]);
+    conn.wake(10);
+    assert_eq!(conn.poll_io(), fetch("3"));
+    conn.on_response(20, 200, SSE, None);
+    conn.on_chunk(30, b"id: 3\ndata: a\n\nid: 4\ndata: b\n\n");
+    let data: Vec<String> = notices(&mut conn)
+        .into_iter()
+        .filter_map(|n| match n {
+            Notice::Message(e) => Some(e.data),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(data, ["b"]);
 }

@@ -85,6 +85,23 @@ struct Model {
     resendable: bool,
     sent: bool,
     last_failure: Option<Error>,
+    /// After a resume of a request that is not sent again on its own: the
+    /// last ID delivered, until the first event that is not a replay.
+    replay: Option<String>,
+}
+
+/// Whether an event with ID `id` replays one delivered before a resume
+/// from `floor`: the same ID, or, both being numbers, a lower one.
+fn replayed(id: &str, floor: &str) -> bool {
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().ok())
+            .flatten()
+    };
+    match (number(id), number(floor)) {
+        (Some(n), Some(f)) => n <= f,
+        _ => id == floor,
+    }
 }
 
 impl Model {
@@ -94,7 +111,15 @@ impl Model {
             match io {
                 Io::Fetch { last_event_id } => {
                     assert!(!self.in_flight, "two requests in flight");
+                    // A resume that broke while replaying resumes from the
+                    // same ID again.
+                    if let Some(floor) = self.replay.take() {
+                        self.parser.set_last_event_id(&floor);
+                    }
                     assert_eq!(last_event_id, self.parser.last_event_id());
+                    if self.sent && !self.resendable && !last_event_id.is_empty() {
+                        self.replay = Some(last_event_id.clone());
+                    }
                     // A request that costs its sender goes again only to
                     // resume, or after a refusal (a retried status, or a
                     // headers callback that failed before sending).
@@ -174,7 +199,11 @@ impl Model {
         assert_eq!(self.closed, self.conn.ready_state() == ReadyState::Closed);
         assert_eq!(self.open, self.conn.ready_state() == ReadyState::Open);
         assert_eq!(self.delivered, self.expected);
-        assert_eq!(self.conn.last_event_id(), self.parser.last_event_id());
+        let last_delivered = match &self.replay {
+            Some(floor) => floor.as_str(),
+            None => self.parser.last_event_id(),
+        };
+        assert_eq!(self.conn.last_event_id(), last_delivered);
     }
 
     /// The model's side of the response's body ending or breaking off.
@@ -256,6 +285,7 @@ fuzz_target!(|data: &[u8]| {
         resendable: options_resendable,
         sent: false,
         last_failure: None,
+        replay: None,
         policy,
         retry_after: None,
     };
@@ -312,6 +342,20 @@ fuzz_target!(|data: &[u8]| {
                             events.push(e.to_owned());
                         }
                     });
+                    // What a resumed stream replays is dropped, until the
+                    // first event that is new.
+                    if let Some(floor) = &m.replay {
+                        match events
+                            .iter()
+                            .position(|e| !replayed(&e.last_event_id, floor))
+                        {
+                            Some(new) => {
+                                events.drain(..new);
+                                m.replay = None;
+                            }
+                            None => events.clear(),
+                        }
+                    }
                     let ended = events.iter().position(|e| {
                         end.as_deref() == Some(e.event_type.as_str())
                             || end_done && e.data == "[DONE]"

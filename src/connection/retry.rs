@@ -63,7 +63,8 @@ pub struct RetryPolicy {
     /// Default 1 (full jitter).
     pub jitter: f64,
     /// Consecutive failed attempts allowed before giving up; `None` (the
-    /// default) retries forever, as the browser does.
+    /// default) retries forever, as the browser does, and `Some(0)` never
+    /// reconnects.
     pub max_attempts: Option<u32>,
     /// The stable window: a connection open this long, that delivered
     /// events, starts the count of failed attempts again. Default 5000 ms.

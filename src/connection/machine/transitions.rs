@@ -88,8 +88,12 @@ impl Connection {
         if let Some(r) = &self.replay {
             self.parser.set_last_event_id(&r.floor);
         }
+        // A request that is not sent again on its own, sent with an event
+        // ID, resumes.
         let floor = self.parser.last_event_id();
-        self.replay = (self.resuming && !floor.is_empty()).then(|| Replay {
+        let resumes = !floor.is_empty() && (self.resuming || !self.options.resendable());
+        self.resuming |= resumes;
+        self.replay = resumes.then(|| Replay {
             floor: floor.to_owned(),
         });
         self.io.push_back(Io::Fetch {
@@ -117,10 +121,10 @@ impl Connection {
             // function, or with the last event ID.
             if self.options.resume_with {
                 self.unresumed = Some(self.unresumable(resume::copy_of_break(&error)));
+                self.resuming = true;
             } else if self.parser.last_event_id().is_empty() {
                 return self.fail(self.unresumable(error));
             }
-            self.resuming = true;
         }
         // What the attempt counts against. One that delivered an event is
         // not a failure, and a stable one (open for the window, with
@@ -156,17 +160,25 @@ impl Connection {
         } else {
             &mut self.failures
         };
-        let attempt = count.saturating_add(1);
+        // An attempt not counted waits as the last counted one did (never
+        // past the budget): the first, after a reset.
+        let attempt = if counted {
+            count.saturating_add(1)
+        } else {
+            (*count).max(1)
+        };
         self.attempt = attempt;
         if counted {
             *count = attempt;
-            if retry.max_attempts.is_some_and(|max| attempt > max) {
-                self.fail(Error::RetriesExhausted {
-                    attempts: attempt - 1,
-                    last: Box::new(error),
-                });
-                return;
-            }
+        }
+        // (One not counted is past the budget only when none is allowed:
+        // `max_attempts` 0 never reconnects.)
+        if retry.max_attempts.is_some_and(|max| attempt > max) {
+            self.fail(Error::RetriesExhausted {
+                attempts: attempt - 1,
+                last: Box::new(error),
+            });
+            return;
         }
         let random = self.rng.next_f64();
         let mut delay_ms =
