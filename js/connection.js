@@ -1,7 +1,5 @@
-// The connection for the EventSource class: fetch(), the body reader and
-// the timer live here; every decision (when to connect, what an answer
-// means, how long to wait, what the bytes say) is made by the Rust core
-// (SseCore, src/wasm/exports), the same state machine the Rust API uses.
+// The EventSource class's connection: fetch(), the body reader, the timer. Every decision
+// is the Rust core's (SseCore, src/wasm/exports), the state machine the Rust API uses too.
 import { FetchFailure, Input, IoKind, NoticeKind, ReadyState, SseCore } from './wasm/eventsource_wasm.js';
 import { messageOf } from './errors.js';
 import { forget, watch } from './page.js';
@@ -31,9 +29,7 @@ export class Connection {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #timer = undefined;
   #timerAt = -1;
-  /** Backpressure (js/event-source.js, `for await`): while set, the body
-   * is not read, until it resolves. */
-  /** @type {Promise<void> | null} */
+  /** Backpressure (`for await`): the body is not read while set. @type {Promise<void> | null} */
   #held = null;
   #release = () => {};
 
@@ -49,11 +45,7 @@ export class Connection {
   /** The body chunk being fed to the core, while it is. @type {import('./connection-types.js').Chunk | null} */
   #chunk = null;
 
-  /**
-   * @param {string} url
-   * @param {import('./index.js').EventSourceInit} init
-   * @param {Sink} sink
-   */
+  /** @param {string} url @param {import('./index.js').EventSourceInit} init @param {Sink} sink */
   constructor(url, init, sink) {
     this.#url = url;
     this.#init = init;
@@ -64,8 +56,7 @@ export class Connection {
     this.#core = new SseCore(url, Math.random(), now(), ...coreOptions(url, init));
   }
 
-  /** Makes the first request. Separate from the constructor so that the
-   * owner holds the connection before anything can be reported. */
+  /** Makes the first request (once the owner holds the connection). */
   start() {
     if (!this.#core) return;
     watch(this);
@@ -77,17 +68,15 @@ export class Connection {
     this.#step((c) => c.input(Input.Wake, now(), false));
   }
 
-  /** The page was shown or hidden (the core pauses then, if the caller
-   * asked). @param {boolean} shown */
+  /** The page was shown or hidden (the core may pause). @param {boolean} shown */
   visible(shown) {
     if (shown) this.wake();
     // Paused (silently: the caller asked for it), the source is connecting.
     else this.#step((c) => c.input(Input.Hidden, now(), false) && this.#sink.paused());
   }
 
-  /** Closes for good: aborts the request, cancels the timer, frees the core.
-   * (`_ended`, whether the stream's end closed it, matters to a shared
-   * connection only: js/share.js.) @param {boolean} [_ended] */
+  /** Closes for good: aborts the request, cancels the timer, frees the core. (`_ended`,
+   * the stream's end closed it, matters to js/share.js only.) @param {boolean} [_ended] */
   close(_ended) {
     forget(this);
     if (!this.#core) return;
@@ -97,8 +86,7 @@ export class Connection {
     this.#core = null;
   }
 
-  /** Carries out what the core asks, tells the sink what it said, and
-   * arms the timer for its next deadline. */
+  /** Carries out what the core asks, tells the sink what it said, arms the timer. */
   #pump() {
     const core = this.#core;
     if (!core) return;
@@ -109,12 +97,9 @@ export class Connection {
       else if (io === IoKind.Abort) this.#abort();
       else break;
     }
-    // The timer is re-armed only for an earlier deadline: with an idle
-    // timeout the deadline moves on every chunk, and a timer that fires
-    // early is harmless (the core does nothing; the next one is armed).
-    // Read once per pump: nothing below changes the core's state (a listener
-    // that closes the source frees the core, which is checked for). A
-    // closed core has no deadline: timeout() is then -1.
+    // The timer is re-armed only for an earlier deadline (an idle timeout moves it on every
+    // chunk; a timer that fires early is harmless). Read once per pump: nothing below changes
+    // the core (a listener that closes the source frees it: checked); closed, timeout() is -1.
     const closed = core.readyState === ReadyState.Closed;
     const at = core.timeout();
     if (at < 0) {
@@ -126,8 +111,7 @@ export class Connection {
       this.#timer = setTimeout(
         () => {
           this.#timer = undefined;
-          // Held back by a slow loop, the silence is ours, not the
-          // server's (the core decides what that means).
+          // Held back by a slow loop, the silence is ours (the core decides what that means).
           this.#step((c) => c.input(Input.Timer, now(), this.#held !== null));
         },
         Math.max(0, at - now()),
@@ -178,22 +162,16 @@ export class Connection {
    * Makes the request the core described (`SseCore.request`): its first
    * headers, the caller's (the static ones, then the callback's, run before
    * every request so that a token can be refreshed), then its last.
-   * @param {string} method
-   * @param {string} url
-   * @param {[string, string][]} first
-   * @param {[string, string][]} last
-   * @param {boolean} sendBody
-   * @param {number} [resume] the attempt, when the caller's resume function
-   * makes the request (then only `first` holds)
+   * @param {string} method @param {string} url @param {[string, string][]} first
+   * @param {[string, string][]} last @param {boolean} sendBody
+   * @param {number} [resume] the attempt, when the caller's resume function makes it
    */
   async #start(method, url, first, last, sendBody, resume) {
     this.#abort();
     const controller = new AbortController();
     this.#request = controller;
     const current = () => this.#request === controller && this.#core;
-    // Never report anything from inside #pump: everything below runs after
-    // the current pump has finished (a failure here closes the core, which
-    // the pump is still using).
+    // Never report from inside #pump (a failure here closes the core the pump is using).
     await null;
     if (!current()) return;
     /** @param {FetchFailure} kind @param {unknown} e */
@@ -208,14 +186,13 @@ export class Connection {
       fail(FetchFailure.InvalidRequest, `invalid name or value for the header ${JSON.stringify(name)}`);
     let payload = sendBody ? this.#init.body : undefined;
     if (resume) {
-      // The core asked the caller's resume function for this request.
+      // The core asked the caller's resume function (the class adds the last event and its
+      // ID); its headers go after the caller's (`last` is empty here).
       let next;
       try {
-        // (The class adds the last event and its ID.)
         next = this.#init.resume?.(/** @type {any} */ ({ attempt: resume }));
         if (next) {
           url = new URL(next.url ?? url, this.#url).href;
-          // Its headers go after the caller's (`last` is empty here).
           last = headerPairs(next.headers ?? []);
         }
       } catch (e) {
@@ -229,8 +206,7 @@ export class Connection {
       payload = next.body;
     }
     const headers = new Headers();
-    // The core's first headers (an idempotency header's name is the
-    // caller's, so it may be refused too), then the caller's own.
+    // The core's first headers (an idempotency header's name may be refused), the caller's.
     let refused = setAll(headers, [...first, ...this.#staticHeaders]);
     if (refused !== null) return invalid(refused);
     const headersFn = this.#init.headers;
@@ -303,9 +279,7 @@ export class Connection {
         this.#request = null;
         return this.#step((c) => c.input(Input.Eof, now(), false));
       }
-      // Fed in slices of at most 64 KiB: the module copies what it is fed,
-      // so its memory is bounded by the slice, not by what the browser
-      // hands over at once. The events of a slice may point into it.
+      // Fed in slices of at most 64 KiB, which bound the module's copy; events may point into it.
       for (let at = 0; at < read.value.length && current(); at += 65536) {
         const bytes = read.value.subarray(at, at + 65536);
         this.#chunk = { bytes, text: null };

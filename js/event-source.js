@@ -1,7 +1,5 @@
-// The browser-shaped EventSource, over the WebAssembly connection.
-//
-// Everything DOM-shaped lives here: EventTarget, on* handlers, MessageEvent.
-// Parsing and every connection decision live in Rust (src/wasm/exports,
+// The browser-shaped EventSource: everything DOM-shaped (EventTarget, on* handlers,
+// MessageEvent). Parsing and every connection decision live in Rust (src/wasm/exports,
 // SseCore); js/connection.js carries them out with fetch() and a timer.
 import { NoticeKind } from './wasm/eventsource_wasm.js';
 import { readBatch } from './batch.js';
@@ -47,14 +45,10 @@ export class EventSource extends EventTarget {
   #listeners = new Listeners();
   /** @type {((type: string, data: string) => unknown) | null} */
   #endRule = null;
-  /** The last event delivered, kept for a resume function.
-   * @type {{ type: string, data: string, lastEventId: string } | null} */
+  /** The last event delivered, for a resume function. @type {{ type: string, data: string, lastEventId: string } | null} */
   #last = null;
 
-  /**
-   * @param {string | URL} url
-   * @param {import('./index.js').EventSourceInit} [options]
-   */
+  /** @param {string | URL} url @param {import('./index.js').EventSourceInit} [options] */
   constructor(url, options = {}) {
     super();
     const base = globalThis.document?.baseURI ?? globalThis.location?.href;
@@ -66,8 +60,7 @@ export class EventSource extends EventTarget {
     }
     this.#url = parsed.href;
     this.#init = options ?? {};
-    // Types and presets are the core's to match; a function of the
-    // caller's is run here, after each event's listeners.
+    // Types and presets are the core's; a function of the caller's runs here, after listeners.
     const end = this.#init.endEvent;
     this.#endRule = typeof end === 'function' ? end : null;
     if (typeof (this.#init.fetch ?? globalThis.fetch) !== 'function') {
@@ -154,8 +147,7 @@ export class EventSource extends EventTarget {
         this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, this.#deliver);
       },
       notice: (notice) => this.#onNotice(notice),
-      // The core closed without an error: the end event, delivered
-      // above, ended the stream.
+      // The core closed without an error: the end event, delivered above, ended the stream.
       closed: () => this.#ended(),
       // Paused while the page is hidden: connecting again once shown.
       paused: () => {
@@ -163,8 +155,8 @@ export class EventSource extends EventTarget {
       },
     };
     const own = () => new Connection(this.#url, options, sink);
-    // `share`: one connection per key for every tab (js/share.js, loaded
-    // only then), where Web Locks and BroadcastChannel exist.
+    // `share`: one connection per key for every tab (js/share.js, loaded only then), where
+    // Web Locks and BroadcastChannel exist.
     if (this.#init.share && globalThis.navigator?.locks && typeof BroadcastChannel === 'function') {
       import('./share.js').then(
         ({ sharing }) => this.#start(sharing(this.#url, options, sink, this.#deliver, () => this.#lastEventId) ?? own),
