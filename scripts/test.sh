@@ -40,7 +40,8 @@ node node_modules/typescript/bin/tsc -p .
 
 section "WebAssembly in headless Chromium (wasm-pack test)"
 # The scriptable SSE server the browser tests talk to, and the interop
-# servers (FastAPI, Express, axum, an MCP server of the official SDK);
+# servers (FastAPI, Express, axum, an MCP server of the official SDK, the
+# AI SDK's chat endpoint);
 # their URLs reach the tests at compile time. All are stopped on exit.
 server_log=$(mktemp)
 interop_env=$(mktemp)
@@ -55,14 +56,15 @@ node tests/server/sse-test-server.mjs 0 > "$server_log" &
 pids+=($!)
 node tests/interop/servers.mjs > "$interop_env" &
 pids+=($!)
-# (The MCP server's packages are installed first: up to a minute.)
-for _ in $(seq 600); do
-  grep -q listening "$server_log" && [ "$(grep -c '^INTEROP_' "$interop_env")" = 4 ] && break
+# (The MCP and AI SDK servers' packages are installed first: up to two
+# minutes.)
+for _ in $(seq 1200); do
+  grep -q listening "$server_log" && [ "$(grep -c '^INTEROP_' "$interop_env")" = 5 ] && break
   sleep 0.1
 done
 SSE_TEST_SERVER=$(awk '/listening/ { print $2 }' "$server_log")
 [ -n "$SSE_TEST_SERVER" ] || { echo "the SSE test server did not start" >&2; exit 1; }
-[ "$(grep -c '^INTEROP_' "$interop_env")" = 4 ] || { echo "the interop servers did not start" >&2; exit 1; }
+[ "$(grep -c '^INTEROP_' "$interop_env")" = 5 ] || { echo "the interop servers did not start" >&2; exit 1; }
 export SSE_TEST_SERVER
 while IFS='=' read -r name url; do export "$name=$url"; done < <(grep '^INTEROP_' "$interop_env")
 # The runner gives a whole test file 20 s by default; the chaos test alone

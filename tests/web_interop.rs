@@ -1,6 +1,7 @@
 //! The Rust API against SSE servers of other ecosystems (tests/interop/):
 //! FastAPI + sse-starlette, Express, and axum's Sse, in headless Chromium;
-//! and an MCP server made with the official TypeScript SDK (tests/mcp-app).
+//! an MCP server made with the official TypeScript SDK (tests/mcp-app); and
+//! the Vercel AI SDK's UI message stream (tests/ai-app).
 //! `npm test` starts the servers and passes their URLs at compile time.
 //! Each runs the same script: a bearer header is required and echoed, events
 //! come with ids three per response (the client resumes with
@@ -100,10 +101,16 @@ export async function mcpSession(base) {
   await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, sid)).text();
   return sid;
 }
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const getText = (url) => fetch(url).then((r) => r.text());
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = mcpSession)]
     fn mcp_session(base: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = sleep)]
+    fn sleep_promise(ms: u32) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = getText)]
+    fn get_text(url: &str) -> js_sys::Promise;
 }
 
 /// A notification's text or the result's, from a JSON-RPC message.
@@ -167,4 +174,178 @@ async fn an_mcp_tool_calls_stream_ended_mid_way_resumes_by_get_each_notification
         );
         assert!(source.final_error().is_none(), "{cut}: {notices:?}");
     }
+}
+
+/// Waits `ms` on the page's clock.
+async fn sleep(ms: u32) {
+    wasm_bindgen_futures::JsFuture::from(sleep_promise(ms))
+        .await
+        .unwrap();
+}
+
+/// A GET of one of the MCP test server's control paths for a session.
+async fn mcp_control(base: &str, path: &str, sid: &str, more: &str) {
+    let root = base.trim_end_matches("/mcp");
+    let url = format!("{root}/{path}?session={sid}{more}");
+    wasm_bindgen_futures::JsFuture::from(get_text(&url))
+        .await
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_mcp_standby_stream_the_server_keeps_closing_resumes_within_its_budget() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let Some(base) = option_env!("INTEROP_MCP") else {
+        panic!("the interop server URLs are set by `npm test` (scripts/test.sh)");
+    };
+    let sid = wasm_bindgen_futures::JsFuture::from(mcp_session(base))
+        .await
+        .unwrap()
+        .as_string()
+        .expect("a session");
+    let source = EventSource::builder(base)
+        .header("mcp-session-id", sid.clone())
+        .header("mcp-protocol-version", "2025-11-25")
+        .header("accept", "text/event-stream")
+        // The SDK sends no `retry:` on this stream: a short delay of ours.
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(Some(2))
+                .initial_delay_ms(200)
+                .min_delay_ms(50),
+        )
+        .build();
+    let notes = Rc::new(RefCell::new(Vec::<String>::new()));
+    let trace = Rc::new(RefCell::new(Vec::<String>::new()));
+    {
+        let (notes, trace) = (notes.clone(), trace.clone());
+        wasm_bindgen_futures::spawn_local(source.stream().for_each(move |notice| {
+            match notice {
+                Notice::Message(e) if !e.data.is_empty() => {
+                    notes.borrow_mut().push(mcp_text(&e.data));
+                }
+                Notice::Error {
+                    error,
+                    reconnect_in_ms,
+                } => trace.borrow_mut().push(format!(
+                    "error {} {}",
+                    error.kind(),
+                    if reconnect_in_ms.is_some() {
+                        "retry"
+                    } else {
+                        "final"
+                    }
+                )),
+                Notice::Reconnecting { attempt, .. } => {
+                    trace.borrow_mut().push(format!("reconnecting {attempt}"));
+                }
+                _ => {}
+            }
+            futures::future::ready(())
+        }));
+    }
+    let ends = || {
+        trace
+            .borrow()
+            .iter()
+            .filter(|t| t.starts_with("error"))
+            .count()
+    };
+    // A message to the standby stream before it is there is stored, not
+    // sent (the first request has no ID to resume from): sent again until
+    // one arrives.
+    for i in 0..50 {
+        if !notes.borrow().is_empty() {
+            break;
+        }
+        mcp_control(base, "notify", &sid, &format!("&text=s1-{i}")).await;
+        sleep(200).await;
+    }
+    // Closed by the server three times: after an event, then twice right
+    // after reconnecting (a poll each, within the budget of 2). A close
+    // asked for before the stream is back does nothing: asked again.
+    for n in 1..=3 {
+        for _ in 0..100 {
+            if ends() >= n {
+                break;
+            }
+            mcp_control(base, "close-standby", &sid, "").await;
+            sleep(100).await;
+        }
+    }
+    // Sent while the stream may be away: replayed from the event store.
+    mcp_control(base, "notify", &sid, "&text=s2").await;
+    for _ in 0..400 {
+        if notes.borrow().len() >= 2 {
+            break;
+        }
+        sleep(25).await;
+    }
+    let ready = source.ready_state();
+    source.close();
+    let notes: Vec<String> = notes
+        .borrow()
+        .iter()
+        .map(|n| {
+            if n.starts_with("s1-") {
+                "s1".into()
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    assert_eq!(notes, ["s1", "s2"]);
+    assert_eq!(
+        *trace.borrow(),
+        [
+            "error stream-ended retry",
+            "reconnecting 1",
+            "error stream-ended retry",
+            "reconnecting 1",
+            "error stream-ended retry",
+            "reconnecting 2",
+        ]
+    );
+    assert_eq!(ready, eventsource_wasm::connection::ReadyState::Open);
+}
+
+// --- The Vercel AI SDK's UI message stream (tests/ai-app) --------------------
+
+/// What the SDK's mock model streams: tests/ai-app/words.mjs's `WORDS`.
+const AI_WORDS: &str = "Server|-Sent| Events| carry| each| part| once|.";
+
+#[wasm_bindgen_test]
+async fn the_ai_sdks_ui_message_stream_is_read_to_its_end_with_a_preset_every_part_once() {
+    let Some(base) = option_env!("INTEROP_AI") else {
+        panic!("the interop server URLs are set by `npm test` (scripts/test.sh)");
+    };
+    let source = EventSource::builder(base)
+        .method("POST")
+        .header("content-type", "application/json")
+        .body(r#"{"messages":[{"role":"user","parts":[{"type":"text","text":"Hi"}]}]}"#)
+        .end_when(EndRule::OPENAI_CHAT)
+        .build();
+    let notices: Vec<Notice> = source.stream().collect().await;
+    assert!(source.final_error().is_none(), "{notices:?}");
+    let mut kinds = Vec::new();
+    let mut text = String::new();
+    for notice in &notices {
+        if let Notice::Message(e) = notice {
+            if e.data == "[DONE]" {
+                kinds.push("[DONE]".to_string());
+                continue;
+            }
+            let part = js_sys::JSON::parse(&e.data).expect("a JSON part");
+            let get = |k: &str| js_sys::Reflect::get(&part, &k.into()).unwrap();
+            kinds.push(get("type").as_string().expect("a part type"));
+            text.push_str(&get("delta").as_string().unwrap_or_default());
+        }
+    }
+    let words: Vec<&str> = AI_WORDS.split('|').collect();
+    let mut expected = vec!["start", "start-step", "text-start"];
+    expected.extend(words.iter().map(|_| "text-delta"));
+    expected.extend(["text-end", "finish-step", "finish", "[DONE]"]);
+    assert_eq!(kinds, expected);
+    assert_eq!(text, words.concat());
 }

@@ -1,7 +1,7 @@
 // Starts the interop servers (FastAPI + sse-starlette, Express, axum, and
-// an MCP server made with the official TypeScript SDK: tests/mcp-app,
-// installed into target/ first) on free ports of 127.0.0.1 and stops them
-// again.
+// an MCP server made with the official TypeScript SDK, tests/mcp-app, and
+// the Vercel AI SDK's chat endpoint, tests/ai-app, each installed into
+// target/ first) on free ports of 127.0.0.1 and stops them again.
 //
 // As a module: `const s = await startInteropServers(); s.urls; await s.stop()`.
 // As a script (scripts/test.sh): prints `INTEROP_<NAME>=<url>` lines, then
@@ -17,6 +17,7 @@ const commands = {
   express: [process.execPath, [`${root}/tests/interop/express-server.mjs`], '/events'],
   axum: [`${root}/target/release/interop-axum`, [], '/events'],
   mcp: [process.execPath, [`${root}/target/mcp-app/server.mjs`], '/mcp'],
+  ai: [process.execPath, [`${root}/target/ai-app/server.mjs`], '/chat'],
 };
 
 function start(name, [cmd, args, path]) {
@@ -36,6 +37,7 @@ function start(name, [cmd, args, path]) {
 
 export async function startInteropServers() {
   installApp('mcp-app');
+  installApp('ai-app');
   const started = Object.entries(commands).map(([name, cmd]) => [name, start(name, cmd)]);
   const stop = async () => {
     await Promise.all(
