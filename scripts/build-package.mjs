@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCjs } from './build-cjs.mjs';
+import { inlineEnumsIn } from './inline-enums.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -38,6 +39,9 @@ for (const [dir, name] of [
 ]) {
   for (const file of [`${name}.js`, `${name}_bg.wasm`, `${name}.d.ts`]) cpSync(`${dir}/${file}`, `${out}/wasm/${file}`);
 }
+// The glue's enums as numbers in the modules that use them
+// (scripts/inline-enums.mjs): no enum object in any page's bundle.
+inlineEnumsIn(out);
 // The CommonJS copy (scripts/build-cjs.mjs), from the files just written.
 buildCjs(out);
 manifest.version = version;

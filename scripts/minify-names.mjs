@@ -5,7 +5,8 @@
 // (`__wbg_push_c9f4893fc209f768`), which gzip cannot shrink: both files
 // carry each one, so short names save about 0.6 KB gzip on the class's
 // module. Every import must be found, and no old name may remain, or the
-// build fails. The enums lose their reverse mappings too. Usage: node scripts/minify-names.mjs map.json glue.js glue.d.ts
+// build fails. The enums lose their reverse mappings too, and `initSync`
+// its older form of argument. Usage: node scripts/minify-names.mjs map.json glue.js glue.d.ts
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [mapFile, glueFile, typesFile] = process.argv.slice(2);
@@ -43,6 +44,25 @@ for (const name of [...map.imports.map(([, name]) => name), ...map.exports.map((
 // (`Eof: 0, "0": "Eof"`), which nothing reads, and is frozen, though
 // nothing outside the package sees it: both dropped.
 glue = glue.replace(/, "-?\d+": "\w+"/g, '').replace(/= Object\.freeze\(\{/g, '= ({');
+// `initSync` takes the older form of its argument too (the module itself,
+// with a warning), and bytes to compile; the package's loader
+// (js/load.js) always passes `{ module }` with a compiled module: only
+// that is kept.
+const legacy = `    if (module !== undefined) {
+        if (Object.getPrototypeOf(module) === Object.prototype) {
+            ({module} = module)
+        } else {
+            console.warn('using deprecated parameters for \`initSync()\`; pass a single object instead')
+        }
+    }`;
+if (!glue.includes(legacy)) throw new Error(`${glueFile}: initSync's argument handling not found`);
+glue = glue.replace(legacy, '    ({ module } = module);');
+const compile = `    if (!(module instanceof WebAssembly.Module)) {
+        module = new WebAssembly.Module(module);
+    }
+`;
+if (!glue.includes(compile)) throw new Error(`${glueFile}: initSync's compiling not found`);
+glue = glue.replace(compile, '');
 writeFileSync(glueFile, glue);
 writeFileSync(typesFile, types);
 // The declarations of the raw exports, where wasm-bindgen wrote them.
