@@ -148,6 +148,7 @@ mod app {
             .header("Content-Type", "application/json")
             .body(body)
             .end_when(EndRule::OPENAI_RESPONSES)
+            .cursor("sequence_number")
             .resume(move |info| {
                 let last: Sequenced = decode(&info.last_event.as_ref()?.data)?;
                 let id = id.borrow().clone()?;

@@ -62,6 +62,7 @@ export function coreOptions(url, init) {
       : globalThis.crypto
           ?.getRandomValues(new Uint32Array(4))
           .reduce((key, n) => key + n.toString(16).padStart(8, '0'), ''),
+    str(init.cursor),
     ...(list ? end : []),
   ];
   return [numbers, strings.map(line).join('\n')];

@@ -130,10 +130,18 @@ export interface EventSourceInit {
    * `Last-Event-ID`, and works without event IDs, as OpenAI Responses'
    * `starting_after` resume does. A resume the server refuses with 404 or
    * 410 closes the source with `resume-expired`. Events the resumed stream
-   * replays (the last event ID or, as numbers, a lower one) are dropped, so
-   * each arrives once.
+   * replays (the last event ID or, as numbers, a lower one; or by `cursor`)
+   * are dropped, so each arrives once.
    */
   resume?: (info: ResumeInfo) => ResumeRequest | null | undefined | false;
+  /**
+   * The field of each event's JSON data that orders the stream's events
+   * (OpenAI Responses' `"sequence_number"`), for a server that replays by
+   * it rather than by event ID. After a resume, an event whose field is the
+   * last one delivered, or (both whole numbers) a lower one, is dropped,
+   * until the first that is not.
+   */
+  cursor?: string;
   /** `fetch` credentials mode; overrides `withCredentials`. */
   credentials?: CredentialsMode;
   /** Aborting it closes the source, with an error of type `"aborted"`. */

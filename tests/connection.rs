@@ -1921,6 +1921,71 @@ fn a_resumed_post_drops_what_the_server_replays_by_id() {
 }
 
 #[test]
+fn a_resumed_stream_with_a_named_cursor_drops_what_it_replays_by_that_cursor() {
+    let data = |conn: &mut Connection| -> Vec<String> {
+        notices(conn)
+            .into_iter()
+            .filter_map(|n| match n {
+                Notice::Message(e) => Some(e.data),
+                _ => None,
+            })
+            .collect()
+    };
+    let seq = |n: u32| format!("data: {{\"type\":\"delta\",\"sequence_number\":{n}}}\n\n");
+    let seqs = |r: std::ops::RangeInclusive<u32>| r.map(seq).collect::<String>();
+    let options = post_fast()
+        .resume_with(true)
+        .cursor(Some("sequence_number".into()));
+    // No event IDs: a stream resumed by its run, from the start.
+    let mut conn = open(options.clone());
+    conn.on_chunk(1, seqs(0..=3).as_bytes());
+    assert_eq!(data(&mut conn).len(), 4);
+    let (.., resume) = cut_and_resume(&mut conn, 10);
+    assert_eq!(resume, 1);
+    conn.on_response(70_010, 200, SSE, None);
+    // 0 to 3 again are dropped; then 4, 5, and what has no cursor.
+    conn.on_chunk(70_020, seqs(0..=2).as_bytes());
+    assert_eq!(data(&mut conn), Vec::<String>::new());
+    // Broken while still replaying: the next resume drops up to 3 still.
+    let _ = cut_and_resume(&mut conn, 70_030);
+    conn.on_response(140_000, 200, SSE, None);
+    conn.on_chunk(
+        140_010,
+        format!("{}data: [DONE]\n\n", seqs(1..=5)).as_bytes(),
+    );
+    let got = data(&mut conn);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got[0].ends_with(":4}") && got[1].ends_with(":5}") && got[2] == "[DONE]");
+    // A cursor that is not a number is a replay only when it is the last
+    // one's; the event IDs are not compared, and stay as the browser
+    // keeps them.
+    let mut conn = open(options.clone());
+    conn.on_chunk(1, b"id: 9\ndata: {\"sequence_number\":\"b\"}\n\n");
+    data(&mut conn);
+    let (_, _, id, ..) = cut_and_resume(&mut conn, 10);
+    // (The resume function's request has no Last-Event-ID of the core's.)
+    assert_eq!(id, None);
+    conn.on_response(70_010, 200, SSE, None);
+    conn.on_chunk(
+        70_020,
+        b"id: 9\ndata: {\"sequence_number\":\"a\"}\n\nid: 7\ndata: {\"sequence_number\":\"b\"}\n\n",
+    );
+    assert_eq!(conn.last_event_id(), "7");
+    assert_eq!(
+        data(&mut conn),
+        [r#"{"sequence_number":"a"}"#, r#"{"sequence_number":"b"}"#]
+    );
+    // Without a resume, nothing is dropped: a GET with a cursor.
+    let mut conn = open(Options::default().cursor(Some("sequence_number".into())));
+    conn.on_chunk(1, seqs(0..=1).as_bytes());
+    data(&mut conn);
+    let _ = cut_and_resume(&mut conn, 10);
+    conn.on_response(70_010, 200, SSE, None);
+    conn.on_chunk(70_020, seqs(0..=1).as_bytes());
+    assert_eq!(data(&mut conn).len(), 2);
+}
+
+#[test]
 fn a_resumed_stream_split_anywhere_loses_nothing_and_a_break_while_replaying_resumes_from_the_same_id(
 ) {
     let messages = |conn: &mut Connection| -> Vec<String> {

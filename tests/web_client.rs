@@ -1243,6 +1243,23 @@ async fn a_responses_answer_resumes_with_starting_after_through_a_resume_functio
         .map(|r| r.method)
         .collect();
     assert_eq!(reqs, ["POST", "GET"]);
+    // Resumed by the response alone, the stream comes again from its
+    // start: the cursor named drops what was delivered.
+    let run = format!("rust-responses-replay-{nonce}");
+    let url = format!("{}/llm-responses/resp_{run}?stream=true", server());
+    let (tokens, _) = llm_answer(api, &run, "resume-cursor", "sk-test", |b| {
+        b.retry(fast_retry())
+            .cursor("sequence_number")
+            .resume(move |_| Some(ResumeRequest::new(url.clone())))
+    })
+    .await;
+    assert_eq!(tokens, ANSWER);
+    let queries: Vec<_> = llm_requests(&run)
+        .await
+        .into_iter()
+        .map(|r| r.method)
+        .collect();
+    assert_eq!(queries, ["POST", "GET"]);
     // The server no longer has it: resume-expired, after what came.
     let run = format!("rust-responses-expired-{nonce}");
     let resume = responses_resume(&run);

@@ -18,11 +18,15 @@
 //! - `Open` is announced only on a connecting → open change;
 //! - a hidden page pauses only when the options ask for it, and a driver
 //!   holding the body back never has an idle timeout fire;
+//! - after a resume of a POST from an event ID, what the server replays is
+//!   dropped: told by the ID, or, when the options name a cursor (`"c"`),
+//!   by that field of the data (`connection::cursor`, fuzzed on its own by
+//!   the server_message target);
 //! - once closed, nothing more happens, whatever comes in.
 #![no_main]
 
 use eventsource_wasm::connection::{
-    Connection, EndRule, Io, Notice, Options, ReadyState, RetryPolicy,
+    cursor, Connection, EndRule, Io, Notice, Options, ReadyState, RetryPolicy,
 };
 use std::ops::ControlFlow;
 
@@ -86,8 +90,24 @@ struct Model {
     sent: bool,
     last_failure: Option<Error>,
     /// After a resume of a request that is not sent again on its own: the
-    /// last ID delivered, until the first event that is not a replay.
+    /// last ID delivered (or cursor), until the first event that is not a
+    /// replay.
     replay: Option<String>,
+    /// Whether replays are told by the cursor `"c"` in the data, whether a
+    /// request resumed once, and the cursor of the last event the core
+    /// read that was not a replay.
+    by_cursor: bool,
+    resuming: bool,
+    last_cursor: String,
+}
+
+/// What tells an event from a replay: its ID, or its cursor.
+fn mark(event: &eventsource_wasm::parser::Event, by_cursor: bool) -> String {
+    if by_cursor {
+        cursor(&event.data, "c").unwrap_or_default().to_owned()
+    } else {
+        event.last_event_id.clone()
+    }
 }
 
 /// Whether an event with ID `id` replays one delivered before a resume
@@ -114,11 +134,19 @@ impl Model {
                     // A resume that broke while replaying resumes from the
                     // same ID again.
                     if let Some(floor) = self.replay.take() {
-                        self.parser.set_last_event_id(&floor);
+                        if !self.by_cursor {
+                            self.parser.set_last_event_id(&floor);
+                        }
                     }
                     assert_eq!(last_event_id, self.parser.last_event_id());
-                    if self.sent && !self.resendable && !last_event_id.is_empty() {
-                        self.replay = Some(last_event_id.clone());
+                    self.resuming |= self.sent && !self.resendable && !last_event_id.is_empty();
+                    let floor = if self.by_cursor {
+                        self.last_cursor.clone()
+                    } else {
+                        last_event_id.clone()
+                    };
+                    if self.resuming && !floor.is_empty() {
+                        self.replay = Some(floor);
                     }
                     // A request that costs its sender goes again only to
                     // resume, or after a refusal (a retried status, or a
@@ -200,8 +228,8 @@ impl Model {
         assert_eq!(self.open, self.conn.ready_state() == ReadyState::Open);
         assert_eq!(self.delivered, self.expected);
         let last_delivered = match &self.replay {
-            Some(floor) => floor.as_str(),
-            None => self.parser.last_event_id(),
+            Some(floor) if !self.by_cursor => floor.as_str(),
+            _ => self.parser.last_event_id(),
         };
         assert_eq!(self.conn.last_event_id(), last_delivered);
     }
@@ -264,6 +292,7 @@ fuzz_target!(|data: &[u8]| {
             end_types.then(|| EndRule::types(["stop", "done"]))
         })
         .pause_when_hidden(pause_when_hidden)
+        .cursor((request & 8 != 0).then(|| "c".to_owned()))
         .idle_timeout_ms((idle != 0).then_some(u64::from(idle) * 10))
         .limits(limits);
     let options_resendable = options.resendable();
@@ -286,6 +315,9 @@ fuzz_target!(|data: &[u8]| {
         sent: false,
         last_failure: None,
         replay: None,
+        by_cursor: request & 8 != 0,
+        resuming: false,
+        last_cursor: String::new(),
         policy,
         retry_after: None,
     };
@@ -344,10 +376,11 @@ fuzz_target!(|data: &[u8]| {
                     });
                     // What a resumed stream replays is dropped, until the
                     // first event that is new.
+                    let by_cursor = m.by_cursor;
                     if let Some(floor) = &m.replay {
                         match events
                             .iter()
-                            .position(|e| !replayed(&e.last_event_id, floor))
+                            .position(|e| !replayed(&mark(e, by_cursor), floor))
                         {
                             Some(new) => {
                                 events.drain(..new);
@@ -376,6 +409,20 @@ fuzz_target!(|data: &[u8]| {
                         .iter()
                         .position(|e| end_done && chat_failure(&e.data))
                         .filter(|&f| cut.is_none_or(|c| f < c));
+                    // The core notes the cursor of each event it reads that
+                    // is not a replay: up to a failure (that one too), the
+                    // end, or the stop.
+                    let read = failed.map(|f| f + 1).or(cut).unwrap_or(events.len());
+                    if by_cursor {
+                        if let Some(last) = events[..read]
+                            .iter()
+                            .map(|e| mark(e, true))
+                            .filter(|c| !c.is_empty())
+                            .last()
+                        {
+                            m.last_cursor = last;
+                        }
+                    }
                     if let Some(f) = failed {
                         let id = events[f].last_event_id.clone();
                         events.truncate(f);

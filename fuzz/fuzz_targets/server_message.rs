@@ -9,15 +9,19 @@
 //!   than the reader goes), the message is the one a lookup in its value
 //!   gives: `error.message`, `error`, `message`, `detail`, the first
 //!   non-empty string, a key's last value counting;
-//! - likewise for a failure event's type of error, code and message, and
-//!   for whether OpenAI-style data is a failure at all.
+//! - likewise for a failure event's type of error, code and message, for
+//!   whether OpenAI-style data is a failure at all, and for an event's
+//!   cursor (`connection::cursor`: the text of the last value of a
+//!   top-level key).
 
 #![no_main]
 
-use eventsource_wasm::connection::{server_message, EndRule};
+use eventsource_wasm::connection::{cursor, server_message, EndRule};
 use eventsource_wasm::Error;
 use libfuzzer_sys::fuzz_target;
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::collections::HashMap;
 
 fn expected(value: &Value) -> Option<String> {
     let text = |v: Option<&Value>| {
@@ -109,5 +113,14 @@ fuzz_target!(|data: &[u8]| {
             .any(string_at)
             && body.contains("\"error\"");
         assert_eq!(chat, says.then_some(read), "{body:?}");
+        // The cursor: the last value of the top-level key, as written.
+        let raw = serde_json::from_str::<HashMap<String, &RawValue>>(&body).ok();
+        for key in ["c", "sequence_number", ""] {
+            let expected = raw.as_ref().and_then(|map| map.get(key)).map(|v| v.get());
+            assert_eq!(cursor(&body, key), expected, "{key:?} in {body:?}");
+        }
+    } else if serde_json::from_str::<Value>(&body).is_err() {
+        // Not JSON: no cursor.
+        assert_eq!(cursor(&body, "c"), None, "{body:?}");
     }
 });

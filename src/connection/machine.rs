@@ -75,6 +75,9 @@ pub struct Connection {
     unresumed: Option<Error>,
     /// What tells a resumed stream's replayed events, until a new one.
     replay: Option<Replay>,
+    /// The cursor of the last event delivered that had one (see
+    /// [`Options::cursor`]).
+    cursor: String,
     rng: Rng,
     io: VecDeque<Io>,
     notices: VecDeque<Notice>,
@@ -103,6 +106,7 @@ impl Connection {
             attempt: 0,
             unresumed: None,
             replay: None,
+            cursor: String::new(),
             rng: Rng::new(seed),
             io: VecDeque::new(),
             notices: VecDeque::new(),
@@ -127,8 +131,8 @@ impl Connection {
     /// delivered.
     pub fn last_event_id(&self) -> &str {
         match &self.replay {
-            Some(r) => &r.floor,
-            None => self.parser.last_event_id(),
+            Some(r) if self.options.cursor.is_none() => &r.floor,
+            _ => self.parser.last_event_id(),
         }
     }
 
@@ -327,6 +331,7 @@ impl Connection {
         );
         let server_retry = &mut self.server_retry_ms;
         let replay = &mut self.replay;
+        let (cursor_key, cursor) = (self.options.cursor.as_deref(), &mut self.cursor);
         let mut ended = false;
         let mut stopped = false;
         let mut failed = None;
@@ -334,8 +339,9 @@ impl Connection {
             let flow = match item {
                 ItemRef::Event(event) => {
                     // After a resume, what the server replays is dropped,
-                    // until the first new event.
-                    if replay.is_some() && resume::replayed(replay, event.last_event_id) {
+                    // until the first new event (told by its cursor, when
+                    // the caller named one).
+                    if resume::replayed(replay, cursor, cursor_key, &event) {
                         return ControlFlow::Continue(());
                     }
                     // An event with no data (an MCP server's priming

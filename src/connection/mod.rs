@@ -138,7 +138,7 @@ pub(crate) use self::request::split_once_byte;
 pub use self::request::{RequestHead, ACCEPT, FIRST_HEADERS};
 pub use self::retry::RetryPolicy;
 pub use self::retry_after::retry_after_ms;
-pub use self::server_message::server_message;
+pub use self::server_message::{cursor, server_message};
 #[cfg(doc)]
 use crate::error::{Error, ErrorBody};
 #[cfg(doc)]

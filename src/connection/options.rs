@@ -81,6 +81,14 @@ pub struct Options {
     /// event ID, instead of the same request with `Last-Event-ID` or the
     /// [`resume_url`](Options::resume_url). Off by default.
     pub resume_with: bool,
+    /// The top-level field of an event's JSON data that orders a stream's
+    /// events, its cursor (OpenAI Responses' `sequence_number`). After a
+    /// resume, what the server replays is then told by it rather than by
+    /// the event ID: an event whose cursor is the last one delivered, or
+    /// (both whole numbers) a lower one, is dropped, until the first that
+    /// is not; event IDs are then not compared (see [`cursor`](super::cursor)
+    /// for how the field is read). `None` by default.
+    pub cursor: Option<String>,
 }
 
 crate::setters!(Options {
@@ -99,6 +107,7 @@ crate::setters!(Options {
     pause_when_hidden: bool,
     idempotency_key: Option<(String, String)>,
     resume_with: bool,
+    cursor: Option<String>,
 });
 
 impl Options {
@@ -146,6 +155,7 @@ impl Default for Options {
             pause_when_hidden: false,
             idempotency_key: None,
             resume_with: false,
+            cursor: None,
         }
     }
 }

@@ -108,12 +108,20 @@ pub(super) struct Found<'a> {
 impl<'a> Found<'a> {
     /// Reads `text`: `None` when it is not JSON (or nests deeper than
     /// `MAX_DEPTH`).
-    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub(super) fn read(text: &'a str) -> Option<Self> {
+        Found::read_with(text, None)
+    }
+
+    /// Reads `text`, noting also where the value of the top-level key
+    /// `cursor` is.
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
+    fn read_with(text: &'a str, cursor: Option<&'a str>) -> Option<Self> {
         let mut reader = Reader {
             bytes: text.as_bytes(),
             at: 0,
             found: [0; SLOTS],
+            cursor,
+            span: (0, 0),
         };
         reader.value(0, TOP)?;
         reader.space();
@@ -136,11 +144,34 @@ impl<'a> Found<'a> {
     }
 }
 
+/// The JSON text of the value at the top-level key `key` of `data` (a
+/// number as written, a string with its quotes), when `data` is JSON and
+/// has one: an event's cursor, as the core reads it (see
+/// [`Options::cursor`](super::Options::cursor)). As with `JSON.parse`, a
+/// key given twice counts with its last value.
+///
+/// ```
+/// use eventsource_wasm::connection::cursor;
+///
+/// let data = r#"{"type":"response.output_text.delta","sequence_number":7}"#;
+/// assert_eq!(cursor(data, "sequence_number"), Some("7"));
+/// assert_eq!(cursor("[DONE]", "sequence_number"), None);
+/// ```
+#[cfg_attr(npm_size, optimize(size), inline(never))]
+pub fn cursor<'a>(data: &'a str, key: &'a str) -> Option<&'a str> {
+    let (start, end) = Found::read_with(data, Some(key))?.reader.span;
+    data.get(start..end).filter(|text| !text.is_empty())
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     /// Where the string at each slot starts, plus one (0: none there).
     found: [usize; SLOTS],
+    /// The top-level key whose value is wanted ([`cursor`]), and where
+    /// its last value is.
+    cursor: Option<&'a str>,
+    span: (usize, usize),
 }
 
 impl Reader<'_> {
@@ -208,7 +239,12 @@ impl Reader<'_> {
                         .find(|(from, k, _)| *from == place && *k == key)
                         .map_or(OTHER, |edge| edge.2);
                     (self.token()? == b':').then_some(())?;
+                    self.space();
+                    let start = self.at;
                     self.value(depth + 1, inner)?;
+                    if place == TOP && self.cursor == Some(&*key) {
+                        self.span = (start, self.at);
+                    }
                     match self.token()? {
                         b',' => {}
                         b'}' => return Some(()),
@@ -330,5 +366,38 @@ impl Reader<'_> {
             }
         }
         Some(char::from_u32(code).unwrap_or('\u{FFFD}'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cursor;
+
+    #[test]
+    fn a_cursor_is_the_json_text_of_a_top_level_value() {
+        let key = "sequence_number";
+        assert_eq!(
+            cursor(r#"{"type":"x","sequence_number":7}"#, key),
+            Some("7")
+        );
+        assert_eq!(
+            cursor(r#"{ "sequence_number" : "r-1" }"#, key),
+            Some(r#""r-1""#)
+        );
+        // The last of two; one inside another object is not it.
+        assert_eq!(
+            cursor(r#"{"sequence_number":1,"sequence_number":2}"#, key),
+            Some("2")
+        );
+        assert_eq!(cursor(r#"{"item":{"sequence_number":3}}"#, key), None);
+        assert_eq!(
+            cursor(r#"{"a":{"sequence_number":3},"sequence_number":4}"#, key),
+            Some("4")
+        );
+        // Not JSON, or no such key: none.
+        assert_eq!(cursor("[DONE]", key), None);
+        assert_eq!(cursor(r#"{"sequence_number":7"#, key), None);
+        assert_eq!(cursor(r#"{"other":7}"#, key), None);
+        assert_eq!(cursor(r#"[{"sequence_number":7}]"#, key), None);
     }
 }

@@ -162,13 +162,25 @@ impl Builder {
     /// or 410 closes the source with
     /// [`Error::ResumeExpired`](crate::Error::ResumeExpired). Events the
     /// resumed stream replays (the last event ID or, as numbers, a lower
-    /// one) are dropped, so each arrives once.
+    /// one; or by [`cursor`](Self::cursor)) are dropped, so each arrives
+    /// once.
     pub fn resume(
         mut self,
         resume: impl Fn(&ResumeInfo) -> Option<ResumeRequest> + 'static,
     ) -> Self {
         self.spec.resume = Some(std::rc::Rc::new(resume));
         self.options.resume_with = true;
+        self
+    }
+
+    /// The field of each event's JSON data that orders the stream's events
+    /// (OpenAI Responses' `"sequence_number"`), for a server that replays
+    /// by it rather than by event ID. After a resume, an event whose field
+    /// is the last one delivered, or (both whole numbers) a lower one, is
+    /// dropped, until the first that is not. See
+    /// [`Options::cursor`](crate::connection::Options::cursor).
+    pub fn cursor(mut self, field: impl Into<String>) -> Self {
+        self.options.cursor = Some(field.into());
         self
     }
 

@@ -76,6 +76,11 @@ function answer(api, run, { scenario = 'clean', key = 'sk-test', preset = true, 
             method: 'GET',
           };
       }
+      // A resume by the response alone: its stream again from the start.
+      if (init.runResume) {
+        delete init.runResume;
+        init.resume = () => responseId && { url: `/llm-responses/${responseId}?stream=true` };
+      }
       const source = new EventSource(url, {
         method: 'POST',
         headers: setup.headers,
@@ -264,6 +269,33 @@ describe('openai-responses, resumed by a resume function', () => {
         ['GET', `/llm-responses/resp_${run}`, `?stream=true&starting_after=${2 + CUT_AFTER}`, false],
       ],
     );
+  });
+
+  test('a resume that replays the stream from its start: the cursor drops what came, every token once', {
+    timeout: 20_000,
+  }, async () => {
+    const run = newRun('openai-responses');
+    const r = await answer('openai-responses', run, {
+      scenario: 'resume-cursor',
+      init: { retry: { initialDelay: 50 }, runResume: true, cursor: 'sequence_number' },
+    });
+    assert.deepEqual(r.tokens, TOKENS);
+    assert.equal(r.thrown, null);
+    const got = await requests(run);
+    assert.deepEqual(
+      got.map((q) => [q.method, q.path, q.query]),
+      [
+        ['POST', `/llm/openai-responses/${run}`, '?scenario=resume-cursor'],
+        ['GET', `/llm-responses/resp_${run}`, '?stream=true'],
+      ],
+    );
+    // Without the cursor (no event IDs to tell them), the replay arrives
+    // twice.
+    const again = await answer('openai-responses', newRun('openai-responses'), {
+      scenario: 'resume-cursor',
+      init: { retry: { initialDelay: 50 }, runResume: true },
+    });
+    assert.deepEqual(again.tokens, [...TOKENS.slice(0, CUT_AFTER), ...TOKENS]);
   });
 
   test('a resume the server refuses (404): resume-expired, after the tokens that came', {

@@ -9,7 +9,8 @@
 //   GET  /llm-requests/<run>  the requests a run received, as JSON
 //   GET  /llm-responses/resp_<run>?stream=true&starting_after=N  the
 //                         Responses API's resume of a response's stream:
-//                         its events after sequence number N
+//                         its events after sequence number N (without
+//                         starting_after, all of them again)
 //
 // Each answer is ANSWER, in TOKENS, one event per token (20 ms apart),
 // framed as the API frames it: OpenAI Chat's `data: {chunk}` ... `data:
@@ -274,7 +275,8 @@ export async function serveLlm(req, res, kind, parts) {
     return true;
   }
   const from = lastEventId === undefined ? -1 : Number(lastEventId);
-  const after = kind === 'llm-responses' ? Number(url.searchParams.get('starting_after')) : undefined;
+  const cursor = url.searchParams.get('starting_after');
+  const after = kind === 'llm-responses' ? (cursor === null ? -1 : Number(cursor)) : undefined;
   await stream(req, res, r, r.api, id, from, after);
   return true;
 }

@@ -2,13 +2,16 @@
 //! stream replays, and the caller's resume function.
 
 use super::{Connection, Inner};
+use crate::connection::cursor as cursor_of;
 use crate::error::Error;
+use crate::parser::EventRef;
 
 /// After a resume, until the first event that is new: what tells a
 /// replayed event from a new one.
 #[derive(Debug)]
 pub(super) struct Replay {
-    /// The last event ID before the resume (not empty).
+    /// The last event ID before the resume, or the cursor of the last
+    /// event delivered (not empty).
     pub(super) floor: String,
 }
 
@@ -33,14 +36,29 @@ fn number(text: &str) -> Option<u64> {
     Some(bytes.iter().fold(0, |n, d| n * 10 + u64::from(d - b'0')))
 }
 
-/// Whether an event with this ID is a replay to drop (see
-/// [`Replay::replayed`]); the first that is not ends the replay.
+/// Whether `event` is a replay to drop (see [`Replay::replayed`]), told by
+/// its ID, or by its cursor when the caller named the field (`key`); the
+/// first that is not ends the replay, and its cursor, if it has one, is
+/// noted as the last delivered.
 #[cfg_attr(npm_size, optimize(size), inline(never))]
-pub(super) fn replayed(replay: &mut Option<Replay>, id: &str) -> bool {
-    if replay.as_ref().is_some_and(|r| r.replayed(id)) {
+pub(super) fn replayed(
+    replay: &mut Option<Replay>,
+    cursor: &mut String,
+    key: Option<&str>,
+    event: &EventRef<'_>,
+) -> bool {
+    let mark = match key {
+        Some(key) => cursor_of(&event.data, key).unwrap_or_default(),
+        None => event.last_event_id,
+    };
+    if replay.as_ref().is_some_and(|r| r.replayed(mark)) {
         return true;
     }
     *replay = None;
+    if key.is_some() && !mark.is_empty() {
+        cursor.clear();
+        cursor.push_str(mark);
+    }
     false
 }
 

@@ -85,15 +85,17 @@ impl Connection {
         // A resume's replays are told by the last ID delivered. A stream
         // that broke while still replaying went through older IDs: it
         // resumes from the same one. (The parser holds no block now.)
-        if let Some(r) = &self.replay {
+        let by_cursor = self.options.cursor.is_some();
+        if let Some(r) = self.replay.as_ref().filter(|_| !by_cursor) {
             self.parser.set_last_event_id(&r.floor);
         }
         // A request that is not sent again on its own, sent with an event
-        // ID, resumes.
-        let floor = self.parser.last_event_id();
-        let resumes = !floor.is_empty() && (self.resuming || !self.options.resendable());
-        self.resuming |= resumes;
-        self.replay = resumes.then(|| Replay {
+        // ID, resumes. Its replays are told by the ID, or by the cursor of
+        // the last event delivered.
+        let id = self.parser.last_event_id();
+        self.resuming |= !id.is_empty() && !self.options.resendable();
+        let floor = if by_cursor { &self.cursor } else { id };
+        self.replay = (self.resuming && !floor.is_empty()).then(|| Replay {
             floor: floor.to_owned(),
         });
         self.io.push_back(Io::Fetch {

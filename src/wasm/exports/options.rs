@@ -40,7 +40,8 @@ export type CoreNumbers = [
  * 'openai-responses', 'anthropic'); more event types that end the stream
  * follow. `resumeUrl` is absolute. `idempotencyHeader` is the name of the
  * key's header (default 'Idempotency-Key'); `idempotencyKey` the source's
- * key, drawn at random by the driver (none: no key is sent). */
+ * key, drawn at random by the driver (none: no key is sent). `cursor` is
+ * the field of JSON data that tells a resume's replays. */
 export type CoreStrings = [
   lastEventId: string | undefined,
   lastEventIdParam: string | undefined,
@@ -50,6 +51,7 @@ export type CoreStrings = [
   endPreset: string | undefined,
   idempotencyHeader: string | undefined,
   idempotencyKey: string | undefined,
+  cursor: string | undefined,
   ...endTypes: string[],
 ];
 
@@ -87,7 +89,7 @@ pub(super) fn options(numbers: &[f64], strings: &str) -> Options {
     };
     let end_when = match s(5) {
         Some(name) => EndRule::preset(&name),
-        None if lines.len() > 8 => Some(EndRule::types((8..lines.len()).filter_map(s))),
+        None if lines.len() > 9 => Some(EndRule::types((9..lines.len()).filter_map(s))),
         None => None,
     };
     Options {
@@ -119,13 +121,13 @@ pub(super) fn options(numbers: &[f64], strings: &str) -> Options {
         resume_url: s(3),
         pause_when_hidden: yes(12),
         resume_with: yes(13),
-        // The header's name (null: none), and the key the driver drew.
         // The key the driver drew (none when the header is off), and its
         // header's name.
         idempotency_key: s(7).map(|key| {
             let name = s(6).unwrap_or_else(|| "Idempotency-Key".to_owned());
             (name, key)
         }),
+        cursor: s(8),
     }
 }
 
