@@ -63,7 +63,9 @@ export function coreOptions(url, init) {
           ?.getRandomValues(new Uint32Array(4))
           .reduce((key, n) => key + n.toString(16).padStart(8, '0'), ''),
     str(init.cursor),
-    ...(list ? end : []),
+    // A function's end is the class's to find; the core only learns that
+    // there is one: a type no event has ('').
+    ...(list ? end : typeof end === 'function' ? [''] : []),
   ];
   return [numbers, strings.map(line).join('\n')];
 }

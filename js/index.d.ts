@@ -170,7 +170,8 @@ export interface EventSourceInit {
    * has the presets of the LLM APIs (`ends.openaiChat`,
    * `ends.openaiResponses`, `ends.anthropic`). Types and presets are
    * matched inside the WebAssembly core, exactly as the Rust API matches
-   * them; a function is called after each event's listeners.
+   * them; a function is called after each event's listeners. A POST cut
+   * before its end, whichever form it takes, closes with `truncated`.
    */
   endEvent?: string | readonly string[] | EndPreset | ((type: string, data: string) => boolean) | null;
   /**

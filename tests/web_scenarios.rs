@@ -116,7 +116,8 @@ fn builder(url: String, options: &JsValue, told: &Told) -> Builder {
     if let Some(name) = get(options, "lastEventIdParam").as_string() {
         b = b.last_event_id_param(name);
     }
-    // endEvent: a type, null (off), several types, or a preset by name.
+    // endEvent: a type, null (off), several types, a preset by name, or a
+    // function of the caller's (true for the data `done`).
     let end = get(options, "endEvent");
     if let Some(end) = end.as_string() {
         b = b.end_event(Some(&end));
@@ -128,6 +129,11 @@ fn builder(url: String, options: &JsValue, told: &Told) -> Builder {
         b = b
             .end_event(None)
             .end_when(EndRule::preset(&name).expect("a known preset"));
+    } else if let Some(data) = get(&end, "function").as_string() {
+        assert_eq!(data, "done", "the table's function rules end on `done`");
+        b = b
+            .end_event(None)
+            .end_when(EndRule::custom(|_, data| data == "done"));
     }
     b
 }

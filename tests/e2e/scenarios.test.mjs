@@ -33,6 +33,8 @@ function run(esw, url, options, types) {
     // A preset is named in the table: the one `eventsource-wasm/llm` exports.
     const end = options.endEvent;
     const preset = end?.preset && Object.values(window.ends).find((p) => p.preset === end.preset);
+    // An end rule of the caller's: a function, true for this data.
+    const rule = end?.function && ((_type, data) => data === end.function);
     // A resume function is given in the table as the request it returns
     // (null: none); the trace notes what it was told.
     const next = options.resume;
@@ -46,7 +48,7 @@ function run(esw, url, options, types) {
     const es = new esw.EventSource(url, {
       ...options,
       resume,
-      endEvent: preset ?? end,
+      endEvent: preset ?? rule ?? end,
       onComment: (text) => trace.push(`comment ${text}`),
     });
     es.onopen = () => trace.push('open');

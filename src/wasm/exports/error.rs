@@ -1,7 +1,7 @@
 //! What crosses for an error: an `ErrorDetail` (its type and its data) and
 //! the notice records of `SseCore::drain`, declared for JavaScript below.
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorBody};
@@ -84,7 +84,7 @@ fn set_body(set: &impl Fn(&str, JsValue), body: Option<&ErrorBody>) {
 pub(super) fn error_object(error: &Error) -> JsValue {
     let object = Object::new();
     let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&object, &k.into(), &v);
+        super::reflect_set(&object, &k.into(), &v);
     };
     match error {
         Error::HttpStatus { status, body } | Error::ResumeExpired { status, body } => {

@@ -24,6 +24,16 @@ mod parser;
 
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Reflect.set`, without the exception handling of `js_sys`'s (a
+    /// `catch` wrapper and its helpers in the glue): the objects set here
+    /// are fresh plain objects and errors, on which setting a property
+    /// cannot throw.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+}
+
 /// The kinds of what the core and the parser say: the records
 /// `SseCore.drain()` returns, and `StreamParser`'s notices.
 #[wasm_bindgen]

@@ -1,6 +1,6 @@
 //! `StreamParser`: the parser on its own, for `createParser`.
 
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 use super::batch::MessageBatch;
@@ -33,8 +33,8 @@ fn parse_error(e: ParseError) -> JsValue {
         ParseError::EventTooLarge { .. } => "event-too-large",
     };
     // Setting plain data properties on a fresh Error object cannot fail.
-    let _ = Reflect::set(&error, &"type".into(), &kind.into());
-    let _ = Reflect::set(&error, &"limit".into(), &(e.limit() as f64).into());
+    super::reflect_set(&error, &"type".into(), &kind.into());
+    super::reflect_set(&error, &"limit".into(), &(e.limit() as f64).into());
     error.into()
 }
 
