@@ -63,16 +63,11 @@ export class Connection {
     this.#pump();
   }
 
-  /** The page came back: a waiting reconnect happens now. */
-  wake() {
-    this.#step((c) => c.input(Input.Wake, now(), false));
-  }
-
-  /** The page was shown or hidden (the core may pause). @param {boolean} shown */
-  visible(shown) {
-    if (shown) this.wake();
-    // Paused (silently: the caller asked for it), the source is connecting.
-    else this.#step((c) => c.input(Input.Hidden, now(), false) && this.#sink.paused());
+  /** An input that carries only the time and a flag (undefined crosses as false): the body's end, no resume,
+   * or the page's changes (js/page.js: `Wake`; `Hidden`, the flag set when it went into the back/forward
+   * cache). Paused (silently), the source is connecting. @param {Input} input @param {boolean} [flag] */
+  input(input, flag) {
+    this.#step((c) => c.input(input, now(), /** @type {boolean} */ (flag)) && this.#sink.paused());
   }
 
   /** Closes for good: aborts the request, cancels the timer, frees the core. (`_ended`,
@@ -200,7 +195,7 @@ export class Connection {
       }
       if (!next) {
         this.#request = null;
-        return this.#step((c) => c.input(Input.NotResumed, now(), false));
+        return this.input(Input.NotResumed);
       }
       method = next.method ?? 'GET';
       payload = next.body;
@@ -262,7 +257,7 @@ export class Connection {
     }
     if (!response.body) {
       this.#request = null;
-      return this.#step((c) => c.input(Input.Eof, now(), false));
+      return this.input(Input.Eof);
     }
     const reader = response.body.getReader();
     for (;;) {
@@ -277,7 +272,7 @@ export class Connection {
       if (!current()) return;
       if (read.done) {
         this.#request = null;
-        return this.#step((c) => c.input(Input.Eof, now(), false));
+        return this.input(Input.Eof);
       }
       // Fed in slices of at most 64 KiB, which bound the module's copy; events may point into it.
       for (let at = 0; at < read.value.length && current(); at += 65536) {

@@ -180,7 +180,10 @@ export interface EventSourceInit {
    * could not be resumed (a POST that sent no event ID) is never paused:
    * its answer would be lost. Whether or not this is set, a waiting
    * reconnect happens at once when the browser goes back online, when the
-   * page comes back from the back/forward cache, or when it becomes visible.
+   * page comes back from the back/forward cache, becomes visible, gets the
+   * focus or is resumed, and a stream silent past its `idleTimeout` then
+   * reconnects; a page going into the back/forward cache drops its
+   * connection silently and resumes it at once on its return.
    */
   pauseWhenHidden?: boolean;
   /**

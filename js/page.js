@@ -1,9 +1,12 @@
 // The page's life, for the open connections (js/connection.js): each is
 // told when the page comes back (online, restored from the back/forward
-// cache, shown) or hides. The core decides what that means
-// (src/connection, `Connection::wake` and `Connection::pause`).
+// cache, shown, focused, resumed after a freeze), hides, or goes into the
+// back/forward cache. The core decides what that means (src/connection,
+// `Connection::wake`, `hidden` and `stored`).
 
-/** @typedef {{ wake(): void, visible(shown: boolean): void }} PageAware */
+import { Input } from './wasm/eventsource_wasm.js';
+
+/** @typedef {{ input(input: Input, flag?: boolean): void }} PageAware */
 
 /** The open connections. @type {Set<PageAware>} */
 const live = new Set();
@@ -19,14 +22,18 @@ export function watch(conn) {
   const each = (f) => () => {
     for (const c of live) f(c);
   };
+  const wake = each((c) => c.input(Input.Wake));
+  g.addEventListener?.('online', wake);
+  g.addEventListener?.('focus', wake);
+  g.document?.addEventListener('resume', wake);
+  g.addEventListener?.('pageshow', (e) => /** @type {PageTransitionEvent} */ (e).persisted && wake());
   g.addEventListener?.(
-    'online',
-    each((c) => c.wake()),
+    'pagehide',
+    (e) => /** @type {PageTransitionEvent} */ (e).persisted && each((c) => c.input(Input.Hidden, true))(),
   );
-  g.addEventListener?.('pageshow', (e) => /** @type {PageTransitionEvent} */ (e).persisted && each((c) => c.wake())());
   g.document?.addEventListener(
     'visibilitychange',
-    each((c) => c.visible(!g.document.hidden)),
+    each((c) => c.input(g.document.hidden ? Input.Hidden : Input.Wake)),
   );
 }
 

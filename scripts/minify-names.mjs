@@ -5,8 +5,9 @@
 // (`__wbg_push_c9f4893fc209f768`), which gzip cannot shrink: both files
 // carry each one, so short names save about 0.6 KB gzip on the class's
 // module. Every import must be found, and no old name may remain, or the
-// build fails. The enums lose their reverse mappings too, and `initSync`
-// its older form of argument. Usage: node scripts/minify-names.mjs map.json glue.js glue.d.ts
+// build fails. The enums lose their reverse mappings too, `initSync` its
+// older form of argument, and the classes their `Symbol.dispose` alias.
+// Usage: node scripts/minify-names.mjs map.json glue.js glue.d.ts
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [mapFile, glueFile, typesFile] = process.argv.slice(2);
@@ -57,6 +58,13 @@ const legacy = `    if (module !== undefined) {
     }`;
 if (!glue.includes(legacy)) throw new Error(`${glueFile}: initSync's argument handling not found`);
 glue = glue.replace(legacy, '    ({ module } = module);');
+// The exported classes (SseCore, StreamParser) are the package's own and
+// never disposed of with `using`: no `Symbol.dispose` alias, whose
+// assignment every bundler must keep.
+const dispose = /^if \(Symbol\.dispose\) \w+\.prototype\[Symbol\.dispose\] = \w+\.prototype\.free;\n/gm;
+if (!dispose.test(glue)) throw new Error(`${glueFile}: no Symbol.dispose alias found`);
+glue = glue.replace(dispose, '');
+types = types.replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
 const compile = `    if (!(module instanceof WebAssembly.Module)) {
         module = new WebAssembly.Module(module);
     }

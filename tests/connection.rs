@@ -1489,6 +1489,69 @@ fn a_hidden_page_pauses_only_when_the_caller_asked() {
 }
 
 #[test]
+fn the_back_forward_cache_pauses_whatever_the_options_and_the_restore_resumes_at_once() {
+    // Not asked to pause when hidden: the cache pauses it all the same,
+    // silently, and the restore reconnects at once, with the ID.
+    let mut conn = open(Options::default());
+    conn.on_chunk(10, b"id: 4\ndata: a\n\n");
+    notices(&mut conn);
+    assert!(conn.stored());
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+    assert!(notices(&mut conn).is_empty(), "no error");
+    assert_eq!(conn.timeout(), None);
+    conn.wake(60_000);
+    assert_eq!(conn.poll_io(), fetch("4"));
+    assert!(notices(&mut conn).is_empty(), "no error, no delay");
+    // A POST with nothing to resume from keeps its request (issue 15).
+    let mut conn = open(post());
+    conn.on_chunk(10, b"data: a\n\n");
+    assert!(!conn.stored());
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+}
+
+#[test]
+fn waking_fails_a_stream_silent_past_its_idle_timeout_and_reconnects_at_once() {
+    let options = Options::default()
+        .idle_timeout_ms(Some(1000))
+        .retry(RetryPolicy::default().jitter(0.0));
+    // Bytes kept coming: a late wake changes nothing.
+    let mut conn = open(options.clone());
+    conn.on_chunk(10, b"id: 1\ndata: a\n\n");
+    conn.on_chunk(900, b": ping\n\n");
+    notices(&mut conn);
+    conn.wake(1500);
+    assert_eq!(conn.poll_io(), None);
+    assert_eq!(conn.ready_state(), ReadyState::Open);
+    // Silent past the deadline (its timer held back by a hidden page's
+    // throttling): the wake fails it and reconnects without the backoff.
+    conn.wake(60_000);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert_eq!(conn.poll_io(), fetch("1"));
+    let n = notices(&mut conn);
+    assert!(
+        matches!(
+            &n[..],
+            [
+                Notice::Error {
+                    error: Error::IdleTimeout { timeout_ms: 1000 },
+                    reconnect_in_ms: Some(_)
+                },
+                Notice::Reconnecting { .. }
+            ]
+        ),
+        "{n:?}"
+    );
+    // A request not yet answered for that long fails the same way.
+    let mut conn = Connection::new(options, 1, 0);
+    assert_eq!(conn.poll_io(), fetch(""));
+    conn.wake(5000);
+    assert_eq!(conn.poll_io(), Some(Io::Abort));
+    assert_eq!(conn.poll_io(), fetch(""));
+}
+
+#[test]
 fn end_rules_are_data_and_the_presets_are_reached_by_name() {
     // The names js/llm.js sends: each is the Rust preset itself.
     for (name, rule) in [

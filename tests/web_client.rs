@@ -334,6 +334,44 @@ async fn the_page_coming_back_reconnects_at_once_and_pausing_while_hidden_is_an_
 }
 
 #[wasm_bindgen_test]
+async fn the_back_forward_cache_drops_the_connection_silently_and_the_restore_resumes_at_once() {
+    let first = r#"{"chunks":[{"text":"id: 1\ndata: a\n\n"}],"end":"hang"}"#;
+    let rest = r#"{"chunks":[{"text":"id: 2\ndata: b\n\n"}],"end":"hang"}"#;
+    script("life-bfcache", &format!("[{first},{rest}]")).await;
+    // Not asked to pause when hidden: the cache drops it all the same.
+    let source = EventSource::builder(url("life-bfcache")).build();
+    let notices = source.stream();
+    sleep(400).await;
+    page_event("pagehide");
+    sleep(300).await;
+    assert_eq!(source.ready_state(), ReadyState::Connecting);
+    page_event("pageshow");
+    sleep(500).await;
+    assert_eq!(source.ready_state(), ReadyState::Open);
+    source.close();
+    let seen = until_closed(notices, 2000).await;
+    assert!(
+        !seen.iter().any(|n| matches!(n, Notice::Error { .. })),
+        "no error: {seen:?}"
+    );
+    assert_eq!(
+        messages(&seen)
+            .into_iter()
+            .map(|(_, data, _)| data)
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    let reqs = requests("life-bfcache").await;
+    assert!(reqs[0].client_closed, "the stored request was aborted");
+    assert_eq!(
+        reqs.iter()
+            .map(|r| r.headers.get("last-event-id").cloned())
+            .collect::<Vec<_>>(),
+        [None, Some("1".to_owned())]
+    );
+}
+
+#[wasm_bindgen_test]
 async fn reconnects_with_last_event_id_after_the_server_drops_mid_stream() {
     // The server cuts the connection 150 ms after its last bytes, in the
     // middle of event 3. (Cut at once, Chromium may error the body stream

@@ -16,8 +16,10 @@
 //!   same delay, and is what `timeout()` then asks for;
 //! - attempts never exceed `max_attempts`;
 //! - `Open` is announced only on a connecting → open change;
-//! - a hidden page pauses only when the options ask for it, and a driver
-//!   holding the body back never has an idle timeout fire;
+//! - a hidden page pauses only when the options ask for it (the
+//!   back/forward cache, whatever they say), and a driver holding the body
+//!   back never has an idle timeout fire; waking fails a request silent
+//!   past its idle deadline;
 //! - after a resume of a POST from an event ID, what the server replays is
 //!   dropped: told by the ID, or, when the options name a cursor (`"c"`),
 //!   by that field of the data (`connection::cursor`, fuzzed on its own by
@@ -530,15 +532,32 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             // The page came back (online, visible, restored).
-            8 => m.conn.wake(m.now),
-            // The page was hidden: it pauses only when opted in.
+            // A request silent past its idle deadline fails first, as the
+            // timer would have made it.
+            8 => {
+                let idle_fires = m.conn.ready_state() != ReadyState::Closed
+                    && m.in_flight
+                    && m.conn.timeout().is_some_and(|t| m.now >= t);
+                if idle_fires {
+                    m.in_flight = false;
+                    m.body_over();
+                }
+                m.conn.wake(m.now);
+            }
+            // The page was hidden (it pauses only when opted in), or went
+            // into the back/forward cache (it pauses whatever the options).
             9 => {
+                let stored = op >= 200;
                 let resumable = m.resendable || !m.parser.last_event_id().is_empty();
                 let was_waiting =
                     m.conn.ready_state() == ReadyState::Connecting && !m.in_flight && !m.probing;
-                if !m.pause_when_hidden {
+                if !m.pause_when_hidden && !stored {
                     assert!(!m.conn.hidden(), "paused without being asked to");
-                } else if m.conn.hidden() {
+                } else if if stored {
+                    m.conn.stored()
+                } else {
+                    m.conn.hidden()
+                } {
                     assert!(
                         resumable || was_waiting,
                         "paused a request that cannot be sent again"

@@ -189,7 +189,10 @@ impl Builder {
     /// that could not be resumed (a POST that sent no event ID) is never
     /// paused. Whether or not this is set, a waiting reconnect happens at
     /// once when the browser goes back online, when the page comes back
-    /// from the back/forward cache, or when it becomes visible.
+    /// from the back/forward cache, becomes visible, gets the focus or is
+    /// resumed, and a stream silent past its idle timeout then reconnects;
+    /// a page going into the back/forward cache drops its connection
+    /// silently and resumes it at once on its return.
     pub fn pause_when_hidden(mut self, pause: bool) -> Self {
         self.options.pause_when_hidden = pause;
         self

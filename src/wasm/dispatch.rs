@@ -254,10 +254,13 @@ impl Shared {
 /// What the page did, for the core (`Connection::wake` and `pause`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum PageEvent {
-    /// Back online, restored from the back/forward cache, or shown.
+    /// Back online, restored from the back/forward cache, shown, focused,
+    /// or resumed after a freeze.
     Back,
     /// Hidden.
     Hidden,
+    /// Going into the back/forward cache.
+    Stored,
 }
 
 pub(super) struct Subscriber {

@@ -142,6 +142,9 @@ pub(super) async fn drive(shared: Rc<Shared>) {
                 Some(PageEvent::Hidden) => {
                     core.hidden();
                 }
+                Some(PageEvent::Stored) => {
+                    core.stored();
+                }
                 None => {}
             },
         }

@@ -1,8 +1,8 @@
 //! The page's lifecycle for the Rust API: the browser going `online`, the
-//! page coming back from the back/forward cache (`pageshow` with
-//! `persisted`), and its visibility, told to the driver, which tells the
-//! core (`Connection::wake` and `pause`), as js/connection.js does for the
-//! class.
+//! page going into the back/forward cache (`pagehide` with `persisted`) and
+//! coming back (`pageshow`), its visibility, focus, and resume after a
+//! freeze, told to the driver, which tells the core (`Connection::wake`,
+//! `hidden` and `stored`), as js/page.js does for the class.
 
 use std::rc::{Rc, Weak};
 
@@ -37,16 +37,27 @@ impl PageWatch {
                 shared.page_event(event);
             }
         };
-        let w = weak.clone();
-        watch.listen(&global, "online", move |_| tell(&w, PageEvent::Back));
+        for kind in ["online", "focus"] {
+            let w = weak.clone();
+            watch.listen(&global, kind, move |_| tell(&w, PageEvent::Back));
+        }
+        let persisted =
+            |event: &JsValue| Reflect::get(event, &"persisted".into()).is_ok_and(|p| p.is_truthy());
         let w = weak.clone();
         watch.listen(&global, "pageshow", move |event| {
-            let persisted = Reflect::get(&event, &"persisted".into()).is_ok_and(|p| p.is_truthy());
-            if persisted {
+            if persisted(&event) {
                 tell(&w, PageEvent::Back);
             }
         });
+        let w = weak.clone();
+        watch.listen(&global, "pagehide", move |event| {
+            if persisted(&event) {
+                tell(&w, PageEvent::Stored);
+            }
+        });
         if let Some(document) = document {
+            let w = weak.clone();
+            watch.listen(&document, "resume", move |_| tell(&w, PageEvent::Back));
             let doc = document.clone();
             watch.listen(&document, "visibilitychange", move |_| {
                 let hidden = Reflect::get(&doc, &"hidden".into()).is_ok_and(|h| h.is_truthy());

@@ -858,6 +858,71 @@ describe('extended options', () => {
     assert.equal((await requests('post-hidden')).length, 1);
   });
 
+  test('the back/forward cache drops the connection silently and the restore resumes at once; a wake fails a stream silent past its idle timeout', {
+    timeout: 30_000,
+  }, async () => {
+    const first = { chunks: [{ text: 'id: 1\ndata: a\n\n' }], end: 'hang' };
+    const rest = { chunks: [{ text: 'id: 2\ndata: b\n\n' }], end: 'hang' };
+    await script('bfcache', [first, rest]);
+    await script('bfcache-post', [{ chunks: [{ text: 'data: a\n\n' }], end: 'hang' }]);
+    await script('throttled', [first, rest]);
+    const r = await inPage(async (esw, url) => {
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const open = (key, init = {}) => {
+        const es = new esw.EventSource(url.replace('bfcache', key), init);
+        es.trace = [];
+        es.onmessage = (e) => es.trace.push(e.data);
+        es.onerror = (e) => es.trace.push(`error ${e.error.type}`);
+        return es;
+      };
+      // Not asked to pause when hidden: the cache drops it all the same,
+      // with no error, and the restore reconnects at once (no 3 s delay).
+      const es = open('bfcache');
+      const post = open('bfcache-post', { method: 'POST', body: 'x' });
+      await sleep(400);
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+      await sleep(200);
+      const stored = [es.readyState, post.readyState];
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      await sleep(500);
+      const restored = [es.readyState, es.trace.join(), post.readyState, post.trace.join()];
+      es.close();
+      post.close();
+      // Timers held back (a hidden page's throttling, here: never run):
+      // the idle timeout cannot fire on its own; the page getting the
+      // focus again finds the stream silent past it and reconnects.
+      const realTimeout = window.setTimeout;
+      window.setTimeout = () => 0;
+      let throttled;
+      let silent;
+      try {
+        throttled = open('throttled', { idleTimeout: 300 });
+        await new Promise((resolve) => realTimeout(resolve, 900));
+        silent = [...throttled.trace];
+        window.dispatchEvent(new Event('focus'));
+        await new Promise((resolve) => realTimeout(resolve, 500));
+      } finally {
+        window.setTimeout = realTimeout;
+      }
+      throttled.close();
+      return { stored, restored, silent, woken: throttled.trace };
+    }, 'bfcache');
+    assert.deepEqual(r.stored, [0, 1], 'stored: the GET drops its connection; the POST without IDs keeps it');
+    assert.deepEqual(r.restored, [1, 'a,b', 1, 'a']);
+    assert.equal(await clientClosed('bfcache'), true, 'the stored request was aborted');
+    assert.deepEqual(
+      (await requests('bfcache')).map((q) => q.headers['last-event-id'] ?? null),
+      [null, '1'],
+    );
+    assert.equal((await requests('bfcache-post')).length, 1);
+    assert.deepEqual(r.silent, ['a'], 'no idle timeout while the timers are held back');
+    assert.deepEqual(r.woken, ['a', 'error idle-timeout', 'b']);
+    assert.deepEqual(
+      (await requests('throttled')).map((q) => q.headers['last-event-id'] ?? null),
+      [null, '1'],
+    );
+  });
+
   test('for await: every event until the end event; a final error is thrown; leaving closes; backpressure', {
     timeout: 30_000,
   }, async () => {

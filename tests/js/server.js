@@ -25,8 +25,9 @@ export async function getChaosStats(base, key) {
 // from the back/forward cache, shown or hidden (document.hidden is
 // overridden on the document, then the event fired).
 export function pageEvent(kind) {
-  if (kind === 'online') globalThis.dispatchEvent(new Event('online'));
-  else if (kind === 'pageshow') globalThis.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+  if (kind === 'online' || kind === 'focus') globalThis.dispatchEvent(new Event(kind));
+  else if (kind === 'pageshow' || kind === 'pagehide')
+    globalThis.dispatchEvent(new PageTransitionEvent(kind, { persisted: true }));
   else {
     const hidden = kind === 'hidden';
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });

@@ -1,5 +1,6 @@
-//! The page's lifecycle (`wake`, `pause`), `close`, and the transitions
-//! every input ends in: a new request, a reconnect wait, or closing.
+//! The page's lifecycle (`wake`, `hidden`, `stored`, `pause`), `close`,
+//! and the transitions every input ends in: a new request, a reconnect
+//! wait, or closing.
 
 use super::{resume, Connection, Inner, Replay};
 use crate::connection::{Io, Notice};
@@ -7,14 +8,22 @@ use crate::error::Error;
 
 impl Connection {
     /// The page came back: the browser went `online`, the page was restored
-    /// from the back/forward cache, or it became visible. A reconnect that
-    /// is waiting happens now instead of after its backoff (but not before
-    /// a `Retry-After` the server sent), and a [paused](Self::pause)
-    /// connection reconnects. Otherwise nothing happens. It never makes a
-    /// request that the rules would not make anyway (see
-    /// [`Options::resendable`](crate::connection::Options::resendable)): it only moves one that is already due.
+    /// from the back/forward cache, it became visible, got the focus, or
+    /// was resumed after being frozen. A stream silent past its idle
+    /// timeout (whose timer a hidden page's throttling held back) fails
+    /// now, as the timer would have made it; then a reconnect that is
+    /// waiting happens now instead of after its backoff (but not before a
+    /// `Retry-After` the server sent), and a [paused](Self::pause)
+    /// connection reconnects. Otherwise nothing happens: a stream whose
+    /// bytes keep coming is never cut for a timer that fired late. It never
+    /// makes a request that the rules would not make anyway (see
+    /// [`Options::resendable`](crate::connection::Options::resendable)): it
+    /// only moves one that is already due.
     #[cfg_attr(npm_size, optimize(size))]
     pub fn wake(&mut self, now: u64) {
+        if matches!(self.inner, Inner::Connecting | Inner::Open { .. }) {
+            self.on_timer(now);
+        }
         match self.inner {
             Inner::Paused => self.start_request(now),
             Inner::Waiting { not_before, .. } if now >= not_before => self.start_request(now),
@@ -26,6 +35,16 @@ impl Connection {
             }
             _ => {}
         }
+    }
+
+    /// The page is going into the back/forward cache (`pagehide` with
+    /// `persisted`): [pauses](Self::pause), whatever the options say, as
+    /// the browser's own class drops its connection there; the page's
+    /// restore [wakes](Self::wake) it, with no error and no delay. A
+    /// request that could not be sent again is not paused (see `pause`).
+    /// Returns whether it paused.
+    pub fn stored(&mut self) -> bool {
+        self.pause()
     }
 
     /// The page was hidden: [pauses](Self::pause) if the caller asked for

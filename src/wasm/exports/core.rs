@@ -169,6 +169,7 @@ impl SseCore {
             Input::Timer if flag => core.on_timer_held(now),
             Input::Timer => core.on_timer(now),
             Input::Wake => core.wake(now),
+            Input::Hidden if flag => return core.stored(),
             Input::Hidden => return core.hidden(),
             Input::Close => core.close(),
             Input::NotResumed => core.not_resumed(),

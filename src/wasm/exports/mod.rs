@@ -83,10 +83,12 @@ pub enum Input {
     /// holding the body back for a slow reader
     /// (`Connection::on_timer_held`, else `on_timer`).
     Timer = 2,
-    /// The page came back: online, restored, shown (`Connection::wake`).
+    /// The page came back: online, restored, shown, focused, resumed
+    /// (`Connection::wake`).
     Wake = 3,
-    /// The page was hidden (`Connection::hidden`): `input` returns whether
-    /// the source paused.
+    /// The page was hidden (`Connection::hidden`), or, the flag set, went
+    /// into the back/forward cache (`Connection::stored`): `input` returns
+    /// whether the source paused.
     Hidden = 4,
     /// Closed by the caller, for good and silently (`Connection::close`).
     Close = 5,
