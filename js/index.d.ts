@@ -204,6 +204,17 @@ export interface EventSourceInit {
    * it (a headers function cannot be compared).
    */
   shareKey?: string;
+  /**
+   * What a source that joins a shared stream late receives first. By
+   * default, the events the shared connection has delivered since it
+   * opened, then the live ones, so each tab sees what a connection of its
+   * own would have; the log each sharing tab keeps for this is bounded by
+   * `events` (default 1000) and `chars` (characters of data, default
+   * 1,000,000). Past the bound, a newcomer connects on its own (from the
+   * server's beginning, as the browser's class would). `false`: live events
+   * only, never a connection of its own.
+   */
+  shareReplay?: false | { events?: number; chars?: number };
   /** Reconnect when nothing at all (heartbeats included) arrives for this many ms. Off by default. */
   idleTimeout?: number;
   /** Longest line, in bytes. Default 16 MiB. */

@@ -6,10 +6,22 @@
 // that holds it is the leader: it runs the connection (js/connection.js) and
 // posts what it receives on the BroadcastChannel of the same name. Every
 // other source of the key, in any tab, is a follower and delivers what the
-// channel brings. When the leader's source closes, or its tab goes (closed,
-// crashed, into the back/forward cache), its lock is released and a waiting
-// follower takes over, connecting with the last event ID it saw; a server
-// that honours Last-Event-ID then repeats and loses nothing.
+// channel brings.
+//
+// - A newcomer says hello; the leader answers with the events the shared
+//   connection has delivered since it opened (bounded: `shareReplay`), so
+//   the newcomer sees what a connection of its own would have. Past the
+//   bound, it connects on its own.
+// - The leader beats every second, whatever the server sends. A follower
+//   that hears nothing from it for three seconds (a hung or frozen tab)
+//   steals the lock and resumes with the last event ID. Every leadership has
+//   a higher epoch than the last; followers ignore an older leader, and a
+//   leader that hears a newer one, or loses its lock, becomes a follower
+//   without reconnecting.
+// - When the leader's source closes, or its tab goes (closed, crashed, into
+//   the back/forward cache, frozen), its lock is released and a waiting
+//   follower takes over, connecting with the last event ID it saw; a server
+//   that honours Last-Event-ID then repeats and loses nothing.
 import { NoticeKind } from './wasm/eventsource_wasm.js';
 import { Connection } from './connection.js';
 import { readBatch } from './batch.js';
@@ -18,16 +30,23 @@ import { messageOf } from './errors.js';
 /** @typedef {import('./connection-types.js').Notice} Notice */
 /** @typedef {import('./connection-types.js').Sink} Sink */
 /** @typedef {import('./connection-types.js').SourceConnection} SourceConnection */
+/** An event as delivered: type, data, last event ID. @typedef {[string, string, string]} Logged */
 
 /**
  * What the sources of one key say on their channel. The package's version
  * is in the channel's (and the lock's) name, so tabs running two versions
- * never read each other's messages.
- * @typedef {{ kind: 'hello' }
- *   | { kind: 'state', open: boolean, url: string }
- *   | { kind: 'event', type: string, data: string, lastEventId: string }
- *   | { kind: 'notice', notice: Notice, url: string }
- *   | { kind: 'end' }} ShareMessage
+ * never read each other's messages. A leader's messages carry its epoch.
+ * `hello`: a source joins (`after`: the last event ID it delivered, when it
+ * joins again; `replay`: false for live only). `state`: the leader's answer
+ * (`replay`: the events to deliver first; null when the log does not reach
+ * back far enough). `lead`: a new leader, resuming from `from`.
+ * @typedef {{ kind: 'hello', id: string, after: string, replay: boolean }
+ *   | { kind: 'state', epoch: number, to: string, open: boolean, url: string, replay: Logged[] | null }
+ *   | { kind: 'lead', epoch: number, from: string }
+ *   | { kind: 'beat', epoch: number }
+ *   | { kind: 'event', epoch: number, type: string, data: string, lastEventId: string }
+ *   | { kind: 'notice', epoch: number, notice: Notice, url: string }
+ *   | { kind: 'end', epoch: number }} ShareMessage
  */
 
 /** The package's version (written by scripts/build-package.mjs). */
@@ -37,6 +56,13 @@ const VERSION = 'dev';
  * hear of the end (and stop asking for the lock) before anyone could take
  * over and reconnect. */
 const END_GRACE_MS = 1000;
+
+/** The leader's heartbeat. */
+const BEAT_MS = 1000;
+
+/** A leader not heard for this long (and up to a beat more, at random, so
+ * that followers do not all steal at once) is taken over. */
+const SILENT_MS = 3000;
 
 /**
  * The name of a key's lock and channel: the URL, method, body and
@@ -82,22 +108,40 @@ export class SharedConnection {
   #sink;
   #deliver;
   #lastEventId;
+  #id = Math.random().toString(36).slice(2);
   /** @type {BroadcastChannel | null} */
   #channel = null;
   /** @type {AbortController | null} */
   #asking = null;
-  /** The leader's connection, while this source leads. */
-  /** @type {Connection | null} */
+  /** The leader's connection while this source leads, or the source's own
+   * once it left the share. @type {Connection | null} */
   #conn = null;
+  /** The lock request this source leads by. @type {object | null} */
+  #leading = null;
   #unlock = () => {};
   #open = false;
   #closed = false;
   #lastType = '';
   #responseUrl = '';
-  #onPageHide = () => this.#stop(true);
-  /** Back from the back/forward cache: take part again. */
-  #onPageShow = (/** @type {Event} */ e) => {
-    if (/** @type {PageTransitionEvent} */ (e).persisted) this.#join();
+  /** The highest epoch heard (or this source's own, while it leads). */
+  #epoch = 0;
+  /** Told what to deliver first (the leader's `state`): events may be delivered. */
+  #joined = false;
+  /** When the leader was last heard (or this source joined). */
+  #heard = 0;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  #timer;
+  /** The events delivered, the latest ones within the replay bounds. @type {Logged[]} */
+  #log = [];
+  #logChars = 0;
+  /** Whether #log holds every event since the shared connection opened. */
+  #whole = true;
+  /** Events this source delivered while it led that a new leader sends again. @type {Logged[]} */
+  #skip = [];
+  #leave = () => this.#stop(true);
+  /** Back from the back/forward cache, or thawed: take part again. */
+  #back = (/** @type {Event} */ e) => {
+    if (e.type === 'resume' || /** @type {PageTransitionEvent} */ (e).persisted) this.#join();
   };
 
   /**
@@ -118,15 +162,15 @@ export class SharedConnection {
   }
 
   start() {
-    // Chromium keeps no page that holds a lock in the back/forward cache:
-    // let go on pagehide, and take part again when the page comes back.
-    globalThis.addEventListener?.('pagehide', this.#onPageHide);
-    globalThis.addEventListener?.('pageshow', this.#onPageShow);
+    // Chromium keeps no page that holds a lock or a channel in the
+    // back/forward cache, and a frozen leader would stall every tab: let go
+    // on pagehide and freeze, and take part again on the way back.
+    this.#page(true);
     this.#join();
   }
 
   get responseUrl() {
-    return this.#responseUrl;
+    return this.#conn?.responseUrl ?? this.#responseUrl;
   }
 
   /** @param {boolean} full */
@@ -138,10 +182,20 @@ export class SharedConnection {
    * the caller's matched), a leader hands over at once; an ended stream
    * ends for every tab. @param {boolean} [ended] */
   close(ended) {
-    if (ended && this.#conn) {
-      this.#post({ kind: 'end' });
+    if (ended && this.#leading) {
+      this.#post({ kind: 'end', epoch: this.#epoch });
       this.#finish(false);
     } else this.#finish(true);
+  }
+
+  /** Listens to the page's lifecycle, or stops. @param {boolean} on */
+  #page(on) {
+    const g = globalThis;
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    g[method]?.('pagehide', this.#leave);
+    g[method]?.('pageshow', this.#back);
+    g.document?.[method]('freeze', this.#leave);
+    g.document?.[method]('resume', this.#back);
   }
 
   /** Closed for good: no rejoining; the lock goes at once, or after the
@@ -149,31 +203,75 @@ export class SharedConnection {
   #finish(now) {
     if (this.#closed) return;
     this.#closed = true;
-    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
-    globalThis.removeEventListener?.('pageshow', this.#onPageShow);
+    this.#page(false);
     this.#stop(now);
   }
 
-  /** Listens on the channel, says hello (the leader answers with its
-   * state), and asks for the lock. */
+  /** Listens on the channel, says hello (the leader answers with what to
+   * deliver first), asks for the lock, and starts listening for the
+   * leader's beat. */
   #join() {
     if (this.#closed || this.#channel) return;
     const channel = new BroadcastChannel(this.#name);
     this.#channel = channel;
     channel.onmessage = (e) => this.#hear(e.data);
-    this.#post({ kind: 'hello' });
-    const asking = new AbortController();
+    this.#joined = false;
+    this.#heard = Date.now();
+    this.#hello();
+    this.#ask(false);
+    const patience = SILENT_MS + Math.random() * BEAT_MS;
+    let tick = Date.now();
+    this.#timer = setInterval(() => {
+      const now = Date.now();
+      // A timer this late means this tab was blocked, frozen or throttled
+      // itself: the leader's messages may be waiting behind it.
+      const late = now - tick > 2 * BEAT_MS;
+      tick = now;
+      if (this.#leading) this.#post({ kind: 'beat', epoch: this.#epoch });
+      else if (late) this.#heard = now;
+      else if (now - this.#heard > patience) {
+        this.#heard = now;
+        this.#ask(true);
+      }
+    }, BEAT_MS);
+  }
+
+  /** Asks for the lock: in turn, or taking it from a silent leader. @param {boolean} steal */
+  #ask(steal) {
+    this.#asking?.abort();
+    const asking = steal ? null : new AbortController();
     this.#asking = asking;
-    navigator.locks.request(this.#name, { signal: asking.signal }, () => this.#lead()).catch(() => {});
+    const token = {};
+    navigator.locks
+      .request(this.#name, asking ? { signal: asking.signal } : { steal }, () => this.#lead(token))
+      // Rejected: our own abort, or the lock stolen from us while we led.
+      .catch(() => this.#leading === token && this.#demote());
+  }
+
+  /** Asks the leader what to deliver first: everything since the shared
+   * connection opened, or live events only (`shareReplay: false`); when
+   * joining again, what came after the last event ID delivered (live only
+   * without one: what was missed cannot be told). */
+  #hello() {
+    const again = this.#log.length > 0 || !this.#whole;
+    const after = again ? this.#lastEventId() : '';
+    this.#post({
+      kind: 'hello',
+      id: this.#id,
+      after,
+      replay: this.#init.shareReplay !== false && (!again || after !== ''),
+    });
   }
 
   /** Stops leading (handing over at once, or after the end's grace) and
    * leaves the channel. */
   #stop(now = false) {
+    clearInterval(this.#timer);
     this.#asking?.abort();
     this.#asking = null;
     this.#channel?.close();
     this.#channel = null;
+    this.#leading = null;
     const conn = this.#conn;
     this.#conn = null;
     conn?.close();
@@ -187,8 +285,8 @@ export class SharedConnection {
   }
 
   /** The lock is ours: connect, from the last event ID this source saw, and
-   * hold the lock until we stop. */
-  #lead() {
+   * hold the lock until we stop. @param {object} token the request's */
+  #lead(token) {
     if (this.#closed || !this.#channel) return;
     /** @type {Connection} */
     let conn;
@@ -201,6 +299,11 @@ export class SharedConnection {
       return;
     }
     this.#conn = conn;
+    this.#leading = token;
+    this.#joined = true;
+    this.#skip = [];
+    this.#epoch = Math.max(this.#epoch + 1, Date.now());
+    this.#post({ kind: 'lead', epoch: this.#epoch, from: this.#lastEventId() });
     const held = new Promise((resolve) => {
       this.#unlock = () => resolve(undefined);
     });
@@ -208,31 +311,61 @@ export class SharedConnection {
     return held;
   }
 
+  /** Another source leads now (it took the lock from this one, hung or
+   * frozen): close the connection, follow, and wait for the lock again. */
+  #demote() {
+    this.#leading = null;
+    const conn = this.#conn;
+    this.#conn = null;
+    conn?.close();
+    this.#unlock();
+    this.#heard = Date.now();
+    this.#ask(false);
+  }
+
+  /** Delivers an event and keeps it for newcomers, within the bounds.
+   * @param {string} type @param {string} data @param {string} id */
+  #take(type, data, id) {
+    const { events = 1000, chars = 1_000_000 } = this.#init.shareReplay || {};
+    this.#log.push([type, data, id]);
+    this.#logChars += data.length;
+    while (this.#log.length > events || this.#logChars > chars) {
+      this.#whole = false;
+      this.#logChars -= /** @type {Logged} */ (this.#log.shift())[1].length;
+    }
+    return this.#deliver(type, data, id);
+  }
+
   /** The leader's connection: what it receives is delivered here and
-   * posted to the followers. */
+   * posted to the followers, while it is this source's (not once closed:
+   * closing says `closed` too, and a leader that was taken over must not
+   * speak). */
   #connection() {
     const conn = new Connection(
       this.#url,
       { ...this.#init, lastEventId: this.#lastEventId(), pauseWhenHidden: false },
       {
         messages: (text, lengths, chunk) => {
+          if (this.#conn !== conn) return;
           this.#lastType = readBatch(text, lengths, 0, lengths.length, chunk, this.#lastType, (type, data, id) => {
-            this.#post({ kind: 'event', type, data, lastEventId: id });
-            return this.#deliver(type, data, id);
+            this.#post({ kind: 'event', epoch: this.#epoch, type, data, lastEventId: id });
+            return this.#take(type, data, id);
           });
         },
         notice: (notice) => {
+          if (this.#conn !== conn) return;
           if (notice[0] === NoticeKind.Open) {
             this.#open = true;
             this.#responseUrl = conn.responseUrl;
           } else if (notice[0] === NoticeKind.Error) this.#open = false;
-          this.#post({ kind: 'notice', notice, url: this.#responseUrl });
+          this.#post({ kind: 'notice', epoch: this.#epoch, notice, url: this.#responseUrl });
           // An error with no reconnect is final: the stream ended for good.
           if (notice[0] === NoticeKind.Error && notice[2] === undefined) this.#finish(false);
           this.#sink.notice(notice);
         },
         closed: () => {
-          this.#post({ kind: 'end' });
+          if (this.#conn !== conn) return;
+          this.#post({ kind: 'end', epoch: this.#epoch });
           this.#finish(false);
           this.#sink.closed();
         },
@@ -242,27 +375,86 @@ export class SharedConnection {
     return conn;
   }
 
+  /** The leader's answer to a hello: the events to deliver first (after
+   * the event ID `after`, or all since the connection opened), or null when
+   * the log does not reach back that far. @param {string} after */
+  #replay(after) {
+    if (after === '') return this.#whole ? this.#log : null;
+    for (let i = this.#log.length; i--; ) if (this.#log[i][2] === after) return this.#log.slice(i + 1);
+    return null;
+  }
+
+  /** Leaves the share: this source connects on its own (from its last
+   * event ID), as a source without `share` does. */
+  #alone() {
+    this.#finish(true);
+    this.#closed = false;
+    const conn = new Connection(this.#url, { ...this.#init, lastEventId: this.#lastEventId() }, this.#sink);
+    this.#conn = conn;
+    conn.start();
+  }
+
   /** A message from the channel. @param {ShareMessage} message */
   #hear(message) {
     if (this.#closed) return;
-    if (this.#conn) {
-      // Leading: a newcomer is told the state of the connection.
-      if (message.kind === 'hello') this.#post({ kind: 'state', open: this.#open, url: this.#responseUrl });
+    if (message.kind === 'hello') {
+      // Leading: a newcomer is told the state of the connection and what it missed.
+      if (this.#leading) {
+        this.#post({
+          kind: 'state',
+          epoch: this.#epoch,
+          to: message.id,
+          open: this.#open,
+          url: this.#responseUrl,
+          replay: message.replay ? this.#replay(message.after) : [],
+        });
+      }
       return;
     }
+    // An older leader's (one that was hung or frozen) is not heard.
+    if (message.epoch < this.#epoch) return;
+    if (message.epoch > this.#epoch) {
+      this.#epoch = message.epoch;
+      if (this.#leading) this.#demote();
+    }
+    this.#heard = Date.now();
+    if (this.#leading) return;
     switch (message.kind) {
-      case 'event':
-        this.#deliver(message.type, message.data, message.lastEventId);
+      case 'lead': {
+        // Taken over: what this source delivered after the new leader's last
+        // event is sent again, and not delivered twice.
+        const at = message.from ? this.#log.findLastIndex((e) => e[2] === message.from) : -1;
+        this.#skip = at < 0 ? [] : this.#log.slice(at + 1);
+        if (!this.#joined) this.#hello();
+        break;
+      }
+      case 'beat':
+        if (!this.#joined) this.#hello();
         break;
       case 'state':
+        if (message.to !== this.#id || this.#joined) break;
+        if (!message.replay) return this.#alone();
+        this.#joined = true;
         // Joined while the leader's connection is open.
         if (message.open && !this.#open) {
           this.#open = true;
           this.#responseUrl = message.url;
           this.#sink.notice([NoticeKind.Open, undefined, undefined]);
         }
+        for (const [type, data, id] of message.replay) if (this.#take(type, data, id)) break;
         break;
+      case 'event': {
+        if (!this.#joined) break;
+        const [type, data, id] = this.#skip[0] ?? [];
+        if (type === message.type && data === message.data && id === message.lastEventId) this.#skip.shift();
+        else {
+          this.#skip = [];
+          this.#take(message.type, message.data, message.lastEventId);
+        }
+        break;
+      }
       case 'notice': {
+        if (!this.#joined) break;
         const { notice } = message;
         this.#open = notice[0] === NoticeKind.Open || (this.#open && notice[0] !== NoticeKind.Error);
         if (notice[0] === NoticeKind.Open) this.#responseUrl = message.url;

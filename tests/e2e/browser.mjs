@@ -10,11 +10,13 @@ import { isWebDriverEngine, openWebDriverPage } from './webdriver.mjs';
  * (Chromium by default, through Playwright; the others through WebDriver). */
 export const engine = process.env.ENGINE ?? 'chromium';
 
-export async function launchChromium() {
+/** `bfcache`: with the back/forward cache, which Playwright turns off by default. */
+export async function launchChromium({ bfcache = false } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'esw-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
+    ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : [],
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startTestServer } from '../server/sse-test-server.mjs';
 import { chaosData } from '../server/chaos.mjs';
 import { stop } from './static.mjs';
-import { openPackagePage } from './browser.mjs';
+import { launchChromium, openPackagePage } from './browser.mjs';
 import { requests as requestsOf } from './sse-client.mjs';
 
 let sse;
@@ -37,24 +37,29 @@ const inPage = (fn, ...args) =>
     [fn.toString(), args],
   );
 
-/** Opens `n` same-origin frames, each with the package loaded; each gets
+/** Opens `n` same-origin frames, each with the package loaded (frame `i`
+ * from `pages[i]`, tests/e2e/pages/blank.html by default); each gets
  * `frame.open(url, init)`: a source whose ids and states it records. */
-const openFrames = (n) =>
-  inPage(async (n) => {
-    for (const f of document.querySelectorAll('iframe')) f.remove();
-    const frames = [];
-    for (let i = 0; i < n; i++) {
-      const frame = document.createElement('iframe');
-      frame.src = `${location.origin}/`;
-      document.body.append(frame);
-      frames.push(frame);
-    }
-    for (const frame of frames) {
-      while (!frame.contentWindow?.esw) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    window.frames_ = frames;
-    return frames.length;
-  }, n);
+const openFrames = (n, pages = []) =>
+  inPage(
+    async (n, pages) => {
+      for (const f of document.querySelectorAll('iframe')) f.remove();
+      const frames = [];
+      for (let i = 0; i < n; i++) {
+        const frame = document.createElement('iframe');
+        frame.src = `${location.origin}/${pages[i] ?? ''}`;
+        document.body.append(frame);
+        frames.push(frame);
+      }
+      for (const frame of frames) {
+        while (!frame.contentWindow?.esw) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      window.frames_ = frames;
+      return frames.length;
+    },
+    n,
+    pages,
+  );
 
 /** In frame `i`: a sharing source of `url`, recording ids, opens, errors. */
 const subscribe = (indexes, url, init = {}) =>
@@ -202,6 +207,96 @@ describe('share: true, tabs as frames', () => {
     assert.equal((await requests('share-done')).length, 1, 'nobody took over after the end');
   });
 
+  test('tabs that join late get the beginning first, then the live events: each once, in order', {
+    timeout: 30_000,
+  }, async () => {
+    await openFrames(4);
+    // A server that sends every new connection ids 1..30 (a snapshot, then changes).
+    const url = `${base()}/ticker/late?n=30&every=100`;
+    await subscribe([0], url);
+    for (const [i, seen] of [
+      [1, 4],
+      [2, 12],
+      [3, 20],
+    ]) {
+      await until(async () => (await logs())[0].ids.length >= seen);
+      await subscribe([i], url);
+    }
+    const got = await until(async () => {
+      const l = await logs();
+      return l.every((x) => x.ended) && l;
+    });
+    for (const log of got) {
+      assert.deepEqual(log.ids, range(1, 30));
+      assert.equal(log.opens, 1);
+      assert.deepEqual(log.errors, []);
+    }
+    assert.equal((await requests('late')).length, 1, 'one connection for four tabs');
+  });
+
+  test('shareReplay: false joins live; past the replay bound a late tab connects on its own', {
+    timeout: 30_000,
+  }, async () => {
+    await openFrames(3);
+    const url = `${base()}/ticker/bound?n=30&every=100`;
+    const init = { shareReplay: { events: 5 } };
+    await subscribe([0], url, init);
+    await until(async () => (await logs())[0].ids.length >= 10);
+    await subscribe([1], url, { shareReplay: false });
+    await subscribe([2], url, init);
+    const got = await until(async () => {
+      const l = await logs();
+      return l.every((x) => x.ended) && l;
+    });
+    assert.deepEqual(got[0].ids, range(1, 30));
+    // Live only: from where it joined, every event once.
+    const first = Number(got[1].ids[0]);
+    assert.ok(first > 5, `the live-only tab began at ${first}`);
+    assert.deepEqual(got[1].ids, range(first, 30));
+    // Past the bound (10 events, 5 kept): a connection of its own, from the start.
+    assert.deepEqual(got[2].ids, range(1, 30));
+    const r = await requests('bound');
+    assert.equal(r.length, 2);
+    assert.equal(r[1].headers['last-event-id'], undefined, 'its own connection starts from the beginning');
+  });
+
+  for (const missing of ['locks', 'BroadcastChannel']) {
+    test(`without ${missing}, each tab connects on its own and gets every event`, { timeout: 30_000 }, async () => {
+      await openFrames(3);
+      await inPage((missing) => {
+        for (const f of window.frames_) {
+          const w = f.contentWindow;
+          if (missing === 'locks') Object.defineProperty(w.Navigator.prototype, 'locks', { get: () => undefined });
+          else w.BroadcastChannel = undefined;
+        }
+      }, missing);
+      const key = `nolocks-${missing}`;
+      await subscribe([0, 1, 2], `${base()}/ticker/${key}?n=10&every=50`);
+      const got = await until(async () => {
+        const l = await logs();
+        return l.every((x) => x.ended) && l;
+      });
+      for (const log of got) assert.deepEqual(log.ids, range(1, 10));
+      assert.equal((await requests(key)).length, 3);
+    });
+  }
+
+  test('two versions of the package in four tabs: one connection per version, never mixed', {
+    timeout: 30_000,
+  }, async () => {
+    await openFrames(4, ['', '', 'next.html', 'next.html']);
+    const url = `${base()}/ticker/versions?n=15&every=100&start=1000`;
+    await subscribe([0, 2], url);
+    await until(async () => (await requests('versions')).length >= 2);
+    await subscribe([1, 3], url);
+    const got = await until(async () => {
+      const l = await logs();
+      return l.every((x) => x.ended) && l;
+    });
+    for (const log of got) assert.deepEqual(log.ids, range(1, 15));
+    assert.equal((await requests('versions')).length, 2, 'one connection per version');
+  });
+
   test('different share keys get different connections; the last close ends it', { timeout: 30_000 }, async () => {
     await openFrames(4);
     const url = `${base()}/ticker/keys?n=1000&every=100`;
@@ -234,6 +329,16 @@ describe('share: true, real tabs (Chromium)', {
       pages.push(page);
     }
     return pages;
+  }
+  /** Waits for the stream's end in `page`; on timeout, says what it got. */
+  async function ended(page, timeout) {
+    try {
+      await page.waitForFunction(() => window.log.ended, null, { timeout });
+    } catch (e) {
+      const ids = await page.evaluate(() => window.log.ids.join(' ')).catch(() => '(page gone)');
+      throw new Error(`${e.message}; ids: ${ids}`);
+    }
+    return page.evaluate(() => window.log.ids);
   }
   const open = (page, url, init = {}) =>
     page.evaluate(
@@ -310,6 +415,147 @@ describe('share: true, real tabs (Chromium)', {
       for (const page of pages) if (!page.isClosed()) await page.close();
     }
   });
+
+  test('ten tabs opened 100 ms apart while the stream runs: each gets ids 1..n once, on one connection', {
+    timeout: 60_000,
+  }, async () => {
+    const pages = await tabs(10);
+    try {
+      const url = `${base()}/ticker/tabs-late?n=60&every=50`;
+      for (const page of pages) {
+        await open(page, url);
+        await sleep(100);
+      }
+      for (const page of pages) {
+        await page.waitForFunction(() => window.log.ended, null, { timeout: 20_000 });
+        assert.deepEqual(await page.evaluate(() => window.log.ids), range(1, 60));
+      }
+      assert.equal((await requests('tabs-late')).length, 1);
+    } finally {
+      for (const page of pages) if (!page.isClosed()) await page.close();
+    }
+  });
+
+  test('a leader whose main thread is blocked for 6 s: another tab takes over within 5 s; no tab misses or repeats', {
+    timeout: 60_000,
+  }, async () => {
+    const pages = await tabs(3);
+    try {
+      const url = `${base()}/ticker/blocked?n=80&every=100`;
+      await open(pages[0], url);
+      await until(async () => (await requests('blocked')).length >= 1);
+      for (const page of pages.slice(1)) await open(page, url);
+      await until(async () => (await pages[1].evaluate(() => window.log.ids.length)) >= 10);
+      const blocked = Date.now();
+      // Not awaited: the page answers once its thread is free again.
+      const hang = pages[0].evaluate(() => {
+        const until = Date.now() + 6000;
+        while (Date.now() < until);
+      });
+      const [, second] = await until(async () => {
+        const r = await requests('blocked');
+        return r.length >= 2 && r;
+      });
+      assert.ok(second.at - blocked < 5000, `taken over after ${second.at - blocked} ms`);
+      // The other tabs go on while the leader is still blocked.
+      const during = await pages[1].evaluate(() => window.log.ids.length);
+      await sleep(1000);
+      assert.ok((await pages[1].evaluate(() => window.log.ids.length)) > during, 'events flow during the block');
+      await hang;
+      for (const page of pages) assert.deepEqual(await ended(page, 30_000), range(1, 80));
+      const r = await requests('blocked');
+      assert.equal(r.length, 2, 'the woken leader follows, without reconnecting');
+    } finally {
+      for (const page of pages) if (!page.isClosed()) await page.close();
+    }
+  });
+
+  // Headless Chromium 156 neither hides nor freezes a page for
+  // `Page.setWebLifecycleState` (tried: no `freeze` event, timers run on),
+  // so the freeze is played as the Page Lifecycle API shows it to a page:
+  // the `freeze` event, a thread that stops, then `resume`.
+  test('a leader that is frozen hands over at once and, thawed, gets what it missed', {
+    timeout: 60_000,
+  }, async () => {
+    const pages = await tabs(2);
+    try {
+      const url = `${base()}/ticker/frozen?n=60&every=100`;
+      await open(pages[0], url);
+      await until(async () => (await requests('frozen')).length >= 1);
+      await open(pages[1], url);
+      await until(async () => (await pages[1].evaluate(() => window.log.ids.length)) >= 10);
+      const frozen = Date.now();
+      const thawed = pages[0].evaluate(async () => {
+        document.dispatchEvent(new Event('freeze'));
+        // Microtasks run before the browser stops the page's tasks.
+        for (let i = 0; i < 10; i++) await Promise.resolve();
+        const until = Date.now() + 3000;
+        while (Date.now() < until);
+        // The thaw comes as a task of its own, as the browser's does.
+        setTimeout(() => document.dispatchEvent(new Event('resume')));
+      });
+      const [, second] = await until(async () => {
+        const r = await requests('frozen');
+        return r.length >= 2 && r;
+      });
+      assert.ok(second.at - frozen < 1500, `taken over after ${second.at - frozen} ms (no wait for silence)`);
+      await thawed;
+      for (const page of pages) assert.deepEqual(await ended(page, 30_000), range(1, 60));
+      assert.equal((await requests('frozen')).length, 2, 'the thawed tab follows: no connection of its own');
+    } finally {
+      for (const page of pages) if (!page.isClosed()) await page.close();
+    }
+  });
+
+  for (const share of [false, true]) {
+    test(`a real back/forward navigation${share ? ' of a sharing tab' : ''}: kept in the cache, dropped silently, resumed at once`, {
+      timeout: 60_000,
+    }, async () => {
+      const browser = await launchChromium({ bfcache: true });
+      const key = `bfcache-${share}`;
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(`${fixture.origin}/`);
+        await page.waitForFunction(() => window.esw !== undefined);
+        await page.evaluate(
+          ([url, share]) => {
+            window.log = { ids: [], errors: 0, shows: [] };
+            addEventListener('pageshow', (e) => window.log.shows.push(e.persisted));
+            const es = new window.esw.EventSource(url, { share });
+            es.onmessage = (e) => window.log.ids.push(e.lastEventId);
+            es.onerror = () => window.log.errors++;
+          },
+          [`${base()}/ticker/${key}?n=40&every=100`, share],
+        );
+        await page.waitForFunction(() => window.log.ids.length >= 5);
+        await page.goto(`${fixture.origin}/next.html`);
+        // Away: the connection was dropped on the way into the cache (until() throws if not).
+        await until(async () => (await requests(key))[0].clientClosed, 5000);
+        await sleep(500);
+        // A restore from the cache fires no load event.
+        await page.goBack({ waitUntil: 'commit' });
+        const log = await page.evaluate(() => window.log).catch(() => null);
+        const reasons = await page.evaluate(() =>
+          JSON.stringify(performance.getEntriesByType('navigation')[0]?.notRestoredReasons ?? null),
+        );
+        assert.deepEqual(log?.shows, [true], `restored from the cache (notRestoredReasons: ${reasons})`);
+        const back = Date.now();
+        const [first, second] = await until(async () => {
+          const r = await requests(key);
+          return r.length >= 2 && r;
+        });
+        assert.ok(second.at - back < 1000, `reconnected ${second.at - back} ms after the restore`);
+        assert.equal(second.headers['last-event-id'], log.ids.at(-1), 'resumed from the last event');
+        assert.equal(first.clientClosed, true);
+        await page.waitForFunction(() => window.log.ids.length === 40, null, { timeout: 20_000 });
+        const after = await page.evaluate(() => window.log);
+        assert.deepEqual(after.ids, range(1, 40));
+        assert.equal(after.errors, 0, 'no error event');
+      } finally {
+        await browser.close();
+      }
+    });
+  }
 
   test('without share, ten tabs make ten connections (the figure for docs/benchmarks.md)', {
     timeout: 60_000,

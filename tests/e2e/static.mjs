@@ -1,5 +1,7 @@
 // Serves the built npm package (dist/package) under /pkg/ and the test
-// pages (tests/e2e/pages) under /, on 127.0.0.1.
+// pages (tests/e2e/pages) under /, on 127.0.0.1. Under /pkg-next/, the same
+// package as if it were another version (the version in `share`'s lock and
+// channel names changed), for a page that runs two versions in two tabs.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -17,12 +19,18 @@ const types = {
 export function startStaticServer() {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = path.startsWith('/pkg/')
-      ? join(root, 'dist/package', path.slice(5))
+    const pkg = /^\/pkg(-next)?\//.exec(path);
+    const file = pkg
+      ? join(root, 'dist/package', path.slice(pkg[0].length))
       : join(root, 'tests/e2e/pages', path === '/' ? 'blank.html' : path);
     if (path.includes('..')) return res.writeHead(400).end();
     try {
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (pkg?.[1] && path.endsWith('/share.js')) {
+        const next = body.toString().replace(/const VERSION = '([^']+)';/, "const VERSION = '$1-next';");
+        if (next === body.toString()) throw new Error('share.js has no VERSION');
+        body = Buffer.from(next);
+      }
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

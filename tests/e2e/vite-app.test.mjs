@@ -1,6 +1,7 @@
 // The packed tarball (dist/eventsource-wasm-<version>.tgz) installed into a
 // fresh Vite 8 + React 19 app with no configuration for it, as a user would:
-// the production build renders live events, and the dev server (where
+// the production build renders live events (and, with `share`, three tabs
+// on one connection), and the dev server (where
 // StrictMode mounts twice) opens one connection only. And Vite 7's dev
 // server with the one line the README gives for it.
 import { after, before, test } from 'node:test';
@@ -103,6 +104,47 @@ async function checkLifecycle(origin) {
   await page.close();
 }
 
+/** `useEventSource(url, { share: true })` in three tabs: one connection;
+ * the tabs that mount late get the beginning, and every tab renders the
+ * last tick and the end. */
+async function checkShared(origin) {
+  const key = 'viteshare';
+  await script(key, [{ chunks: [...ticks(30), { text: 'event: end\ndata: done\n\n', delay: 60 }] }]);
+  const pages = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const page = await browser.context.newPage();
+      await page.addInitScript(() => {
+        // Every tick the hook renders, in order.
+        window.seen = [];
+        new MutationObserver(() => {
+          const t = document.getElementById('tick')?.textContent;
+          if (t && t !== '–' && window.seen.at(-1) !== t) window.seen.push(t);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      });
+      await page.goto(`${origin}/?share&sse=${encodeURIComponent(`${base()}/sse/${key}`)}`);
+      pages.push(page);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    for (const page of pages) {
+      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'closed', null, {
+        timeout: 20_000,
+      });
+      assert.equal(await page.locator('#tick').textContent(), '30');
+      assert.equal(await page.locator('#error').textContent(), 'none');
+      const seen = (await page.evaluate(() => window.seen)).map(Number);
+      assert.deepEqual(
+        seen,
+        [...seen].sort((a, b) => a - b),
+        'ticks in order',
+      );
+    }
+    assert.equal((await requests(key)).length, 1, 'one connection for three tabs');
+  } finally {
+    for (const page of pages) await page.close();
+  }
+}
+
 test('the production build renders live events', { timeout: 120_000 }, async () => {
   execFileSync(join(app, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: app, stdio: 'inherit' });
   const assets = readdirSync(join(app, 'dist/assets'));
@@ -113,6 +155,7 @@ test('the production build renders live events', { timeout: 120_000 }, async () 
   const server = await serveDir(join(app, 'dist'));
   try {
     await checkPage(`http://127.0.0.1:${server.address().port}`, 'vitebuild');
+    await checkShared(`http://127.0.0.1:${server.address().port}`);
   } finally {
     await stop(server);
   }

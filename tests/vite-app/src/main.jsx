@@ -2,9 +2,10 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useEventSource } from 'eventsource-wasm/react';
 
-function Ticker({ url }) {
+function Ticker({ url, share }) {
   const { data, readyState, lastEventId, error } = useEventSource(url, {
     events: ['tick'],
+    share,
     // A new function every render: must not reconnect.
     headers: () => ({ Authorization: 'Bearer from-react' }),
   });
@@ -34,7 +35,7 @@ function App() {
   const [mounted, setMounted] = useState(true);
   return (
     <>
-      {mounted && <Ticker url={urls[which]} />}
+      {mounted && <Ticker url={urls[which]} share={params.has('share')} />}
       <button type="button" id="switch" onClick={() => setWhich(1)}>
         switch URL
       </button>
