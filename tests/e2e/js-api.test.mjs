@@ -363,6 +363,59 @@ describe('extended options', () => {
     assert.deepEqual(r[1].slice(0, 2), ['network', true]);
   });
 
+  test("each engine's words for a dropped connection (Load failed, NetworkError…, Failed to fetch) are network failures, retried", {
+    timeout: 20_000,
+  }, async () => {
+    await script('dropwords', [{ chunks: [{ text: 'id: 9\ndata: last\n\n' }, END] }]);
+    const r = await inPage(
+      (esw, url) =>
+        new Promise((resolve) => {
+          // What Safari, Firefox and Chromium say when a fetch, or its body, drops.
+          const words = ['Load failed', 'NetworkError when attempting to fetch resource.', 'Failed to fetch'];
+          let attempt = 0;
+          const sent = [];
+          const es = new esw.EventSource(url, {
+            retry: { initialDelay: 10, minDelay: 5, maxDelay: 20 },
+            fetch: (req) => {
+              // The check the class makes after a failed request (is it CORS?) meets
+              // the same dropped network.
+              if (req.mode === 'no-cors') return Promise.reject(new TypeError(words[attempt % 3]));
+              const k = attempt++;
+              sent.push(req.headers.get('last-event-id'));
+              if (k < 3) return Promise.reject(new TypeError(words[k]));
+              if (k < 6) {
+                // Opens, delivers an event, then the body drops.
+                const body = new ReadableStream({
+                  start(c) {
+                    c.enqueue(new TextEncoder().encode(`id: ${k}\ndata: ${k}\n\n`));
+                    setTimeout(() => c.error(new TypeError(words[k - 3])), 20);
+                  },
+                });
+                return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
+              }
+              return fetch(req);
+            },
+          });
+          const errors = [];
+          const data = [];
+          es.onerror = (e) => errors.push([e.error.type, e.willReconnect, e.error.message]);
+          es.onmessage = (e) => data.push(e.data);
+          es.addEventListener('end', () => {
+            es.close();
+            resolve({ errors, data, sent });
+          });
+        }),
+      'dropwords',
+    );
+    const words = ['Load failed', 'NetworkError when attempting to fetch resource.', 'Failed to fetch'];
+    assert.deepEqual(
+      r.errors,
+      [...words, ...words].map((w) => ['network', true, `network error: ${w}`]),
+    );
+    assert.deepEqual(r.data, ['3', '4', '5', 'last']);
+    assert.deepEqual(r.sent, [null, null, null, null, '3', '4', '5']);
+  });
+
   test('a failing headers function is a typed, retried error', { timeout: 20_000 }, async () => {
     await script('hdrfail', [{ chunks: [END] }]);
     const r = await inPage(
@@ -921,6 +974,50 @@ describe('extended options', () => {
       (await requests('throttled')).map((q) => q.headers['last-event-id'] ?? null),
       [null, '1'],
     );
+  });
+
+  test('timers clamped as in a hidden page never tear down a stream whose heartbeats arrive; neither do the wake-ups', {
+    timeout: 30_000,
+  }, async () => {
+    const beats = Array.from({ length: 25 }, () => ({ text: ': hb\n', delay: 100 }));
+    await script('clamped', [{ chunks: [{ text: 'id: 1\ndata: a\n\n' }, ...beats, END] }]);
+    const r = await inPage(async (esw, url) => {
+      // Chromium runs a hidden page's timers at most once a second: every
+      // timer here fires at least 1 s late, well past the idle timeout.
+      const realTimeout = window.setTimeout;
+      window.setTimeout = (f, ms, ...args) => realTimeout(f, (ms ?? 0) + 1000, ...args);
+      const hidden = Object.getOwnPropertyDescriptor(Document.prototype, 'hidden');
+      let isHidden = true;
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => isHidden });
+      const trace = [];
+      try {
+        await new Promise((resolve) => {
+          const es = new esw.EventSource(url, { idleTimeout: 300 });
+          es.onmessage = (e) => trace.push(e.data);
+          es.onerror = (e) => trace.push(`error ${e.error.type}`);
+          es.addEventListener('end', () => {
+            trace.push('end');
+            es.close();
+            resolve();
+          });
+          // Wake-ups while the heartbeats come: shown, focused, online.
+          realTimeout(() => {
+            isHidden = false;
+            document.dispatchEvent(new Event('visibilitychange'));
+            window.dispatchEvent(new Event('focus'));
+            window.dispatchEvent(new Event('online'));
+            trace.push('woken');
+          }, 1200);
+        });
+      } finally {
+        window.setTimeout = realTimeout;
+        delete document.hidden;
+        if (hidden) Object.defineProperty(Document.prototype, 'hidden', hidden);
+      }
+      return trace;
+    }, 'clamped');
+    assert.deepEqual(r, ['a', 'woken', 'end']);
+    assert.equal((await requests('clamped')).length, 1, 'never reconnected');
   });
 
   test('for await: every event until the end event; a final error is thrown; leaving closes; backpressure', {
