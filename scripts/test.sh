@@ -16,6 +16,8 @@ cargo clippy -p eventsource-wasm-demo-server --quiet -- -D warnings
 cargo clippy -p eventsource-wasm-rust-frontend --target wasm32-unknown-unknown --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features npm --quiet -- -D warnings
+# As the npm modules are built: without the default `stats` feature.
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features npm --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features npm-parser --quiet -- -D warnings
 # Every intra-doc link resolves, for both targets.
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet

@@ -27,7 +27,7 @@ inline=()
 [ "$feature" = npm ] && inline=(-Cllvm-args=-inline-threshold=50)
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort --cfg npm_size ${inline[*]}" \
   cargo "+$NPM_TOOLCHAIN" build --quiet --release --lib --target wasm32-unknown-unknown \
-  --features "$feature" -Z build-std=std,panic_abort --target-dir "$target"
+  --no-default-features --features "$feature" -Z build-std=std,panic_abort --target-dir "$target"
 mkdir -p "$out"
 wasm-bindgen "$target/wasm32-unknown-unknown/release/eventsource_wasm.wasm" \
   --out-dir "$out" --target web --out-name "$name" --encode-into always

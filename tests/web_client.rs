@@ -1367,3 +1367,62 @@ async fn after_a_typed_stream_ends_final_error_tells_done_from_failed() {
         }
     }
 }
+
+/// Collects notices for `ms`.
+async fn for_ms(stream: &mut EventStream, ms: u32) -> Vec<Notice> {
+    let mut seen = Vec::new();
+    let mut deadline = Box::pin(sleep(ms));
+    loop {
+        match select(stream.next(), deadline).await {
+            Either::Left((Some(notice), rest)) => {
+                seen.push(notice);
+                deadline = rest;
+            }
+            Either::Left((None, _)) | Either::Right(_) => return seen,
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn diagnostics_fire_where_a_stream_misbehaves_and_nowhere_else() {
+    let kinds = ["clean", "buffered", "gzip", "cut", "noids"];
+    let watch = |kind: &'static str| async move {
+        let es = EventSource::builder(format!("{}/doctor/{kind}/diag-{kind}", server()))
+            .diagnose(true)
+            .build();
+        let mut stream = es.stream();
+        let seen = for_ms(&mut stream, 6000).await;
+        let stats = es.stats();
+        es.close();
+        let mut codes: Vec<&str> = seen
+            .iter()
+            .filter_map(|n| match n {
+                Notice::Diagnostic(d) => Some(d.code()),
+                _ => None,
+            })
+            .collect();
+        codes.sort_unstable();
+        (kind, codes, stats)
+    };
+    let results = futures::future::join_all(kinds.map(watch)).await;
+    let expected: [&[&str]; 5] = [
+        &[],
+        &["buffered"],
+        &["compressed"],
+        &["idle-cut"],
+        &["no-resume", "no-retry"],
+    ];
+    for ((kind, codes, _), want) in results.iter().zip(expected) {
+        assert_eq!(codes, want, "the {kind} stream");
+    }
+    // The clean stream's figures: an event every 100 ms, a heartbeat every 300.
+    let clean = &results[0].2;
+    assert!(clean.events >= 30, "{clean:?}");
+    assert!(clean.comments >= 10, "{clean:?}");
+    assert!(clean.time_to_first_event_ms.is_some_and(|t| t >= 100));
+    let p50 = clean.gap_percentile_ms(50).unwrap();
+    assert!((60..=200).contains(&p50), "median gap {p50}");
+    assert_eq!(clean.reconnect_count(), 0);
+    // The cut one reconnected after each cut.
+    assert!(results[3].2.reconnect_count() >= 2, "{:?}", results[3].2);
+}

@@ -24,6 +24,8 @@
 //!   dropped: told by the ID, or, when the options name a cursor (`"c"`),
 //!   by that field of the data (`connection::cursor`, fuzzed on its own by
 //!   the server_message target);
+//! - diagnostics come only when asked for, each code once, and the stats
+//!   count every event handed over, once;
 //! - once closed, nothing more happens, whatever comes in.
 #![no_main]
 
@@ -80,6 +82,9 @@ struct Model {
     end_types: bool,
     /// Whether the source pauses while the page is hidden.
     pause_when_hidden: bool,
+    /// Whether diagnostics were asked for, and the codes told.
+    diagnose: bool,
+    told: Vec<&'static str>,
     expected: Vec<eventsource_wasm::parser::Event>,
     delivered: Vec<eventsource_wasm::parser::Event>,
     policy: RetryPolicy,
@@ -222,6 +227,11 @@ impl Model {
                         assert!(attempt <= max, "attempt {attempt} > {max}");
                     }
                 }
+                Notice::Diagnostic(d) => {
+                    assert!(self.diagnose, "a diagnostic nobody asked for: {d:?}");
+                    assert!(!self.told.contains(&d.code()), "{d:?} told twice");
+                    self.told.push(d.code());
+                }
                 other => panic!("a notice the model does not know: {other:?}"),
             }
         }
@@ -229,6 +239,8 @@ impl Model {
         assert_eq!(self.closed, self.conn.ready_state() == ReadyState::Closed);
         assert_eq!(self.open, self.conn.ready_state() == ReadyState::Open);
         assert_eq!(self.delivered, self.expected);
+        // Every event handed over is counted, once.
+        assert_eq!(self.conn.stats().events, self.delivered.len() as u64);
         let last_delivered = match &self.replay {
             Some(floor) if !self.by_cursor => floor.as_str(),
             _ => self.parser.last_event_id(),
@@ -278,6 +290,7 @@ fuzz_target!(|data: &[u8]| {
     let end_done = end_byte & 2 != 0;
     let end_types = !end_done && end_byte & 4 != 0;
     let pause_when_hidden = end_byte & 8 != 0;
+    let diagnose = end_byte & 16 != 0;
     let idle = input.byte();
     // The request: GET or POST, with a body or not, resent on request or not.
     let request = input.byte();
@@ -294,6 +307,7 @@ fuzz_target!(|data: &[u8]| {
             end_types.then(|| EndRule::types(["stop", "done"]))
         })
         .pause_when_hidden(pause_when_hidden)
+        .diagnose(diagnose)
         .cursor((request & 8 != 0).then(|| "c".to_owned()))
         .idle_timeout_ms((idle != 0).then_some(u64::from(idle) * 10))
         .limits(limits);
@@ -311,6 +325,8 @@ fuzz_target!(|data: &[u8]| {
         end_done,
         end_types,
         pause_when_hidden,
+        diagnose,
+        told: Vec::new(),
         expected: Vec::new(),
         delivered: Vec::new(),
         resendable: options_resendable,

@@ -11,7 +11,8 @@ mod transitions;
 use resume::Replay;
 
 use super::retry::Rng;
-use super::{opens, Io, Notice, Options, ReadyState, RequestHead};
+use super::stats::{self, Stats};
+use super::{opens, Diagnostic, Io, Notice, Options, ReadyState, RequestHead};
 use crate::error::{Error, ErrorBody};
 use crate::parser::{ItemRef, Parser};
 
@@ -78,6 +79,7 @@ pub struct Connection {
     /// The cursor of the last event delivered that had one (see
     /// [`Options::cursor`]).
     cursor: String,
+    stats: Stats,
     rng: Rng,
     io: VecDeque<Io>,
     notices: VecDeque<Notice>,
@@ -107,6 +109,7 @@ impl Connection {
             unresumed: None,
             replay: None,
             cursor: String::new(),
+            stats: Stats::new(now),
             rng: Rng::new(seed),
             io: VecDeque::new(),
             notices: VecDeque::new(),
@@ -144,6 +147,43 @@ impl Connection {
     /// The options in force.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// What the stream measured so far (see [`Stats`]).
+    #[cfg(feature = "stats")]
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The response's `Content-Encoding`, when the driver can read it (a
+    /// cross-origin server must expose it): any but `identity` is told as
+    /// [`Diagnostic::Compressed`].
+    pub fn on_content_encoding(&mut self, encoding: &str) {
+        if !encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity") {
+            self.diagnose(Diagnostic::Compressed);
+        }
+    }
+
+    /// The protocol of the stream's origin (`http/1.1`, `h2`, as Resource
+    /// Timing's `nextHopProtocol` says) and how many streams the page has
+    /// open to that origin, this one included, when the driver knows them:
+    /// three or more over HTTP/1.1 are told as
+    /// [`Diagnostic::ConnectionLimit`].
+    pub fn on_protocol(&mut self, protocol: &str, streams: u32) {
+        if let Some(d) = stats::connection_limit(protocol, streams) {
+            self.diagnose(d);
+        }
+    }
+
+    /// Tells a diagnostic, once, when the options ask for them (and the
+    /// `stats` feature is on).
+    fn diagnose(&mut self, diagnostic: Diagnostic) {
+        #[cfg(feature = "stats")]
+        if self.options.diagnose && self.stats.tell(&diagnostic) {
+            self.notices.push_back(Notice::Diagnostic(diagnostic));
+        }
+        #[cfg(not(feature = "stats"))]
+        let _ = diagnostic;
     }
 
     /// The head of the request an [`Io::Fetch`] asks for, to the source's
@@ -251,6 +291,7 @@ impl Connection {
             return;
         }
         self.cors_suspected = false;
+        self.stats.head(now);
         if opens(status, content_type) {
             self.inner = Inner::Open {
                 since: now,
@@ -332,6 +373,8 @@ impl Connection {
         let server_retry = &mut self.server_retry_ms;
         let replay = &mut self.replay;
         let (cursor_key, cursor) = (self.options.cursor.as_deref(), &mut self.cursor);
+        #[cfg(feature = "stats")]
+        let stats = &mut self.stats;
         let mut ended = false;
         let mut stopped = false;
         let mut failed = None;
@@ -357,13 +400,19 @@ impl Connection {
                     ended = end_event == Some(&*event.event_type)
                         || end_when
                             .is_some_and(|rule| rule.matches(&event.event_type, &event.data));
+                    #[cfg(feature = "stats")]
+                    stats.event(now);
                     sink(ItemRef::Event(event))
                 }
                 ItemRef::Retry(ms) => {
                     *server_retry = Some(ms);
                     ControlFlow::Continue(())
                 }
-                comment => sink(comment),
+                comment => {
+                    #[cfg(feature = "stats")]
+                    stats.comment();
+                    sink(comment)
+                }
             };
             stopped = flow.is_break();
             // Nothing after the end event either.
@@ -374,6 +423,9 @@ impl Connection {
             }
         });
         self.inner = Inner::Open { since, events };
+        if self.stats.read(now, bytes.len()) {
+            self.diagnose(Diagnostic::Buffered);
+        }
         if stopped {
             // The parser stopped where the sink did: its last event ID is
             // the one of the last event handed over.

@@ -127,6 +127,7 @@ mod request;
 mod retry;
 mod retry_after;
 mod server_message;
+mod stats;
 
 pub use self::end::EndRule;
 pub use self::io::{opens, Io, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS, PROBE_TIMEOUT_MS};
@@ -139,6 +140,9 @@ pub use self::request::{RequestHead, ACCEPT, FIRST_HEADERS};
 pub use self::retry::RetryPolicy;
 pub use self::retry_after::retry_after_ms;
 pub use self::server_message::{cursor, server_message};
+pub use self::stats::Diagnostic;
+#[cfg(feature = "stats")]
+pub use self::stats::Stats;
 #[cfg(doc)]
 use crate::error::{Error, ErrorBody};
 #[cfg(doc)]

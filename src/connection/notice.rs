@@ -1,6 +1,8 @@
 //! What the connection tells its driver: the `readyState`, the network
 //! actions to carry out ([`Io`]), and what to tell the user ([`Notice`]).
 
+#[cfg(feature = "stats")]
+use super::Diagnostic;
 use crate::error::Error;
 use crate::parser::Event;
 
@@ -42,4 +44,9 @@ pub enum Notice {
         /// Which consecutive attempt this is (1 after a healthy connection).
         attempt: u32,
     },
+    /// Something is wrong with the stream, and can be fixed (told once per
+    /// source, with [`Options::diagnose`](super::Options::diagnose); with
+    /// the `stats` feature, on by default).
+    #[cfg(feature = "stats")]
+    Diagnostic(Diagnostic),
 }

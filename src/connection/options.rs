@@ -89,6 +89,13 @@ pub struct Options {
     /// is not; event IDs are then not compared (see [`cursor`](super::cursor)
     /// for how the field is read). `None` by default.
     pub cursor: Option<String>,
+    /// Tell what is wrong with the stream, as
+    /// [`Notice::Diagnostic`](super::Notice::Diagnostic)s (see
+    /// [`Diagnostic`](super::Diagnostic)). Off by default; the
+    /// [stats](super::Connection::stats) are kept either way. (With the
+    /// `stats` feature, on by default.)
+    #[cfg(feature = "stats")]
+    pub diagnose: bool,
 }
 
 crate::setters!(Options {
@@ -109,6 +116,9 @@ crate::setters!(Options {
     resume_with: bool,
     cursor: Option<String>,
 });
+
+#[cfg(feature = "stats")]
+crate::setters!(Options { diagnose: bool });
 
 impl Options {
     /// Whether the request may be sent again without anyone asking: a GET
@@ -156,6 +166,8 @@ impl Default for Options {
             idempotency_key: None,
             resume_with: false,
             cursor: None,
+            #[cfg(feature = "stats")]
+            diagnose: false,
         }
     }
 }

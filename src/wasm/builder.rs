@@ -184,6 +184,19 @@ impl Builder {
         self
     }
 
+    /// Tell what is wrong with the stream, as
+    /// [`Notice::Diagnostic`](crate::connection::Notice::Diagnostic)s in
+    /// [`stream`](EventSource::stream): a buffering intermediary, a
+    /// compressed stream, an idle cut, a server that cannot be resumed or
+    /// sets no `retry:` (see [`Diagnostic`](crate::connection::Diagnostic)),
+    /// each once. Off by default; [`stats`](EventSource::stats) are kept
+    /// either way.
+    #[cfg(feature = "stats")]
+    pub fn diagnose(mut self, diagnose: bool) -> Self {
+        self.options.diagnose = diagnose;
+        self
+    }
+
     /// Close the connection while the page is hidden, and reconnect (with
     /// the last event ID) when it is shown again. Off by default. A stream
     /// that could not be resumed (a POST that sent no event ID) is never

@@ -117,6 +117,9 @@ pub(super) async fn drive(shared: Rc<Shared>) {
                     retry_after,
                     head.body,
                 );
+                if let Some(encoding) = head.encoding {
+                    core.on_content_encoding(&encoding);
+                }
             }
             Step::Progress(Progress::Read(Read::Chunk(bytes))) => {
                 shared.on_chunk(&mut core, now, &bytes);

@@ -87,6 +87,9 @@ pub(crate) struct Head {
     pub(crate) content_type: Option<String>,
     /// The `Retry-After` header, as received (the core reads it).
     pub(crate) retry_after: Option<String>,
+    /// The `Content-Encoding` header, where readable (for the core's
+    /// diagnostics).
+    pub(crate) encoding: Option<String>,
     /// For a response that does not open the stream: the start of its
     /// body, as text (the core finds the server's message in it).
     pub(crate) body: Option<String>,
@@ -259,6 +262,7 @@ fn read_head(response: &Response) -> Head {
         status: response.status(),
         content_type: get("content-type"),
         retry_after: get("retry-after"),
+        encoding: get("content-encoding"),
         body: None,
     }
 }

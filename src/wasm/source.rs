@@ -84,6 +84,23 @@ impl EventSource {
         self.handle.0.last_event_id()
     }
 
+    /// What the stream measured so far: times to the first response, byte
+    /// and event, counts, reconnects by reason, the gaps between events
+    /// (see [`Stats`](crate::connection::Stats)); [`silence_ms`](Self::silence_ms)
+    /// gives the current silence. Kept after the source closes.
+    #[cfg(feature = "stats")]
+    pub fn stats(&self) -> crate::connection::Stats {
+        self.handle.0.core.borrow().stats().clone()
+    }
+
+    /// How long nothing has arrived, in ms: since the last byte, or since
+    /// the request in flight was made.
+    #[cfg(feature = "stats")]
+    pub fn silence_ms(&self) -> u64 {
+        let now = super::sys::now_ms();
+        self.handle.0.core.borrow().stats().silence_ms(now)
+    }
+
     /// The error that closed the source for good, if one did: once a
     /// stream has ended, `None` means it ended as it should (the end event
     /// or [end rule](crate::connection::EndRule) matched) or was closed by

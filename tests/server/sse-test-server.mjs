@@ -38,6 +38,10 @@
 //                         token streams in the shapes of three LLM APIs
 //                         (tests/server/llm.mjs).
 //
+//   ANY  /doctor/<kind>/<key>  streams that misbehave as deployments do
+//                         (buffered, gzip, cut when idle, without ids) and
+//                         a clean one (tests/server/doctor.mjs).
+//
 // A response: { status = 200, headers = { 'content-type': 'text/event-stream' },
 //   chunks: [{ text | bytes (array of numbers), delay (ms before it),
 //              repeat (times to send it; 'forever': until the client goes) }],
@@ -56,6 +60,7 @@
 import { createServer } from 'node:http';
 import { chaosStats, serveChaos } from './chaos.mjs';
 import { serveLlm } from './llm.mjs';
+import { serveDoctor } from './doctor.mjs';
 
 const keys = new Map();
 const entry = (key) => {
@@ -196,6 +201,8 @@ export function startTestServer(port = 0) {
       } else if (kind === 'chaos') {
         await serveChaos(key, req, res);
       } else if (await serveLlm(req, res, kind, [key, ...more])) {
+        // done
+      } else if (await serveDoctor(req, res, kind, [key, ...more], entry)) {
         // done
       } else if (kind === 'chaos-stats') {
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -3,7 +3,7 @@
 //! wait, or closing.
 
 use super::{resume, Connection, Inner, Replay};
-use crate::connection::{Io, Notice};
+use crate::connection::{Diagnostic, Io, Notice};
 use crate::error::Error;
 
 impl Connection {
@@ -101,6 +101,7 @@ impl Connection {
     pub(super) fn start_request(&mut self, now: u64) {
         self.inner = Inner::Connecting;
         self.touch(now);
+        self.stats.request(now);
         // A resume's replays are told by the last ID delivered. A stream
         // that broke while still replaying went through older IDs: it
         // resumes from the same one. (The parser holds no block now.)
@@ -207,6 +208,8 @@ impl Connection {
         if let Some(at_least) = retry_after_ms {
             delay_ms = delay_ms.max(at_least);
         }
+        let open = matches!(self.inner, Inner::Open { .. });
+        let cut = self.stats.reconnect(now, &error, open);
         self.inner = Inner::Waiting {
             until: now.saturating_add(delay_ms),
             not_before: now.saturating_add(retry_after_ms.unwrap_or(0)),
@@ -218,6 +221,22 @@ impl Connection {
         });
         self.notices
             .push_back(Notice::Reconnecting { delay_ms, attempt });
+        // What the break says about the stream.
+        if let Some(silence_ms) = cut {
+            self.diagnose(Diagnostic::IdleCut { silence_ms });
+        }
+        let o = &self.options;
+        let resumes_otherwise = o.resume_with || o.cursor.is_some();
+        if open
+            && self.stats.delivered()
+            && !resumes_otherwise
+            && self.parser.last_event_id().is_empty()
+        {
+            self.diagnose(Diagnostic::NoResume);
+        }
+        if open && self.server_retry_ms.is_none() {
+            self.diagnose(Diagnostic::NoRetry);
+        }
     }
 
     /// Closes for good and says why.

@@ -277,6 +277,9 @@ impl SseCore {
                 // Never queued: chunks go through `on_chunk_with`, which
                 // hands events to the batch as they are parsed.
                 Notice::Message(_) => continue,
+                // Not told: the module is built without the `stats` feature.
+                #[cfg(feature = "stats")]
+                Notice::Diagnostic(_) => continue,
                 Notice::Open => (NoticeKind::Open, JsValue::UNDEFINED, JsValue::UNDEFINED),
                 Notice::Comment(text) => (NoticeKind::Comment, text.into(), JsValue::UNDEFINED),
                 Notice::Error {

@@ -121,6 +121,10 @@ pub(super) fn options(numbers: &[f64], strings: &str) -> Options {
         resume_url: s(3),
         pause_when_hidden: yes(12),
         resume_with: yes(13),
+        // The class does not diagnose yet (the module is built without
+        // the `stats` feature: see Cargo.toml).
+        #[cfg(feature = "stats")]
+        diagnose: false,
         // The key the driver drew (none when the header is off), and its
         // header's name.
         idempotency_key: s(7).map(|key| {
