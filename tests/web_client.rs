@@ -1394,12 +1394,16 @@ async fn diagnostics_fire_where_a_stream_misbehaves_and_nowhere_else() {
         let seen = for_ms(&mut stream, 6000).await;
         let stats = es.stats();
         es.close();
+        // (Five streams to one HTTP/1.1 origin are the connection limit,
+        // told once the page's Resource Timing knows the origin's protocol:
+        // its own test, below.)
         let mut codes: Vec<&str> = seen
             .iter()
             .filter_map(|n| match n {
                 Notice::Diagnostic(d) => Some(d.code()),
                 _ => None,
             })
+            .filter(|&code| code != "connection-limit")
             .collect();
         codes.sort_unstable();
         (kind, codes, stats)
@@ -1425,4 +1429,46 @@ async fn diagnostics_fire_where_a_stream_misbehaves_and_nowhere_else() {
     assert_eq!(clean.reconnect_count(), 0);
     // The cut one reconnected after each cut.
     assert!(results[3].2.reconnect_count() >= 2, "{:?}", results[3].2);
+}
+
+#[wasm_bindgen_test]
+async fn three_streams_to_one_http1_origin_are_the_connection_limit() {
+    // A finished request to the server's origin, for Resource Timing to
+    // know its protocol (HTTP/1.1: Node's server).
+    let global = js_sys::global();
+    let performance = js_sys::Reflect::get(&global, &"performance".into()).unwrap();
+    let clear: js_sys::Function =
+        js_sys::Reflect::get(&performance, &"clearResourceTimings".into())
+            .unwrap()
+            .unchecked_into();
+    clear.call0(&performance).unwrap();
+    requests("limit-probe").await;
+    let open = |i: u32| {
+        EventSource::builder(format!("{}/doctor/clean/limit-{i}", server()))
+            .diagnose(true)
+            .build()
+    };
+    let told = |notices: &[Notice]| -> Vec<String> {
+        notices
+            .iter()
+            .filter_map(|n| match n {
+                Notice::Diagnostic(d) => Some(format!("{} {}", d.code(), d.value())),
+                _ => None,
+            })
+            .collect()
+    };
+    // Two streams: within the limit.
+    let (a, b) = (open(1), open(2));
+    let (mut sa, mut sb) = (a.stream(), b.stream());
+    let (na, nb) = futures::future::join(for_ms(&mut sa, 800), for_ms(&mut sb, 800)).await;
+    assert!(told(&na).is_empty(), "{na:?}");
+    assert!(told(&nb).is_empty(), "{nb:?}");
+    // A third opens while they stream.
+    let c = open(3);
+    let mut sc = c.stream();
+    let nc = for_ms(&mut sc, 800).await;
+    assert_eq!(told(&nc), ["connection-limit 3"]);
+    for s in [a, b, c] {
+        s.close();
+    }
 }

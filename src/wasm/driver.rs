@@ -29,6 +29,9 @@ pub(super) async fn drive(shared: Rc<Shared>) {
     let mut request: Option<InFlight> = None;
     // Removed with the task, when the source closes.
     let _page = PageWatch::new(&shared);
+    // Counted against its origin while the task runs (for `connection-limit`).
+    #[cfg(feature = "stats")]
+    let streams = super::origin::Streams::count(&shared.spec.url);
     // The armed timer and its deadline. It is re-armed only when the core
     // wants an earlier deadline: with an idle timeout the deadline moves on
     // every chunk, and a timer that fires early is harmless (the core does
@@ -119,6 +122,12 @@ pub(super) async fn drive(shared: Rc<Shared>) {
                 );
                 if let Some(encoding) = head.encoding {
                     core.on_content_encoding(&encoding);
+                }
+                #[cfg(feature = "stats")]
+                if core.options().diagnose && core.ready_state() == ReadyState::Open {
+                    if let Some((protocol, open)) = streams.protocol() {
+                        core.on_protocol(&protocol, open);
+                    }
                 }
             }
             Step::Progress(Progress::Read(Read::Chunk(bytes))) => {

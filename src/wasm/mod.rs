@@ -26,6 +26,8 @@ mod driver;
 mod exports;
 mod fetch;
 mod lifecycle;
+#[cfg(feature = "stats")]
+mod origin;
 mod resume;
 mod source;
 mod sys;

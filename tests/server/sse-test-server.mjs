@@ -89,6 +89,9 @@ function cors(req, res, mode = 'full') {
   res.setHeader('Access-Control-Expose-Headers', 'Retry-After, X-Request-Number');
   res.setHeader('Access-Control-Max-Age', '600');
   res.setHeader('Vary', 'Origin');
+  // Resource Timing may show this origin's protocol to the page (the
+  // connection-limit diagnostic).
+  res.setHeader('Timing-Allow-Origin', '*');
 }
 
 async function body(req) {
