@@ -26,11 +26,12 @@ import { NoticeKind } from './wasm/eventsource_wasm.js';
 import { Connection } from './connection.js';
 import { readBatch } from './batch.js';
 import { messageOf } from './errors.js';
+import { ReplayLog } from './share-log.js';
 
 /** @typedef {import('./connection-types.js').Notice} Notice */
 /** @typedef {import('./connection-types.js').Sink} Sink */
 /** @typedef {import('./connection-types.js').SourceConnection} SourceConnection */
-/** An event as delivered: type, data, last event ID. @typedef {[string, string, string]} Logged */
+/** @typedef {import('./share-log.js').Logged} Logged */
 
 /**
  * What the sources of one key say on their channel. The package's version
@@ -131,11 +132,8 @@ export class SharedConnection {
   #heard = 0;
   /** @type {ReturnType<typeof setInterval> | undefined} */
   #timer;
-  /** The events delivered, the latest ones within the replay bounds. @type {Logged[]} */
-  #log = [];
-  #logChars = 0;
-  /** Whether #log holds every event since the shared connection opened. */
-  #whole = true;
+  /** The events delivered, the latest ones within the replay bounds. */
+  #log;
   /** Events this source delivered while it led that a new leader sends again. @type {Logged[]} */
   #skip = [];
   #leave = () => this.#stop(true);
@@ -159,6 +157,7 @@ export class SharedConnection {
     this.#sink = sink;
     this.#deliver = deliver;
     this.#lastEventId = lastEventId;
+    this.#log = new ReplayLog(init.shareReplay);
   }
 
   start() {
@@ -253,7 +252,7 @@ export class SharedConnection {
    * joining again, what came after the last event ID delivered (live only
    * without one: what was missed cannot be told). */
   #hello() {
-    const again = this.#log.length > 0 || !this.#whole;
+    const again = this.#log.used;
     const after = again ? this.#lastEventId() : '';
     this.#post({
       kind: 'hello',
@@ -326,13 +325,7 @@ export class SharedConnection {
   /** Delivers an event and keeps it for newcomers, within the bounds.
    * @param {string} type @param {string} data @param {string} id */
   #take(type, data, id) {
-    const { events = 1000, chars = 1_000_000 } = this.#init.shareReplay || {};
     this.#log.push([type, data, id]);
-    this.#logChars += data.length;
-    while (this.#log.length > events || this.#logChars > chars) {
-      this.#whole = false;
-      this.#logChars -= /** @type {Logged} */ (this.#log.shift())[1].length;
-    }
     return this.#deliver(type, data, id);
   }
 
@@ -375,15 +368,6 @@ export class SharedConnection {
     return conn;
   }
 
-  /** The leader's answer to a hello: the events to deliver first (after
-   * the event ID `after`, or all since the connection opened), or null when
-   * the log does not reach back that far. @param {string} after */
-  #replay(after) {
-    if (after === '') return this.#whole ? this.#log : null;
-    for (let i = this.#log.length; i--; ) if (this.#log[i][2] === after) return this.#log.slice(i + 1);
-    return null;
-  }
-
   /** Leaves the share: this source connects on its own (from its last
    * event ID), as a source without `share` does. */
   #alone() {
@@ -406,7 +390,9 @@ export class SharedConnection {
           to: message.id,
           open: this.#open,
           url: this.#responseUrl,
-          replay: message.replay ? this.#replay(message.after) : [],
+          // After the event ID `after`, or all since the connection opened; null
+          // when the log does not reach back that far.
+          replay: message.replay ? (message.after ? this.#log.after(message.after) : this.#log.all()) : [],
         });
       }
       return;
@@ -423,8 +409,7 @@ export class SharedConnection {
       case 'lead': {
         // Taken over: what this source delivered after the new leader's last
         // event is sent again, and not delivered twice.
-        const at = message.from ? this.#log.findLastIndex((e) => e[2] === message.from) : -1;
-        this.#skip = at < 0 ? [] : this.#log.slice(at + 1);
+        this.#skip = (message.from && this.#log.after(message.from)) || [];
         if (!this.#joined) this.#hello();
         break;
       }
