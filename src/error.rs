@@ -244,23 +244,48 @@ impl Error {
     /// assert_eq!(Error::StreamEnded.kind(), "stream-ended");
     /// ```
     pub fn kind(&self) -> &'static str {
+        Self::KINDS[self.kind_index()]
+    }
+
+    /// Every [`kind`](Self::kind), in order.
+    pub const KINDS: [&'static str; 16] = [
+        "http-status",
+        "content-type",
+        "network",
+        "cors",
+        "stream-ended",
+        "idle-timeout",
+        "line-too-long",
+        "event-too-large",
+        "headers",
+        "invalid-request",
+        "aborted",
+        "not-resent",
+        "retries-exhausted",
+        "truncated",
+        "provider",
+        "resume-expired",
+    ];
+
+    /// The place of its [`kind`](Self::kind) in [`KINDS`](Self::KINDS).
+    pub fn kind_index(&self) -> usize {
         match self {
-            Error::HttpStatus { .. } => "http-status",
-            Error::ContentType { .. } => "content-type",
-            Error::Network { .. } => "network",
-            Error::Cors => "cors",
-            Error::StreamEnded => "stream-ended",
-            Error::IdleTimeout { .. } => "idle-timeout",
-            Error::Limit(ParseError::LineTooLong { .. }) => "line-too-long",
-            Error::Limit(ParseError::EventTooLarge { .. }) => "event-too-large",
-            Error::Headers { .. } => "headers",
-            Error::InvalidRequest { .. } => "invalid-request",
-            Error::Aborted => "aborted",
-            Error::NotResent { .. } => "not-resent",
-            Error::RetriesExhausted { .. } => "retries-exhausted",
-            Error::Truncated { .. } => "truncated",
-            Error::Provider { .. } => "provider",
-            Error::ResumeExpired { .. } => "resume-expired",
+            Error::HttpStatus { .. } => 0,
+            Error::ContentType { .. } => 1,
+            Error::Network { .. } => 2,
+            Error::Cors => 3,
+            Error::StreamEnded => 4,
+            Error::IdleTimeout { .. } => 5,
+            Error::Limit(ParseError::LineTooLong { .. }) => 6,
+            Error::Limit(ParseError::EventTooLarge { .. }) => 7,
+            Error::Headers { .. } => 8,
+            Error::InvalidRequest { .. } => 9,
+            Error::Aborted => 10,
+            Error::NotResent { .. } => 11,
+            Error::RetriesExhausted { .. } => 12,
+            Error::Truncated { .. } => 13,
+            Error::Provider { .. } => 14,
+            Error::ResumeExpired { .. } => 15,
         }
     }
 }

@@ -82,7 +82,7 @@ fn the_stats_count_times_events_bytes_comments_gaps_and_reconnects() {
     conn.on_chunk(at + 30, b"id: 6\ndata: y\n\n");
     let s = conn.stats();
     assert_eq!(s.reconnect_to_first_event_ms, Some(30));
-    assert_eq!(s.reconnects(), &[("network", 1)]);
+    assert_eq!(s.reconnects().collect::<Vec<_>>(), [("network", 1)]);
     assert_eq!(s.reconnect_count(), 1);
     assert!(
         diagnostics(&mut conn).is_empty(),
@@ -139,6 +139,34 @@ fn bursts_after_silences_are_a_buffering_intermediary() {
     assert_eq!(diagnostics(&mut conn), vec![Diagnostic::Buffered]);
     // Once per source.
     conn.on_chunk(6010, &burst);
+    assert!(diagnostics(&mut conn).is_empty());
+}
+
+#[test]
+fn a_burst_handed_over_in_several_reads_is_a_burst() {
+    // WebKit reads a 4 KB burst in pieces, a millisecond or two apart.
+    let mut conn = diagnosing(0);
+    respond(&mut conn, 0);
+    conn.on_chunk(10, b"retry: 1000\nid: 0\ndata: x\n\n");
+    for start in [2000, 4000] {
+        for (i, at) in (start..start + 4).enumerate() {
+            conn.on_chunk(at, format!("id: {i}\ndata: x\n\n").as_bytes());
+        }
+    }
+    assert_eq!(diagnostics(&mut conn), vec![Diagnostic::Buffered]);
+}
+
+#[test]
+fn events_that_resume_apart_after_a_pause_are_no_burst() {
+    // A server that pauses (a model thinking), then sends a token every 20 ms.
+    let mut conn = diagnosing(0);
+    respond(&mut conn, 0);
+    conn.on_chunk(10, b"retry: 1000\nid: 0\ndata: x\n\n");
+    for start in [2000, 4000, 6000] {
+        for i in 0..20 {
+            conn.on_chunk(start + i * 20, format!("id: {i}\ndata: x\n\n").as_bytes());
+        }
+    }
     assert!(diagnostics(&mut conn).is_empty());
 }
 

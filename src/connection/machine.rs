@@ -155,11 +155,16 @@ impl Connection {
         &self.stats
     }
 
-    /// The response's `Content-Encoding`, when the driver can read it (a
-    /// cross-origin server must expose it): any but `identity` is told as
-    /// [`Diagnostic::Compressed`].
+    /// The `Content-Encoding` of the response that opened the stream, when
+    /// the driver can read it (a cross-origin server must expose it): any
+    /// but `identity` is told as [`Diagnostic::Compressed`]. Ignored unless
+    /// the stream is open (a refused response's body is not the stream).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn on_content_encoding(&mut self, encoding: &str) {
-        if !encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity") {
+        if matches!(self.inner, Inner::Open { .. })
+            && !encoding.is_empty()
+            && !encoding.eq_ignore_ascii_case("identity")
+        {
             self.diagnose(Diagnostic::Compressed);
         }
     }
@@ -169,6 +174,7 @@ impl Connection {
     /// open to that origin, this one included, when the driver knows them:
     /// three or more over HTTP/1.1 are told as
     /// [`Diagnostic::ConnectionLimit`].
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
     pub fn on_protocol(&mut self, protocol: &str, streams: u32) {
         if let Some(d) = stats::connection_limit(protocol, streams) {
             self.diagnose(d);
@@ -177,6 +183,7 @@ impl Connection {
 
     /// Tells a diagnostic, once, when the options ask for them (and the
     /// `stats` feature is on).
+    #[cfg_attr(all(npm_size, feature = "stats"), optimize(size), inline(never))]
     fn diagnose(&mut self, diagnostic: Diagnostic) {
         #[cfg(feature = "stats")]
         if self.options.diagnose && self.stats.tell(&diagnostic) {

@@ -12,10 +12,15 @@ const BUCKETS: usize = 124;
 /// buffering intermediary.
 #[cfg(feature = "stats")]
 const BURST_SILENCE_MS: u64 = 1000;
-/// A burst: this many events in one read (or two heartbeats: a server sends
-/// them apart).
+/// A burst: this many events (or two heartbeats: a server sends them
+/// apart) read within [`BURST_WINDOW_MS`] of the read that ended the
+/// silence. (A window rather than one read: WebKit hands a buffered burst
+/// over in several reads, Chromium in one.)
 #[cfg(feature = "stats")]
 const BURST_EVENTS: u32 = 4;
+/// See [`BURST_EVENTS`].
+#[cfg(feature = "stats")]
+const BURST_WINDOW_MS: u64 = 10;
 /// Bursts seen before [`Diagnostic::Buffered`] is told.
 #[cfg(feature = "stats")]
 const BURSTS: u8 = 2;
@@ -51,8 +56,8 @@ pub struct Stats {
     pub bytes: u64,
     /// Comments read (servers send them as heartbeats).
     pub comments: u64,
-    /// Reconnects, by the [kind](crate::Error::kind) of what broke.
-    reasons: Vec<(&'static str, u32)>,
+    /// Reconnects, by the [kind](crate::Error::kind_index) of what broke.
+    reasons: [u32; 16],
     gaps: [u32; BUCKETS],
     /// The longest gap between two events.
     pub max_gap_ms: u64,
@@ -62,7 +67,9 @@ pub struct Stats {
     first_event_seen: bool,
     /// Events and comments of the read being parsed.
     in_read: (u32, u32),
-    // What the diagnostics go on.
+    // What the diagnostics go on: the reads after the latest silence (when
+    // the first came, events and comments so far, whether counted).
+    burst: Option<(u64, u32, u32, bool)>,
     bursts: u8,
     cut_silence: Option<u64>,
     told: u8,
@@ -81,28 +88,39 @@ impl Stats {
             events: 0,
             bytes: 0,
             comments: 0,
-            reasons: Vec::new(),
+            reasons: [0; 16],
             gaps: [0; BUCKETS],
             max_gap_ms: 0,
             last_event: None,
             last_byte: None,
             first_event_seen: false,
             in_read: (0, 0),
+            burst: None,
             bursts: 0,
             cut_silence: None,
             told: 0,
         }
     }
 
-    /// Reconnects, by the [kind](crate::Error::kind) of what broke, in the
-    /// order first seen.
-    pub fn reconnects(&self) -> &[(&'static str, u32)] {
-        &self.reasons
+    /// Reconnects, by the [kind](crate::Error::kind) of what broke (those
+    /// that happened, in the order of [`Error::KINDS`](crate::Error::KINDS)).
+    pub fn reconnects(&self) -> impl Iterator<Item = (&'static str, u32)> + '_ {
+        crate::Error::KINDS
+            .iter()
+            .zip(self.reasons)
+            .filter(|r| r.1 > 0)
+            .map(|(kind, n)| (*kind, n))
     }
 
     /// Reconnects in all.
     pub fn reconnect_count(&self) -> u32 {
-        self.reasons.iter().map(|r| r.1).sum()
+        self.reasons.iter().sum()
+    }
+
+    /// Reconnects by the [place](crate::Error::kind_index) of the kind of
+    /// what broke in [`Error::KINDS`](crate::Error::KINDS).
+    pub fn reconnects_by_kind(&self) -> &[u32; 16] {
+        &self.reasons
     }
 
     /// The gap between events that `percent`% of the gaps do not exceed
@@ -149,8 +167,20 @@ impl Stats {
         let (events, comments) = std::mem::take(&mut self.in_read);
         self.last_byte = Some(now);
         self.bytes += bytes as u64;
-        if silence >= BURST_SILENCE_MS && (events >= BURST_EVENTS || comments >= 2) {
-            self.bursts = self.bursts.saturating_add(1);
+        if silence >= BURST_SILENCE_MS {
+            self.burst = Some((now, 0, 0, false));
+        }
+        if let Some((start, e, c, counted)) = &mut self.burst {
+            if now.saturating_sub(*start) > BURST_WINDOW_MS {
+                self.burst = None;
+            } else {
+                *e += events;
+                *c += comments;
+                if !*counted && (*e >= BURST_EVENTS || *c >= 2) {
+                    *counted = true;
+                    self.bursts = self.bursts.saturating_add(1);
+                }
+            }
         }
         self.bursts >= BURSTS
     }
@@ -185,13 +215,13 @@ impl Stats {
     /// follows. `open`: it was open. Returns the silence before the break
     /// when it is the second cut after about the same silence.
     pub(super) fn reconnect(&mut self, now: u64, error: &crate::Error, open: bool) -> Option<u64> {
-        let kind = error.kind();
-        match self.reasons.iter_mut().find(|r| r.0 == kind) {
-            Some(r) => r.1 += 1,
-            None => self.reasons.push((kind, 1)),
-        }
+        self.reasons[error.kind_index()] += 1;
         let silence = self.silence_ms(now);
-        if !open || silence < CUT_SILENCE_MS || !matches!(kind, "stream-ended" | "network") {
+        let broke = matches!(
+            error,
+            crate::Error::StreamEnded | crate::Error::Network { .. }
+        );
+        if !open || silence < CUT_SILENCE_MS || !broke {
             return None;
         }
         // Within an eighth (or a quarter second) of the last cut's.
