@@ -36,4 +36,6 @@ export interface SourceConnection {
   backlog(full: boolean): void;
   /** The final URL of the latest response, after redirects. */
   readonly responseUrl: string;
+  /** What the stream measured (`SseCore.stats`): undefined where nothing was (js/stats.js). */
+  measure(): import('./wasm/eventsource_wasm.js').CoreStats | undefined;
 }

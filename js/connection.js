@@ -1,8 +1,9 @@
 // The EventSource class's connection: fetch(), the body reader, the timer. Every decision
 // is the Rust core's (SseCore, src/wasm/exports), the state machine the Rust API uses too.
-import { FetchFailure, Input, IoKind, NoticeKind, ReadyState, SseCore } from './wasm/eventsource_wasm.js';
+import { Input, IoKind, NoticeKind, ReadyState, SseCore, TextInput } from './wasm/eventsource_wasm.js';
 import { messageOf } from './errors.js';
 import { forget, watch } from './page.js';
+import { opened } from './hooks.js';
 import { coreOptions } from './core-options.js';
 import { bodyText, headerPairs, probe, setAll } from './request.js';
 
@@ -70,15 +71,25 @@ export class Connection {
     this.#step((c) => c.input(input, now(), /** @type {boolean} */ (flag)) && this.#sink.paused());
   }
 
-  /** Closes for good: aborts the request, cancels the timer, frees the core. (`_ended`,
-   * the stream's end closed it, matters to js/share.js only.) @param {boolean} [_ended] */
+  /** Closes for good: aborts the request, cancels the timer, frees the core, keeping what it
+   * measured. (`_ended`, the stream's end closed it, matters to js/share.js only.) @param {boolean} [_ended] */
   close(_ended) {
     forget(this);
     if (!this.#core) return;
     this.#core.input(Input.Close, now(), false);
     this.#pump();
+    this.#last = this.#core.stats(now());
     this.#core.free();
     this.#core = null;
+  }
+
+  /** What the core had measured when it closed. @type {import('./wasm/eventsource_wasm.js').CoreStats | undefined} */
+  #last;
+
+  /** What the core measured (`SseCore.stats`; after `close()`, what it had measured then):
+   * undefined where the module measures nothing (only `eventsource-wasm/stats`'s does). */
+  measure() {
+    return this.#core ? this.#core.stats(now()) : this.#last;
   }
 
   /** Carries out what the core asks, tells the sink what it said, arms the timer. */
@@ -169,16 +180,16 @@ export class Connection {
     // Never report from inside #pump (a failure here closes the core the pump is using).
     await null;
     if (!current()) return;
-    /** @param {FetchFailure} kind @param {unknown} e */
+    /** @param {TextInput} kind @param {unknown} e */
     const fail = (kind, e) => {
       if (current()) {
         this.#request = null;
-        this.#step((c) => c.on_fetch_error(now(), kind, messageOf(e)));
+        this.#step((c) => c.input_text(now(), kind, messageOf(e)));
       }
     };
     /** @param {string} name */
     const invalid = (name) =>
-      fail(FetchFailure.InvalidRequest, `invalid name or value for the header ${JSON.stringify(name)}`);
+      fail(TextInput.InvalidRequest, `invalid name or value for the header ${JSON.stringify(name)}`);
     let payload = sendBody ? this.#init.body : undefined;
     if (resume) {
       // The core asked the caller's resume function (the class adds the last event and its
@@ -191,7 +202,7 @@ export class Connection {
           last = headerPairs(next.headers ?? []);
         }
       } catch (e) {
-        return fail(FetchFailure.InvalidRequest, e);
+        return fail(TextInput.InvalidRequest, e);
       }
       if (!next) {
         this.#request = null;
@@ -211,7 +222,7 @@ export class Connection {
       try {
         fresh = headerPairs(await headersFn());
       } catch (e) {
-        return fail(FetchFailure.Headers, e);
+        return fail(TextInput.Headers, e);
       }
       if (!current()) return; // closed while the callback ran
       refused = setAll(headers, fresh);
@@ -231,14 +242,14 @@ export class Connection {
         signal: controller.signal,
       });
     } catch (e) {
-      return fail(FetchFailure.InvalidRequest, e);
+      return fail(TextInput.InvalidRequest, e);
     }
     let response;
     try {
       response = await (this.#init.fetch ?? fetch)(request);
       if (!(response instanceof Response)) throw new TypeError('fetch() did not resolve to a Response');
     } catch (e) {
-      return fail(FetchFailure.Network, e);
+      return fail(TextInput.Network, e);
     }
     if (!current()) return;
     this.#responseUrl = response.url;
@@ -249,6 +260,8 @@ export class Connection {
     if (!current()) return;
     this.#step((c) => c.on_response(now(), response.status, type, header('retry-after'), Date.now(), body));
     if (!current()) return;
+    // A diagnosing source's stream opened: js/stats.js tells its core what only the page knows.
+    if (this.#init.diagnose) opened?.(this.#url, response, (f) => this.#step(f));
     if (this.#core?.readyState !== ReadyState.Open) {
       // Not opened: the body is not wanted.
       this.#request = null;
@@ -267,7 +280,7 @@ export class Connection {
         if (!current()) return;
         read = await reader.read();
       } catch (e) {
-        return fail(FetchFailure.Network, e);
+        return fail(TextInput.Network, e);
       }
       if (!current()) return;
       if (read.done) {
@@ -285,6 +298,11 @@ export class Connection {
         }
       }
     }
+  }
+
+  /** The source's URL. */
+  get url() {
+    return this.#url;
   }
 
   /** The final URL of the latest response, after redirects. */

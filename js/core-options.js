@@ -38,6 +38,7 @@ export function coreOptions(url, init) {
     init.resend ? 1 : 0,
     init.pauseWhenHidden ? 1 : 0,
     typeof init.resume === 'function' ? 1 : 0,
+    init.diagnose ? 1 : 0,
     ...(Array.isArray(init.retryStatuses) ? init.retryStatuses.map(num) : []),
   ];
   // The end event's type (null: none); a preset, or several types, are

@@ -10,6 +10,7 @@ import { END, Loops } from './iterate.js';
 import { Listeners } from './listeners.js';
 import { messageEvent } from './message-event.js';
 import { init } from './module.js';
+import { noticed } from './hooks.js';
 
 export { DecodeError, DecodeErrorEvent, ReconnectEvent, SseError, SseErrorEvent };
 
@@ -25,6 +26,13 @@ export { init };
  */
 export let onStreamEnd;
 
+/**
+ * The connection that serves `source`, or served it until it closed. For
+ * js/stats.js; not exported by the package.
+ * @type {(source: EventSource) => SourceConnection | null}
+ */
+export let connectionOf;
+
 export class EventSource extends EventTarget {
   #url = '';
   #withCredentials = false;
@@ -34,6 +42,8 @@ export class EventSource extends EventTarget {
   #readyState = CONNECTING;
   /** @type {SourceConnection | null} */
   #conn = null;
+  /** The connection once closed, for what it measured (js/stats.js). @type {SourceConnection | null} */
+  #was = null;
   #origin = '';
   #lastEventId = '';
   /** Stops listening to the abort signal given (on close: it must not keep us alive). */
@@ -230,6 +240,8 @@ export class EventSource extends EventTarget {
         this.dispatchEvent(new ReconnectEvent(notice[1], notice[2]));
         break;
     }
+    // With `eventsource-wasm/stats`: its diagnostics (only its module tells them), and the DevTools track.
+    noticed?.(this, notice, this.#init);
   }
 
   /** An error: reconnecting (readyState CONNECTING), or final (CLOSED: no
@@ -288,6 +300,7 @@ export class EventSource extends EventTarget {
     this.#unwatch = () => {};
     const conn = this.#conn;
     this.#conn = null;
+    this.#was = conn ?? this.#was;
     conn?.close(ended);
   }
 
@@ -295,6 +308,7 @@ export class EventSource extends EventTarget {
     onStreamEnd = (source, callback) => {
       source.#onEnd = callback;
     };
+    connectionOf = (source) => source.#conn ?? source.#was;
     defineHandlers(EventSource, (source) => source.#handlers);
   }
 }

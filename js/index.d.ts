@@ -257,7 +257,8 @@ export interface OnOptions<T> {
   onError?: (error: DecodeError) => void;
 }
 
-interface EventSourceEventMap {
+/** The events a source dispatches, by type (`eventsource-wasm/stats` adds `diagnostic`). */
+export interface EventSourceEventMap {
   open: Event;
   message: SseMessageEvent;
   error: SseErrorEvent;

@@ -3,6 +3,7 @@
 import { BatchMark, initSync } from './wasm/eventsource_wasm.js';
 import { useMarks } from './batch.js';
 import { loader } from './load.js';
+import { where } from './hooks.js';
 
 useMarks(BatchMark);
 
@@ -15,7 +16,8 @@ useMarks(BatchMark);
  */
 export const init = loader(initSync, () => {
   try {
-    return new URL('./wasm/eventsource_wasm_bg.wasm', import.meta.url);
+    // (`eventsource-wasm/stats` loads the build that measures: js/stats.js.)
+    return where?.() ?? new URL('./wasm/eventsource_wasm_bg.wasm', import.meta.url);
   } catch {
     // import.meta.url is not a URL (Cloudflare Workers): say what to do,
     // as a rejection (the loader awaits what it is given), so that a

@@ -6,10 +6,10 @@
 
 import { Input } from './wasm/eventsource_wasm.js';
 
-/** @typedef {{ input(input: Input, flag?: boolean): void }} PageAware */
+/** @typedef {{ input(input: Input, flag?: boolean): void, url: string }} PageAware */
 
-/** The open connections. @type {Set<PageAware>} */
-const live = new Set();
+/** The open connections (js/stats.js counts them by origin). @type {Set<PageAware>} */
+export const live = new Set();
 let watching = false;
 
 /** Tells `conn` of the page's changes until `forget`. @param {PageAware} conn */

@@ -177,6 +177,12 @@ export class SharedConnection {
     this.#conn?.backlog(full);
   }
 
+  /** What the connection this source runs measured (leading, or on its own); undefined for
+   * a follower, which runs none. */
+  measure() {
+    return this.#conn?.measure();
+  }
+
   /** Closes this source. Unless the stream ended (`ended`: an end rule of
    * the caller's matched), a leader hands over at once; an ended stream
    * ends for every tab. @param {boolean} [ended] */

@@ -10,7 +10,7 @@ import { transformSync } from 'esbuild';
 // The entries a user can require(): each checks first that the runtime can
 // decode text, and says what is missing if not, where the generated glue
 // would throw a bare ReferenceError.
-const entries = ['index', 'polyfill', 'react', 'parser', 'stream', 'llm'];
+const entries = ['index', 'polyfill', 'stats', 'react', 'parser', 'stream', 'llm'];
 const check = `if (typeof TextDecoder == 'undefined' || typeof TextEncoder == 'undefined') throw new TypeError("eventsource-wasm needs TextDecoder and TextEncoder, which this environment lacks (Jest's jsdom environment has neither, nor fetch): see 'Test runners' in the package's README");\n`;
 
 /**
@@ -20,7 +20,8 @@ const check = `if (typeof TextDecoder == 'undefined' || typeof TextEncoder == 'u
 export function buildCjs(out) {
   mkdirSync(`${out}/cjs/wasm`, { recursive: true });
   const sources = [
-    ...readdirSync(out).filter((f) => f.endsWith('.js')),
+    // (doctor.js is a command, an ES module Node runs: never required.)
+    ...readdirSync(out).filter((f) => f.endsWith('.js') && f !== 'doctor.js'),
     ...readdirSync(`${out}/wasm`)
       .filter((f) => f.endsWith('.js'))
       .map((f) => `wasm/${f}`),
@@ -50,7 +51,10 @@ export function buildCjs(out) {
   // The declarations again, as .d.cts, for TypeScript's CommonJS files
   // (a .cts file, or `module` node16 without `"type": "module"`).
   for (const file of readdirSync(out).filter((f) => f.endsWith('.d.ts'))) {
-    const types = readFileSync(`${out}/${file}`, 'utf8').replace(/(from '\.\/[^']+)\.js'/g, "$1.cjs'");
+    const types = readFileSync(`${out}/${file}`, 'utf8').replace(
+      /((?:from |import\(|declare module )'\.\/[^']+)\.js'/g,
+      "$1.cjs'",
+    );
     writeFileSync(`${out}/cjs/${file.slice(0, -5)}.d.cts`, types);
   }
 }

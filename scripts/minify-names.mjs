@@ -71,6 +71,35 @@ const compile = `    if (!(module instanceof WebAssembly.Module)) {
 `;
 if (!glue.includes(compile)) throw new Error(`${glueFile}: initSync's compiling not found`);
 glue = glue.replace(compile, '');
+// A method that passes several strings or arrays frees the ones already
+// passed when a later one fails to convert (a \`try\` around them), and
+// coerces each number argument first (\`const val2 = +now;\`). The glue's
+// only callers are the package's own modules, which pass strings, arrays
+// and numbers that convert (an allocation failure traps the module, where
+// no \`catch\` runs): both dropped.
+const guarded =
+  /^(\s+)try \{\n((?:\1 {4}.*\n)+?)\1\} catch \(e\) \{\n(?:\1 {4}if \(ptr\d+\) \{ wasm\.\w+\(ptr\d+, len\d+ \* \d+, \d+\); \}\n)+\1 {4}throw e;\n\1\}\n/gm;
+glue = glue.replace(guarded, (_, indent, body) => body.replace(new RegExp(`^${indent}    `, 'gm'), indent));
+glue = glue.replace(
+  /^( {4}\w+\(.*\) \{\n|^export function \w+\(.*\) \{\n|^ {4}(?:static |get |set )\w+\(.*\) \{\n)([\s\S]*?)(?=^ {0,4}\}\n)/gm,
+  (_, head, body) => {
+    for (const [line, val, arg] of body.matchAll(/^\s+const (val\d+) = \+(\w+);\n/gm)) {
+      body = body.replace(line, '').replace(new RegExp(`\\b${val}\\b`, 'g'), arg);
+    }
+    return head + body;
+  },
+);
+if (/ = \+\w+;|\} catch \(e\) \{\n\s+if \(ptr/.test(glue)) throw new Error(`${glueFile}: a guard or coercion remains`);
+// \`passStringToWasm0\` (where a module takes strings) encodes in one call
+// when given no \`realloc\`, which every call here gives: that branch
+// dropped.
+if (glue.includes('function passStringToWasm0(')) {
+  const oneCall = /^ {4}if \(realloc === undefined\) \{\n(?: {8}.*\n)+? {4}\}\n\n/m;
+  if (!oneCall.test(glue) || /passStringToWasm0\([^,)]+, [^,)]+\)/.test(glue)) {
+    throw new Error(`${glueFile}: passStringToWasm0's calls not as expected`);
+  }
+  glue = glue.replace(oneCall, '');
+}
 writeFileSync(glueFile, glue);
 writeFileSync(typesFile, types);
 // The declarations of the raw exports, where wasm-bindgen wrote them.

@@ -2,7 +2,8 @@
 // bundled and minified with esbuild (the entry and everything it imports),
 // and the .wasm it loads, each raw and gzip -9. The main entry
 // (`eventsource-wasm`, the EventSource class) is what the budget covers;
-// `eventsource-wasm/parser` (createParser) loads its own, smaller module.
+// `eventsource-wasm/parser` (createParser) loads its own, smaller module,
+// and `eventsource-wasm/stats` the class's module built with stats.
 // Run after the package build (`npm run size`; `-- --write` also writes
 // the table of docs/benchmarks.md); bench/run.mjs uses `packageSize` for
 // its size table.
@@ -19,6 +20,7 @@ const gz = (b) => gzipSync(b, { level: 9 }).length;
 const ENTRIES = {
   main: ['index.js', 'eventsource_wasm_bg.wasm'],
   parser: ['parser.js', 'eventsource_wasm_parser_bg.wasm'],
+  stats: ['stats.js', 'eventsource_wasm_stats_bg.wasm'],
 };
 
 /**
@@ -40,15 +42,17 @@ export async function packageSize(entry = 'main') {
     write: false,
     // The .wasm is fetched at run time (new URL(..., import.meta.url)).
     logLevel: 'error',
+    metafile: true,
   });
   // esbuild names split chunks after their content's hash, so a change to
   // js/share.js alone moved the entry's gzip size by a byte: each chunk's
   // hash is measured as a stand-in of the same length, drawn from the
-  // chunk's name only.
+  // chunk's name and the files it holds only.
   const standIns = new Map();
-  for (const f of bundle.outputFiles) {
-    const m = /\/([a-z-]+)-([A-Z0-9]{8})\.js$/.exec(f.path);
-    if (m) standIns.set(m[2], createHash('sha256').update(m[1]).digest('hex').slice(0, 8).toUpperCase());
+  for (const [path, output] of Object.entries(bundle.metafile.outputs)) {
+    const m = /\/([a-z-]+)-([A-Z0-9]{8})\.js$/.exec(path);
+    const what = `${m?.[1]} ${Object.keys(output.inputs).sort().join(' ')}`;
+    if (m) standIns.set(m[2], createHash('sha256').update(what).digest('hex').slice(0, 8).toUpperCase());
   }
   const steady = (/** @type {string} */ text) => text.replace(/[A-Z0-9]{8}(?=\.js)/g, (h) => standIns.get(h) ?? h);
   const files = new Map(
@@ -80,6 +84,7 @@ export async function sizeTable() {
   for (const [entry, title] of [
     ['main', '`eventsource-wasm` (the class)'],
     ['parser', '`eventsource-wasm/parser` (`createParser`)'],
+    ['stats', '`eventsource-wasm/stats` (the class with stream stats)'],
   ]) {
     const { js, wasm } = await packageSize(entry);
     rows.push(`| ${title} | ${fmt(js[1])} B gzip | ${fmt(wasm[1])} B gzip | **${fmt(js[1] + wasm[1])}** |`);
@@ -110,6 +115,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [entry, title] of [
     ['main', '`eventsource-wasm` (the EventSource class)'],
     ['parser', '`eventsource-wasm/parser` (createParser)'],
+    ['stats', '`eventsource-wasm/stats` (the class with stream stats and diagnostics)'],
   ]) {
     const { js, wasm, lazy } = await packageSize(entry);
     const rows = [
@@ -117,7 +123,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ['WebAssembly', ...wasm],
       ['total', js[0] + wasm[0], js[1] + wasm[1]],
     ];
-    if (lazy[0]) rows.push(['loaded by `share: true` only', ...lazy]);
+    if (lazy[0]) rows.push(['loaded on demand (`share: true`, `devtools: true`)', ...lazy]);
     console.log(`\n${title}\n\n| part | bytes | gzip -9 |\n|---|---:|---:|`);
     for (const [name, raw, zipped] of rows) console.log(`| ${name} | ${fmt(raw)} | ${fmt(zipped)} |`);
   }

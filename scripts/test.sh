@@ -18,6 +18,7 @@ cargo clippy --target wasm32-unknown-unknown --lib --tests --examples --quiet --
 cargo clippy --target wasm32-unknown-unknown --lib --features npm --quiet -- -D warnings
 # As the npm modules are built: without the default `stats` feature.
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features npm --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features npm,stats --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features npm-parser --quiet -- -D warnings
 # Every intra-doc link resolves, for both targets.
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
@@ -90,7 +91,8 @@ node --test tests/e2e/
 # The bundler, demo and interop suites are engine-independent builds and
 # servers, and run in Chromium only.
 for engine in firefox webkit; do
-  section "JavaScript differential, API, robustness, LLM streams, MCP and AI SDK servers, sharing and the scenario table in headless ${engine} (node --test)"
+  section "JavaScript differential, API, robustness, LLM streams, MCP and AI SDK servers, sharing, the scenario table and stream stats in headless ${engine} (node --test)"
   ENGINE=$engine node --test tests/e2e/differential.test.mjs tests/e2e/js-api.test.mjs tests/e2e/robustness.test.mjs \
-    tests/e2e/llm.test.mjs tests/e2e/mcp.test.mjs tests/e2e/ai-sdk.test.mjs tests/e2e/share.test.mjs tests/e2e/scenarios.test.mjs
+    tests/e2e/llm.test.mjs tests/e2e/mcp.test.mjs tests/e2e/ai-sdk.test.mjs tests/e2e/share.test.mjs tests/e2e/scenarios.test.mjs \
+    tests/e2e/stats.test.mjs
 done

@@ -38,18 +38,19 @@ export async function launchChromium({ bfcache = false } = {}) {
 
 /**
  * A browser of `engine` with a page that has loaded the built package
- * (tests/e2e/pages/blank.html, served with dist/package): `window.esw` is
- * the package. In Firefox and WebKit `browser` is null and `page` offers
+ * (tests/e2e/pages/blank.html, served with dist/package; or the page at
+ * `path`, such as /stats.html, whose `window.esw` is the stats entry):
+ * `window.esw` is the package. In Firefox and WebKit `browser` is null and `page` offers
  * what webdriver.mjs implements.
  */
-export async function openPackagePage() {
+export async function openPackagePage(path = '/') {
   const { startStaticServer, stop } = await import('./static.mjs');
   const site = await startStaticServer();
   const origin = `http://127.0.0.1:${site.address().port}`;
   if (isWebDriverEngine(engine)) {
     let page;
     try {
-      page = await openWebDriverPage(engine, `${origin}/`);
+      page = await openWebDriverPage(engine, `${origin}${path}`);
       await page.waitForFunction(() => window.esw !== undefined);
     } catch (e) {
       await page?.close();
@@ -68,7 +69,7 @@ export async function openPackagePage() {
   }
   const browser = await launchChromium();
   const page = await browser.context.newPage();
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}${path}`);
   await page.waitForFunction(() => window.esw !== undefined);
   return {
     page,

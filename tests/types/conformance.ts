@@ -18,7 +18,10 @@ import * as llm from '../../js/llm.js';
  * attributes (tests/e2e/js-api.test.mjs and the differential suite check
  * those).
  */
-type RunTime = 'CONNECTING' | 'OPEN' | 'CLOSED' | 'onopen' | 'onmessage' | 'onerror' | Inherited;
+type RunTime = 'CONNECTING' | 'OPEN' | 'CLOSED' | 'onopen' | 'onmessage' | 'onerror' | Inherited | Stats;
+/** What `eventsource-wasm/stats` (js/stats.js, declared in js/stats.d.ts) defines on the class
+ * when imported (tests/e2e/stats.test.mjs checks it). */
+type Stats = 'stats';
 /**
  * What the class inherits from `EventTarget`, which takes any listener:
  * the declarations narrow the event a listener gets by its type, as the

@@ -7,6 +7,14 @@ import { createParser, init as initParser } from 'eventsource-wasm/parser';
 import { EventStreamParser } from 'eventsource-wasm/stream';
 import wasm from 'eventsource-wasm/wasm';
 import parserWasm from 'eventsource-wasm/parser/wasm';
+import {
+  type DiagnosticEvent,
+  init as initStats,
+  EventSource as StatsSource,
+  type StreamStats,
+  statsOf,
+} from 'eventsource-wasm/stats';
+import statsWasm from 'eventsource-wasm/stats/wasm';
 
 await init(wasm);
 const es = new EventSource<{ tick: { price: number }; end: undefined }>('https://api.test/feed', {
@@ -30,3 +38,13 @@ const parser = createParser({ onEvent: (event) => event.data.length });
 parser.feed('data: x\n\n');
 const stream = new EventStreamParser({ maxLineLength: 1024 });
 void stream.readable;
+
+// eventsource-wasm/stats: the same class, with `stats`, `diagnose` and the `diagnostic` event.
+const measured = new StatsSource('https://example.com/stream', { diagnose: true });
+measured.addEventListener('diagnostic', (e: DiagnosticEvent) => `${e.code}: ${e.message} (${e.fix}) ${e.value}`);
+const figures: StreamStats | null = measured.stats;
+void figures?.gaps.p99;
+void figures?.reconnects.network;
+const again: StreamStats | null = statsOf(measured);
+void again;
+await initStats(statsWasm);

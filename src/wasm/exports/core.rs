@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::batch::MessageBatch;
 use super::error::error_object;
 use super::options::{ms, options};
-use super::{push_record, FetchFailure, Input, IoKind, NoticeKind, ReadyState};
+use super::{push_record, Input, IoKind, NoticeKind, ReadyState, TextInput};
 use crate::connection::{
     self, retry_after_ms, Connection, Io, Notice, ERROR_BODY_LIMIT, ERROR_BODY_TIMEOUT_MS,
     FIRST_HEADERS,
@@ -145,14 +145,16 @@ impl SseCore {
         self.batch.flush_into(&self.out);
     }
 
-    /// The request failed; `message` is for people.
+    /// One of the inputs that carry a text (see `TextInput`): the request
+    /// failed (`text` is for people), or what only the page knows.
     #[cfg_attr(npm_size, optimize(size), inline(never))]
-    pub fn on_fetch_error(&mut self, now: f64, kind: FetchFailure, message: String) {
+    pub fn input_text(&mut self, now: f64, kind: TextInput, text: String) {
         let error = match kind {
-            FetchFailure::Headers => Error::Headers { message },
-            FetchFailure::InvalidRequest => Error::InvalidRequest { message },
-            FetchFailure::Aborted => Error::Aborted,
-            FetchFailure::Network => Error::Network { message },
+            TextInput::Headers => Error::Headers { message: text },
+            TextInput::InvalidRequest => Error::InvalidRequest { message: text },
+            TextInput::Aborted => Error::Aborted,
+            TextInput::Network => Error::Network { message: text },
+            TextInput::PageFacts => return self.page_facts(&text),
         };
         self.core.on_fetch_error(ms(now), error);
     }
@@ -243,6 +245,48 @@ impl SseCore {
         self.core.timeout().map_or(-1.0, |t| t as f64)
     }
 
+    /// What the stream measured (`connection::Stats`) at `now`: its times,
+    /// counts and gaps in the order of `CoreStats`, NaN for a time not yet
+    /// measured, then the reconnects by the kind of what broke, in the
+    /// order of `Error::KINDS`. Undefined when the module measures
+    /// nothing: the package's two builds of this module have the same exports (and
+    /// so the same glue), and only the one with the `stats` feature
+    /// (`eventsource-wasm/stats`) measures.
+    #[wasm_bindgen(unchecked_return_type = "CoreStats | undefined")]
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
+    pub fn stats(&self, now: f64) -> JsValue {
+        #[cfg(feature = "stats")]
+        {
+            let s = self.core.stats();
+            let t = |v: Option<u64>| v.map_or(f64::NAN, |v| v as f64);
+            let figures = [
+                t(s.time_to_head_ms),
+                t(s.time_to_first_byte_ms),
+                t(s.time_to_first_event_ms),
+                t(s.reconnect_to_first_event_ms),
+                s.events as f64,
+                s.bytes as f64,
+                s.comments as f64,
+                t(s.gap_percentile_ms(50)),
+                t(s.gap_percentile_ms(99)),
+                s.max_gap_ms as f64,
+                s.silence_ms(ms(now)) as f64,
+                t(self.core.server_retry_ms()),
+            ];
+            let out = Array::new();
+            let reasons = s.reconnects_by_kind().iter().map(|&n| f64::from(n));
+            for v in figures.into_iter().chain(reasons) {
+                out.push(&v.into());
+            }
+            out.into()
+        }
+        #[cfg(not(feature = "stats"))]
+        {
+            let _ = now;
+            JsValue::UNDEFINED
+        }
+    }
+
     /// The `readyState`.
     #[wasm_bindgen(getter, js_name = readyState)]
     #[cfg_attr(npm_size, optimize(size))]
@@ -268,6 +312,21 @@ impl SseCore {
 }
 
 impl SseCore {
+    /// What only the page knows (`TextInput::PageFacts`), for the core's
+    /// diagnostics (`Connection::on_content_encoding`, `on_protocol`).
+    #[cfg_attr(npm_size, optimize(size), inline(never))]
+    fn page_facts(&mut self, facts: &str) {
+        #[cfg(feature = "stats")]
+        {
+            let mut lines = facts.split('\n');
+            let (encoding, protocol) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+            let streams = lines.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            self.core.on_content_encoding(encoding);
+            self.core.on_protocol(protocol, streams);
+        }
+        let _ = facts;
+    }
+
     /// Moves the core's queued notices into `out`.
     #[cfg_attr(npm_size, optimize(size))]
     fn take_notices(&mut self) {
@@ -277,9 +336,14 @@ impl SseCore {
                 // Never queued: chunks go through `on_chunk_with`, which
                 // hands events to the batch as they are parsed.
                 Notice::Message(_) => continue,
-                // Not told: the module is built without the `stats` feature.
+                // Its words are js/diagnostics.js's, made from
+                // `Diagnostic::explanation` and `fix` by the package build.
                 #[cfg(feature = "stats")]
-                Notice::Diagnostic(_) => continue,
+                Notice::Diagnostic(d) => (
+                    NoticeKind::Diagnostic,
+                    (d.index() as u32).into(),
+                    (d.value() as f64).into(),
+                ),
                 Notice::Open => (NoticeKind::Open, JsValue::UNDEFINED, JsValue::UNDEFINED),
                 Notice::Comment(text) => (NoticeKind::Comment, text.into(), JsValue::UNDEFINED),
                 Notice::Error {

@@ -35,7 +35,8 @@ export type NoticeRecord =
   | [kind: NoticeKind.Comment, text: string, b: undefined]
   | [kind: NoticeKind.Error, detail: ErrorDetail, reconnectIn: number | undefined]
   | [kind: NoticeKind.Reconnecting, delay: number, attempt: number]
-  | [kind: NoticeKind.Messages, text: string, lengths: Uint32Array];
+  | [kind: NoticeKind.Messages, text: string, lengths: Uint32Array]
+  | [kind: NoticeKind.Diagnostic, index: number, value: number];
 
 /** What an error notice of `drain()` carries (js/errors.js reads it and
  * words it). */

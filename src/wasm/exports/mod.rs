@@ -51,6 +51,9 @@ pub enum NoticeKind {
     Retry = 4,
     /// A run of events (text, lengths: see `MessageBatch`).
     Messages = 5,
+    /// A diagnostic (its place in `Diagnostic::CODES`, and its value;
+    /// from `SseCore` only, with the `diagnose` option).
+    Diagnostic = 6,
 }
 
 /// What `SseCore.poll_io()` asks JavaScript to do.
@@ -97,11 +100,12 @@ pub enum Input {
     NotResumed = 6,
 }
 
-/// How a request failed, for `SseCore.on_fetch_error()`.
+/// The inputs that carry a text, for `SseCore.input_text()`: how a
+/// request failed (the text is for people), or what only the page knows.
 #[cfg(feature = "npm")]
 #[wasm_bindgen]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FetchFailure {
+pub enum TextInput {
     /// No response: the network, or CORS (probed).
     Network = 0,
     /// The headers callback failed.
@@ -110,6 +114,13 @@ pub enum FetchFailure {
     InvalidRequest = 2,
     /// Aborted by the caller's signal.
     Aborted = 3,
+    /// Not a failure: what only the page knows, for the diagnostics of a
+    /// source that diagnoses, as three lines: the `Content-Encoding` of the
+    /// response that opened the stream (where readable), the protocol
+    /// Resource Timing last saw for its origin, and how many of the page's
+    /// sources stream from that origin ('' for what is not known).
+    /// Ignored by the module built without the `stats` feature.
+    PageFacts = 4,
 }
 
 /// Appends one `[kind, a, b]` record (a `NoticeRecord`) to a `drain`

@@ -13,8 +13,8 @@ const CORE_OPTIONS: &'static str = r#"
  * `new SseCore(url, seed, now, numbers, strings)` reads them
  * (js/connection.js makes both from the caller's options). Times in ms.
  * A value that is not a finite number >= 0 (NaN, say) takes its default;
- * `hasBody`, `resend`, `pauseWhenHidden` and `resumeWith` (the caller
- * gave a resume function) are 1 for yes. The retry
+ * `hasBody`, `resend`, `pauseWhenHidden`, `resumeWith` (the caller
+ * gave a resume function) and `diagnose` are 1 for yes. The retry
  * statuses follow. */
 export type CoreNumbers = [
   initialDelay: number,
@@ -31,6 +31,7 @@ export type CoreNumbers = [
   resend: number,
   pauseWhenHidden: number,
   resumeWith: number,
+  diagnose: number,
   ...retryStatuses: number[],
 ];
 
@@ -59,7 +60,26 @@ export type CoreStrings = [
  * line break), `=` and the string, or `\u0001` for undefined and `\u0002`
  * for null. One string crosses more cheaply than an array of them. */
 export type CoreLines = string;
-"#;
+
+/** What `SseCore.stats(now)` returns (`connection::Stats`): times in ms,
+ * NaN for one not measured yet; then the reconnects by the kind of what
+ * broke, in the order of `Error::KINDS`. (The module built without
+ * stats returns undefined.) */
+export type CoreStats = [
+  timeToHead: number,
+  timeToFirstByte: number,
+  timeToFirstEvent: number,
+  reconnectToFirstEvent: number,
+  events: number,
+  bytes: number,
+  comments: number,
+  gapP50: number,
+  gapP99: number,
+  gapMax: number,
+  silence: number,
+  serverRetry: number,
+  ...reconnectsByKind: number[],
+];"#;
 
 /// Milliseconds from JavaScript (a finite number >= 0, else 0).
 pub(super) fn ms(value: f64) -> u64 {
@@ -102,8 +122,8 @@ pub(super) fn options(numbers: &[f64], strings: &str) -> Options {
             max_attempts: n(5).map(|v| ms(v).min(u64::from(u32::MAX)) as u32),
             healthy_after_ms: millis(6, d.healthy_after_ms),
         },
-        // They follow the 14 numbers above.
-        retry_statuses: (14..numbers.len())
+        // They follow the 15 numbers above.
+        retry_statuses: (15..numbers.len())
             .filter_map(|i| n(i).map(|v| v as u16))
             .collect(),
         end_event,
@@ -121,10 +141,8 @@ pub(super) fn options(numbers: &[f64], strings: &str) -> Options {
         resume_url: s(3),
         pause_when_hidden: yes(12),
         resume_with: yes(13),
-        // The class does not diagnose yet (the module is built without
-        // the `stats` feature: see Cargo.toml).
         #[cfg(feature = "stats")]
-        diagnose: false,
+        diagnose: yes(14),
         // The key the driver drew (none when the header is off), and its
         // header's name.
         idempotency_key: s(7).map(|key| {
