@@ -8,6 +8,7 @@ import { EventSourcePolyfill } from 'event-source-polyfill';
 import { createParser } from 'eventsource-parser';
 
 let esw;
+let eswStats;
 let eswParser;
 let rust;
 /** WebAssembly memories, by client family, for the memory scenario. */
@@ -16,6 +17,12 @@ export async function load() {
   esw = await import('/pkg/index.js');
   // The module's one memory (its exports have short names).
   memories['eventsource-wasm'] = Object.values(await esw.init()).find((v) => v instanceof WebAssembly.Memory);
+  // The stats entry, from another copy of the package's files, so that it loads its own
+  // module (the core built with stats) beside the main entry's.
+  eswStats = await import('/pkg-stats/stats.js');
+  memories['eventsource-wasm/stats'] = Object.values(await eswStats.init()).find(
+    (v) => v instanceof WebAssembly.Memory,
+  );
   eswParser = await import('/pkg/parser.js');
   await eswParser.init();
   rust = await import('/rust/eventsource_wasm_bench_client.js');
@@ -91,6 +98,15 @@ export const clients = {
   ),
   'eventsource-wasm (typed on)': withSource(
     (url) => new esw.EventSource(url),
+    (s, f) => s.on('tick', f, { decode: (d) => d }),
+  ),
+  /** The class of `eventsource-wasm/stats`: the stream measured, diagnostics off and on. */
+  'eventsource-wasm/stats (typed on)': withSource(
+    (url) => new eswStats.EventSource(url),
+    (s, f) => s.on('tick', f, { decode: (d) => d }),
+  ),
+  'eventsource-wasm/stats, diagnose (typed on)': withSource(
+    (url) => new eswStats.EventSource(url, { diagnose: true }),
     (s, f) => s.on('tick', f, { decode: (d) => d }),
   ),
   /** This crate's Rust `EventSource` (bench/rust-client), listener in Rust. */

@@ -69,9 +69,11 @@ try {
       const linear = (client) => {
         const family = client.includes('Rust')
           ? memories['eventsource-wasm (Rust API)']
-          : client.startsWith('eventsource-wasm')
-            ? memories['eventsource-wasm']
-            : null;
+          : client.startsWith('eventsource-wasm/stats')
+            ? memories['eventsource-wasm/stats']
+            : client.startsWith('eventsource-wasm')
+              ? memories['eventsource-wasm']
+              : null;
         return family ? family.buffer.byteLength : null;
       };
       for (const client of order) {

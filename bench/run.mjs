@@ -34,6 +34,8 @@ const ALL_CLIENTS = [
   'native',
   'eventsource-wasm (addEventListener)',
   'eventsource-wasm (typed on)',
+  'eventsource-wasm/stats (typed on)',
+  'eventsource-wasm/stats, diagnose (typed on)',
   'eventsource-wasm (Rust API)',
   'eventsource',
   '@microsoft/fetch-event-source',
@@ -87,7 +89,7 @@ await build({
   format: 'esm',
   minify: true,
   outfile: 'target/bench/page.js',
-  external: ['/pkg/*', '/rust/*'],
+  external: ['/pkg/*', '/pkg-stats/*', '/rust/*'],
   logLevel: 'error',
 });
 // The Rust API client (bench/rust-client), served from /rust/.
@@ -219,6 +221,19 @@ for (const s of scenarios) {
     const like = median([...ours].filter(([round]) => same.has(round)).map(([round, r]) => same.get(round).ms / r.ms));
     sections[sections.length - 1] +=
       `\n\nLike for like: eventsource-wasm (addEventListener) ÷ ceiling: MessageEvent subclass dispatch = **${fmt(like, 2)}** (median of per-round ratios).`;
+  }
+  // What stream stats cost: the stats entry's class (the core that measures), diagnostics off
+  // and on, against the main entry's, each the rate of the first ÷ that of the second, per round.
+  const main = byRound(s.name, 'eventsource-wasm (typed on)');
+  const perRound = (/** @type {string} */ client) => {
+    const other = byRound(s.name, client);
+    return median([...other].filter(([round]) => main.has(round)).map(([round, r]) => main.get(round).ms / r.ms));
+  };
+  const off = perRound('eventsource-wasm/stats (typed on)');
+  const on = perRound('eventsource-wasm/stats, diagnose (typed on)');
+  if (main.size && Number.isFinite(off)) {
+    sections[sections.length - 1] +=
+      `\n\nStats: eventsource-wasm/stats (typed on) ÷ eventsource-wasm (typed on) = **${fmt(off, 2)}**; with \`diagnose: true\` **${fmt(on, 2)}** (rates, median of per-round ratios).`;
   }
 }
 // Parser only, per input.

@@ -89,7 +89,11 @@ export function startBenchServer({ root, plan, onResult, onDone }) {
         ? join(root, 'bench/page.html')
         : path.startsWith('/pkg/')
           ? join(root, 'dist/package', path.slice(5))
-          : join(root, 'target/bench', path);
+          : // The package again, as another copy of its modules: a page that loads the stats
+            // entry there has its own class and core, beside the main entry's.
+            path.startsWith('/pkg-stats/')
+            ? join(root, 'dist/package', path.slice(11))
+            : join(root, 'target/bench', path);
     try {
       const data = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(data);
