@@ -19,6 +19,16 @@
 // Each records its requests under <key>, as /sse/<key> does.
 import { createGzip, constants } from 'node:zlib';
 
+/** What each stream is diagnosed with, watched for six seconds (the class's and the command's
+ * tests hold them to it; tests/web_client.rs has the same table), each list sorted. */
+export const DIAGNOSES = {
+  clean: [],
+  buffered: ['buffered'],
+  gzip: ['compressed'],
+  cut: ['idle-cut'],
+  noids: ['no-resume', 'no-retry'],
+};
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes the clean stream to `out` (with `write(text)`), until `gone()`. */
