@@ -85,6 +85,7 @@ export const track = (source, notice, now, figures) => {
     tick(source, true, now, figures);
     settle(source, now);
     performance.mark(`error: ${notice[1].type}`, {
+      startTime: now,
       detail: { devtools: { dataType: 'marker', color: 'error', properties: [url], tooltipText: notice[1].type } },
     });
   } else if (notice[0] === NoticeKind.Reconnecting) {
