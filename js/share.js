@@ -62,7 +62,8 @@ const END_GRACE_MS = 1000;
 const BEAT_MS = 1000;
 
 /** A leader not heard for this long (and up to a beat more, at random, so
- * that followers do not all steal at once) is taken over. */
+ * that followers do not all steal at once; one takeover at a time besides:
+ * `#takeOver`) is taken over. */
 const SILENT_MS = 3000;
 
 /**
@@ -236,9 +237,24 @@ export class SharedConnection {
       else if (late) this.#heard = now;
       else if (now - this.#heard > patience) {
         this.#heard = now;
-        this.#ask(true);
+        this.#takeOver(now);
       }
     }, BEAT_MS);
+  }
+
+  /** Takes the lock from a silent leader, unless another source of the key is taking it: one
+   * takeover at a time, under a lock of its own held for two beats, so that a follower whose
+   * patience ran out at about the same moment waits to hear the new leader instead of taking
+   * the lock from it in turn (a second connection). Nothing is done if a leader was heard
+   * since `at`. @param {number} at */
+  #takeOver(at) {
+    navigator.locks
+      .request(`${this.#name} takeover`, { ifAvailable: true }, (lock) => {
+        if (!lock || this.#closed || this.#leading || this.#heard !== at) return;
+        this.#ask(true);
+        return new Promise((resolve) => setTimeout(resolve, 2 * BEAT_MS));
+      })
+      .catch(() => {});
   }
 
   /** Asks for the lock: in turn, or taking it from a silent leader. @param {boolean} steal */

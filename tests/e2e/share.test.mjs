@@ -462,9 +462,11 @@ describe('share: true, real tabs (Chromium)', {
       await sleep(1000);
       assert.ok((await pages[1].evaluate(() => window.log.ids.length)) > during, 'events flow during the block');
       await hang;
+      const woke = Date.now();
       for (const page of pages) assert.deepEqual(await ended(page, 30_000), range(1, 80));
       const r = await requests('blocked');
-      assert.equal(r.length, 2, 'the woken leader follows, without reconnecting');
+      const seen = r.map((q) => `${q.at - blocked} ms (Last-Event-ID ${q.headers['last-event-id'] ?? '-'})`);
+      assert.equal(r.length, 2, `the woken leader (awake ${woke - blocked} ms) follows, without reconnecting: ${seen}`);
     } finally {
       for (const page of pages) if (!page.isClosed()) await page.close();
     }
