@@ -260,14 +260,14 @@ export class Connection {
     if (!current()) return;
     this.#step((c) => c.on_response(now(), response.status, type, header('retry-after'), Date.now(), body));
     if (!current()) return;
-    // A diagnosing source's stream opened: js/stats.js tells its core what only the page knows.
-    if (this.#init.diagnose) opened?.(this.#url, response, (f) => this.#step(f));
     if (this.#core?.readyState !== ReadyState.Open) {
       // Not opened: the body is not wanted.
       this.#request = null;
       response.body?.cancel().catch(() => {});
       return;
     }
+    // A diagnosing source's stream opened: js/stats.js tells its core what only the page knows.
+    if (this.#init.diagnose) opened?.(this.#url, response, (f) => this.#step(f));
     if (!response.body) {
       this.#request = null;
       return this.input(Input.Eof);

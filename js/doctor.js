@@ -132,13 +132,16 @@ export async function examine(opts) {
       finish(`failed: ${error.message}`);
     }
   });
-  // Closed with no error: the end event (or the caller's end rule) ended the stream.
-  const check = setInterval(() => {
-    if (source.readyState === EventSource.CLOSED && !failed) finish('ended by its end event');
-  }, 50);
+  // A `for await` loop ends normally only when the stream's end ended it (the core's verdict);
+  // a final error is the error listener's.
+  (async () => {
+    try {
+      for await (const _ of source);
+      finish('ended by its end event');
+    } catch {}
+  })();
   await done;
   clearTimeout(timer);
-  clearInterval(check);
   // The diagnostics a last break tells come with it: let them through before closing.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const stats = source.stats;

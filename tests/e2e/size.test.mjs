@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { packageSize, sizeTable, writtenSizeTable } from '../../scripts/size.mjs';
 
-const BUDGETS = { main: 27_622, parser: 10_278, stats: 30_942 };
+const BUDGETS = { main: 27_622, parser: 10_278, stats: 30_940 };
 
 for (const [entry, budget] of Object.entries(BUDGETS)) {
   test(`the ${entry} entry stays within ${budget} bytes gzip -9`, async () => {
